@@ -1,0 +1,15 @@
+//! Shared, non-contract code for the Tributary contracts.
+//!
+//! Everything here is `no_std` and compiles into each contract's WASM:
+//! - [`math`]: overflow-free `floor(a * b / c)` for amounts times durations;
+//! - [`skim`]: the protocol's 1% skim on payouts and the `skim_paid` event;
+//! - [`ttl`]: storage TTL constants and the instance-extension helper;
+//! - [`insurance`]: the client interface that payout contracts call on the insurance contract;
+//! - [`vec`]: `Vec` helpers that keep `core::fmt` out of the WASM.
+#![no_std]
+
+pub mod insurance;
+pub mod math;
+pub mod skim;
+pub mod ttl;
+pub mod vec;

@@ -1,0 +1,120 @@
+//! Storage layout of the stream contract: one key enum, typed accessors.
+//!
+//! Instance: the insurance contract's address and the next stream id.
+//! Persistent: one entry per stream, extended on every read and write.
+
+use soroban_sdk::{contracttype, unwrap::UnwrapOptimized, Address, Env};
+use tributary_common::ttl::{read_persistent, write_persistent};
+
+use crate::errors::StreamError;
+
+/// Storage keys.
+#[contracttype]
+#[derive(Clone)]
+enum DataKey {
+    /// Instance: the insurance contract (`Address`), set once by the constructor.
+    Insurance,
+    /// Instance: the id the next stream gets (`u64`, starts at 1).
+    NextId,
+    /// Persistent: a stream by id.
+    Stream(u64),
+}
+
+/// The parameters of one stream in `create_streams`.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct StreamParams {
+    /// Beneficiary.
+    pub recipient: Address,
+    /// Token contract address; must be insured.
+    pub token: Address,
+    /// Amount to escrow, base units, `> 0`.
+    pub deposit: i128,
+    /// Vesting start, Unix seconds; may be in the past.
+    pub start: u64,
+    /// Cliff, Unix seconds, `start <= cliff <= end`.
+    pub cliff: u64,
+    /// Vesting end, Unix seconds, `> start` and `> now`.
+    pub end: u64,
+    /// Whether the sender may cancel.
+    pub cancelable: bool,
+    /// Whether the recipient may transfer the stream.
+    pub transferable: bool,
+}
+
+/// A stream's stored state. Amounts are base units, times Unix seconds.
+///
+/// Invariant: `withdrawn + refunded <= deposit`; `refunded > 0` only if `canceled`.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Stream {
+    /// Funder.
+    pub sender: Address,
+    /// Current beneficiary.
+    pub recipient: Address,
+    /// Token contract address.
+    pub token: Address,
+    /// Escrowed amount.
+    pub deposit: i128,
+    /// Cumulative gross amount withdrawn (skim included).
+    pub withdrawn: i128,
+    /// Amount refunded to the sender by a cancel.
+    pub refunded: i128,
+    /// Vesting start.
+    pub start: u64,
+    /// Cliff: nothing is withdrawable before it.
+    pub cliff: u64,
+    /// Vesting end.
+    pub end: u64,
+    /// Whether the sender may still cancel (cleared by renounce and cancel).
+    pub cancelable: bool,
+    /// Whether the recipient may transfer the stream.
+    pub transferable: bool,
+    /// Whether the stream was canceled; vesting stopped at that moment.
+    pub canceled: bool,
+}
+
+/// A stream's lifecycle status, derived from its state and the ledger time.
+#[contracttype]
+#[derive(Copy, Clone, Debug, Eq, PartialEq)]
+#[repr(u32)]
+pub enum StreamStatus {
+    /// Before `start`.
+    Pending = 0,
+    /// Vesting, with funds still to vest.
+    Streaming = 1,
+    /// Fully vested, not fully withdrawn.
+    Settled = 2,
+    /// Canceled, with a vested part still to withdraw.
+    Canceled = 3,
+    /// Nothing left to withdraw or refund.
+    Depleted = 4,
+}
+
+pub fn get_insurance(e: &Env) -> Address {
+    e.storage()
+        .instance()
+        .get(&DataKey::Insurance)
+        .unwrap_optimized() // Invariant: the constructor sets the insurance address.
+}
+
+pub fn set_insurance(e: &Env, insurance: &Address) {
+    e.storage().instance().set(&DataKey::Insurance, insurance);
+}
+
+/// Reserves `count` consecutive ids and returns the first.
+pub fn take_ids(e: &Env, count: u64) -> u64 {
+    let first: u64 = e.storage().instance().get(&DataKey::NextId).unwrap_or(1);
+    e.storage().instance().set(&DataKey::NextId, &(first + count));
+    first
+}
+
+/// Reads a stream and extends its TTL.
+pub fn get_stream(e: &Env, id: u64) -> Result<Stream, StreamError> {
+    read_persistent(e, &DataKey::Stream(id)).ok_or(StreamError::StreamNotFound)
+}
+
+/// Writes a stream and extends its TTL.
+pub fn set_stream(e: &Env, id: u64, stream: &Stream) {
+    write_persistent(e, &DataKey::Stream(id), stream);
+}

@@ -1,0 +1,258 @@
+//! Domain logic of streams: the vesting math and the state transitions.
+//!
+//! Functions here take `e: &Env` first, assume authorization was already checked by
+//! `contract.rs`, and mark their steps Check / Effect / Interaction; token transfers come last.
+
+use soroban_sdk::{token::TokenClient, Address, Env, Map, Vec};
+use tributary_common::{insurance::InsuranceClient, math::mul_div_floor, skim::pay_with_skim};
+
+use crate::{
+    errors::StreamError,
+    events::{Canceled, StreamCreated, Transferred, Withdrawn},
+    storage::{self, Stream, StreamParams, StreamStatus},
+};
+
+/// Amount vested at `now` (PROTOCOL.md, "Math"), ignoring cancellation:
+/// `0` before the cliff, `deposit` at or after `end`, otherwise
+/// `floor(deposit * (now - start) / (end - start))`, rounded down, never overflowing.
+pub fn vested_at(s: &Stream, now: u64) -> i128 {
+    if now < s.cliff {
+        0
+    } else if now >= s.end {
+        s.deposit
+    } else {
+        // cliff >= start, so now >= start here.
+        mul_div_floor(s.deposit, now - s.start, s.end - s.start)
+    }
+}
+
+/// Amount streamed so far: frozen at the cancel for a canceled stream.
+pub fn streamed(e: &Env, s: &Stream) -> i128 {
+    if s.canceled {
+        s.deposit - s.refunded
+    } else {
+        vested_at(s, e.ledger().timestamp())
+    }
+}
+
+/// `streamed - withdrawn`, always `>= 0`.
+pub fn withdrawable(e: &Env, s: &Stream) -> i128 {
+    streamed(e, s) - s.withdrawn
+}
+
+/// What a cancel would refund now: the unvested part of a cancelable stream, else `0`.
+pub fn refundable(e: &Env, s: &Stream) -> i128 {
+    if s.cancelable && !s.canceled {
+        s.deposit - streamed(e, s)
+    } else {
+        0
+    }
+}
+
+/// The stream's status at the current ledger time (Sablier's lifecycle).
+pub fn status(e: &Env, s: &Stream) -> StreamStatus {
+    let streamed = streamed(e, s);
+    if s.withdrawn + s.refunded >= s.deposit {
+        StreamStatus::Depleted
+    } else if s.canceled {
+        StreamStatus::Canceled
+    } else if e.ledger().timestamp() < s.start {
+        StreamStatus::Pending
+    } else if streamed >= s.deposit {
+        StreamStatus::Settled
+    } else {
+        StreamStatus::Streaming
+    }
+}
+
+fn validate(e: &Env, sender: &Address, p: &StreamParams) -> Result<(), StreamError> {
+    if p.deposit <= 0 {
+        return Err(StreamError::InvalidDeposit);
+    }
+    if p.start >= p.end {
+        return Err(StreamError::StartNotBeforeEnd);
+    }
+    if p.cliff < p.start {
+        return Err(StreamError::CliffBeforeStart);
+    }
+    if p.cliff > p.end {
+        return Err(StreamError::CliffAfterEnd);
+    }
+    if p.end <= e.ledger().timestamp() {
+        return Err(StreamError::EndNotInFuture);
+    }
+    if *sender == p.recipient {
+        return Err(StreamError::SenderIsRecipient);
+    }
+    if p.recipient == e.current_contract_address() {
+        return Err(StreamError::RecipientIsContract);
+    }
+    Ok(())
+}
+
+/// Creates streams funded by `sender`; they get consecutive ids, and the first is returned.
+///
+/// Deposits are pulled with one token transfer per distinct token, and the insurance contract
+/// is asked once per distinct token whether it is insured.
+pub fn create(e: &Env, sender: &Address, params: &Vec<StreamParams>) -> Result<u64, StreamError> {
+    // Check
+    if params.is_empty() {
+        return Err(StreamError::EmptyBatch);
+    }
+    let insurance = InsuranceClient::new(e, &storage::get_insurance(e));
+    let mut tokens: Vec<Address> = Vec::new(e);
+    let mut totals: Map<Address, i128> = Map::new(e);
+    for i in 0..params.len() {
+        let p = params.get_unchecked(i);
+        validate(e, sender, &p)?;
+        let total = match totals.get(p.token.clone()) {
+            Some(t) => t,
+            None if insurance.is_insured(&p.token) => {
+                tokens.push_back(p.token.clone());
+                0
+            }
+            None => return Err(StreamError::TokenNotInsured),
+        };
+        let total = total.checked_add(p.deposit).ok_or(StreamError::InvalidDeposit)?;
+        totals.set(p.token, total);
+    }
+    // Effect
+    let first = storage::take_ids(e, u64::from(params.len()));
+    for i in 0..params.len() {
+        let p = params.get_unchecked(i);
+        let s = Stream {
+            sender: sender.clone(),
+            recipient: p.recipient,
+            token: p.token,
+            deposit: p.deposit,
+            withdrawn: 0,
+            refunded: 0,
+            start: p.start,
+            cliff: p.cliff,
+            end: p.end,
+            cancelable: p.cancelable,
+            transferable: p.transferable,
+            canceled: false,
+        };
+        storage::set_stream(e, first + u64::from(i), &s);
+    }
+    // Interaction
+    let this = e.current_contract_address();
+    for i in 0..tokens.len() {
+        let token = tokens.get_unchecked(i);
+        let total = totals.get_unchecked(token.clone());
+        TokenClient::new(e, &token).transfer(sender, &this, &total);
+    }
+    for i in 0..params.len() {
+        let p = params.get_unchecked(i);
+        StreamCreated {
+            id: first + u64::from(i),
+            sender: sender.clone(),
+            recipient: p.recipient,
+            token: p.token,
+            deposit: p.deposit,
+            start: p.start,
+            cliff: p.cliff,
+            end: p.end,
+            cancelable: p.cancelable,
+            transferable: p.transferable,
+        }
+        .publish(e);
+    }
+    Ok(first)
+}
+
+/// Withdraws a gross `amount` (`None`: everything withdrawable) to `to`. Returns the net paid.
+pub fn withdraw(
+    e: &Env,
+    id: u64,
+    mut s: Stream,
+    to: &Address,
+    amount: Option<i128>,
+) -> Result<i128, StreamError> {
+    // Check
+    if *to == e.current_contract_address() {
+        return Err(StreamError::RecipientIsContract);
+    }
+    let available = withdrawable(e, &s);
+    let amount = match amount {
+        Some(a) if a <= 0 => return Err(StreamError::InvalidAmount),
+        Some(a) if a > available => return Err(StreamError::AmountExceedsWithdrawable),
+        Some(a) => a,
+        None if available == 0 => return Err(StreamError::NothingToWithdraw),
+        None => available,
+    };
+    // Effect
+    let cum_before = s.withdrawn;
+    s.withdrawn += amount;
+    storage::set_stream(e, id, &s);
+    // Interaction
+    let insurance = storage::get_insurance(e);
+    let net = pay_with_skim(e, &s.token, to, &insurance, cum_before, amount);
+    Withdrawn {
+        id,
+        recipient: s.recipient,
+        to: to.clone(),
+        amount,
+        net,
+    }
+    .publish(e);
+    Ok(net)
+}
+
+/// Rejects a stream that a cancel or renounce can no longer apply to.
+pub fn ensure_cancelable(e: &Env, s: &Stream) -> Result<(), StreamError> {
+    if s.canceled {
+        return Err(StreamError::StreamCanceled);
+    }
+    if !s.cancelable {
+        return Err(StreamError::NotCancelable);
+    }
+    if streamed(e, s) >= s.deposit {
+        return Err(StreamError::StreamSettled);
+    }
+    Ok(())
+}
+
+/// Cancels a stream: refunds the unvested part to the sender. Returns the refund.
+pub fn cancel(e: &Env, id: u64, mut s: Stream) -> Result<i128, StreamError> {
+    // Check
+    ensure_cancelable(e, &s)?;
+    let refund = s.deposit - streamed(e, &s);
+    // Effect
+    s.refunded = refund;
+    s.canceled = true;
+    s.cancelable = false;
+    storage::set_stream(e, id, &s);
+    // Interaction: the refund goes only to the sender; the recipient pulls later.
+    TokenClient::new(e, &s.token).transfer(&e.current_contract_address(), &s.sender, &refund);
+    Canceled {
+        id,
+        sender: s.sender,
+        recipient: s.recipient,
+        refunded: refund,
+    }
+    .publish(e);
+    Ok(refund)
+}
+
+/// Hands the stream to `new_recipient`.
+pub fn transfer(e: &Env, id: u64, mut s: Stream, new_recipient: &Address) -> Result<(), StreamError> {
+    // Check
+    if !s.transferable {
+        return Err(StreamError::NotTransferable);
+    }
+    if *new_recipient == e.current_contract_address() {
+        return Err(StreamError::RecipientIsContract);
+    }
+    // Effect
+    let from = core::mem::replace(&mut s.recipient, new_recipient.clone());
+    storage::set_stream(e, id, &s);
+    Transferred {
+        id,
+        from,
+        to: new_recipient.clone(),
+    }
+    .publish(e);
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! Shared setup: a fixture, a funded sender, a recipient, and state capture for
+//! "a failure changes nothing" assertions.
+
+use soroban_sdk::{testutils::Address as _, Address};
+use tributary_fixture::{Fixture, UNIT};
+use tributary_stream::Stream;
+
+pub const DEPOSIT: i128 = 1_000 * UNIT;
+pub const CLIFF: u64 = 100;
+pub const DURATION: u64 = 1_000;
+
+pub struct Setup<'a> {
+    pub f: Fixture<'a>,
+    pub sender: Address,
+    pub recipient: Address,
+}
+
+/// Balances of sender, recipient, stream contract and insurance, plus a stream's state.
+#[derive(Debug, PartialEq)]
+pub struct State {
+    pub balances: [i128; 4],
+    pub stream: Option<Stream>,
+}
+
+impl Setup<'_> {
+    pub fn new() -> Self {
+        let f = Fixture::create();
+        let sender = f.funded(&f.xlm, 1_000_000 * UNIT);
+        let recipient = Address::generate(&f.env);
+        Setup { f, sender, recipient }
+    }
+
+    /// A cancelable, transferable stream of `DEPOSIT` from now, with a 100 s cliff, over 1,000 s.
+    pub fn stream(&self) -> u64 {
+        let now = self.f.now();
+        self.stream_with(now, now + CLIFF, now + DURATION)
+    }
+
+    pub fn stream_with(&self, start: u64, cliff: u64, end: u64) -> u64 {
+        self.f.stream.create_stream(
+            &self.sender,
+            &self.recipient,
+            &self.f.xlm.id,
+            &DEPOSIT,
+            &start,
+            &cliff,
+            &end,
+            &true,
+            &true,
+        )
+    }
+
+    pub fn balance(&self, who: &Address) -> i128 {
+        self.f.xlm.token.balance(who)
+    }
+
+    pub fn state(&self, id: u64) -> State {
+        let t = &self.f.xlm.token;
+        State {
+            balances: [
+                t.balance(&self.sender),
+                t.balance(&self.recipient),
+                t.balance(&self.f.stream.address),
+                t.balance(&self.f.insurance.address),
+            ],
+            stream: self.f.stream.try_get_stream(&id).ok().map(|r| r.unwrap()),
+        }
+    }
+}
+
+/// Asserts that `$call` fails with `Err(Ok($err))` and leaves `$setup.state($id)` unchanged.
+#[macro_export]
+macro_rules! assert_fails_unchanged {
+    ($setup:expr, $id:expr, $call:expr, $err:expr) => {{
+        let before = $setup.state($id);
+        assert_eq!($call, Err(Ok($err)));
+        assert_eq!($setup.state($id), before);
+    }};
+}
