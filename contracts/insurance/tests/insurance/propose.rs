@@ -1,0 +1,115 @@
+//! `propose_bailout`, and the constructor's checks.
+//!
+//! propose_bailout
+//! ├── when the caller is not a member → NotMember
+//! ├── when amount <= 0 → InvalidAmount
+//! ├── when the asset is not insured → AssetNotInsured
+//! ├── when the recipient is the fund → InvalidRecipient
+//! ├── when amount > the fund's balance → InsufficientBalance
+//! └── when valid → a pending proposal; emits bailout_requested; needs the member's auth
+//! __constructor
+//! ├── when the council is not 5 distinct members → InvalidCouncil
+//! └── when an asset repeats → DuplicateAsset
+
+use soroban_sdk::{
+    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
+    vec, Address, Event, IntoVal, InvokeError, Symbol, Vec,
+};
+use tributary_fixture::INSURANCE_WASM;
+use tributary_insurance::{Action, Bailout, BailoutRequested, InsuranceError, ProposalStatus};
+
+use crate::{
+    assert_fails_unchanged,
+    common::{Setup, FUND},
+};
+
+#[test]
+fn propose_bailout_stores_pending_proposal_and_emits_event() {
+    let s = Setup::new();
+    let id = s.bailout(FUND / 2);
+    let e = &s.f.env;
+    let ins = &s.f.insurance.address;
+    assert_eq!(
+        e.events().all().filter_by_contract(ins),
+        [BailoutRequested {
+            id,
+            proposer: s.member(0).clone(),
+            asset: s.f.xlm.id.clone(),
+            amount: FUND / 2,
+            recipient: s.victim.clone(),
+            reason: s.reason(),
+        }
+        .to_xdr(e, ins)]
+    );
+    assert_eq!(
+        e.auths(),
+        std::vec![(
+            s.member(0).clone(),
+            AuthorizedInvocation {
+                function: AuthorizedFunction::Contract((
+                    ins.clone(),
+                    Symbol::new(e, "propose_bailout"),
+                    (s.member(0).clone(), s.f.xlm.id.clone(), FUND / 2, s.victim.clone(), s.reason()).into_val(e),
+                )),
+                sub_invocations: std::vec![],
+            }
+        )]
+    );
+    let p = s.f.insurance.proposal(&id);
+    assert_eq!(p.status, ProposalStatus::Pending);
+    assert_eq!(p.action, Action::Bailout(Bailout { asset: s.f.xlm.id.clone(), amount: FUND / 2, recipient: s.victim.clone(), reason: s.reason() }));
+    assert_eq!((p.created_at, p.epoch, p.eta, p.approvals.len()), (s.f.now(), 0, 0, 0));
+}
+
+#[test]
+fn propose_bailout_rejects_bad_input() {
+    let s = Setup::new();
+    let i = &s.f.insurance;
+    let outsider = Address::generate(&s.f.env);
+    let uninsured = Address::generate(&s.f.env);
+    let (m, x, v, r) = (s.member(0), &s.f.xlm.id, &s.victim, &s.reason());
+    assert_fails_unchanged!(s, 1, i.try_propose_bailout(&outsider, x, &1, v, r), InsuranceError::NotMember);
+    assert_fails_unchanged!(s, 1, i.try_propose_bailout(m, x, &0, v, r), InsuranceError::InvalidAmount);
+    assert_fails_unchanged!(s, 1, i.try_propose_bailout(m, &uninsured, &1, v, r), InsuranceError::AssetNotInsured);
+    assert_fails_unchanged!(s, 1, i.try_propose_bailout(m, x, &1, &i.address, r), InsuranceError::InvalidRecipient);
+    assert_fails_unchanged!(s, 1, i.try_propose_bailout(m, x, &(FUND + 1), v, r), InsuranceError::InsufficientBalance);
+    assert_eq!(i.try_proposal(&1), Err(Ok(InsuranceError::ProposalNotFound)));
+}
+
+#[test]
+fn propose_without_member_auth_fails() {
+    let s = Setup::new();
+    s.f.env.set_auths(&[]);
+    let r = s.f.insurance.try_propose_bailout(s.member(0), &s.f.xlm.id, &1, &s.victim, &s.reason());
+    assert_eq!(r, Err(Err(InvokeError::Abort)));
+}
+
+/// Deploys an insurance contract and returns the panic message if the constructor failed.
+fn deploy(e: &soroban_sdk::Env, council: Vec<Address>, assets: Vec<Address>) -> Result<(), std::string::String> {
+    let e = e.clone();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        e.register(INSURANCE_WASM, (council, assets));
+    }))
+    .map_err(|p| p.downcast_ref::<std::string::String>().cloned().unwrap_or_default())
+}
+
+fn assert_constructor_error(r: Result<(), std::string::String>, code: InsuranceError) {
+    let msg = r.expect_err("the constructor must fail");
+    assert!(msg.contains(&format!("Error(Contract, #{})", code as u32)), "{msg}");
+}
+
+#[test]
+fn constructor_requires_five_distinct_members_and_distinct_assets() {
+    let s = Setup::new();
+    let e = &s.f.env;
+    let members: std::vec::Vec<Address> = (0..6).map(|_| Address::generate(e)).collect();
+    let assets = vec![e, s.f.xlm.id.clone()];
+    assert_constructor_error(deploy(e, Vec::from_slice(e, &members[..4]), assets.clone()), InsuranceError::InvalidCouncil);
+    assert_constructor_error(deploy(e, Vec::from_slice(e, &members[..6]), assets.clone()), InsuranceError::InvalidCouncil);
+    let dup = vec![e, members[0].clone(), members[1].clone(), members[2].clone(), members[3].clone(), members[0].clone()];
+    assert_constructor_error(deploy(e, dup, assets.clone()), InsuranceError::InvalidCouncil);
+    let five = Vec::from_slice(e, &members[..5]);
+    let twice = vec![e, s.f.xlm.id.clone(), s.f.xlm.id.clone()];
+    assert_constructor_error(deploy(e, five.clone(), twice), InsuranceError::DuplicateAsset);
+    assert_eq!(deploy(e, five, assets), Ok(()));
+}
