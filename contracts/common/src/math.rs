@@ -54,7 +54,10 @@ mod test {
         let max = i128::MAX;
         assert_eq!(mul_div_floor(max, 1, 1), max);
         assert_eq!(mul_div_floor(max, u64::MAX, u64::MAX), max);
-        assert_eq!(mul_div_floor(max, u64::MAX - 1, u64::MAX), reference(max as u128, u64::MAX - 1, u64::MAX) as i128);
+        assert_eq!(
+            mul_div_floor(max, u64::MAX - 1, u64::MAX),
+            reference(max as u128, u64::MAX - 1, u64::MAX) as i128
+        );
         assert_eq!(mul_div_floor(max, 0, 7), 0);
         assert_eq!(mul_div_floor(10, 1, 3), 3);
         assert_eq!(mul_div_floor(-5, 1, 2), 0);

@@ -18,7 +18,7 @@ pub const BPS: u64 = 10_000;
 ///
 /// Emitted by a payout contract (stream, claims, access) in the same transaction as the payout.
 /// Topics: `["skim_paid", asset]`. Data: `amount` (`i128`, base units, always `> 0`).
-#[contractevent(topics = ["skim_paid"])]
+#[contractevent(topics = ["skim_paid"], data_format = "single-value")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct SkimPaid {
     /// The token contract the skim was paid in.

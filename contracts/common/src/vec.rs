@@ -24,7 +24,11 @@ mod test {
     #[test]
     fn finds_first_index_and_duplicates() {
         let e = Env::default();
-        let (a, b, c) = (Address::generate(&e), Address::generate(&e), Address::generate(&e));
+        let (a, b, c) = (
+            Address::generate(&e),
+            Address::generate(&e),
+            Address::generate(&e),
+        );
         let v = vec![&e, a.clone(), b.clone(), a.clone()];
         assert_eq!(index_of(&v, &a), Some(0));
         assert_eq!(index_of(&v, &b), Some(1));

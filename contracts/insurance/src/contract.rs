@@ -1,14 +1,15 @@
 //! The insurance contract's entry points. Each one extends the instance TTL, checks
 //! authorization and membership, then calls the domain logic in `proposal.rs`.
 
-use soroban_sdk::{
-    contract, contractimpl, panic_with_error, Address, BytesN, Env, Vec,
-};
+use soroban_sdk::{contract, contractimpl, panic_with_error, Address, BytesN, Env, Vec};
 use tributary_common::{ttl::extend_instance, vec::has_duplicates};
 
 use crate::{
     errors::InsuranceError,
-    events::{AssetChangeRequested, BailoutRequested, CouncilChangeRequested, ProposalCanceled, ProposalExpired},
+    events::{
+        AssetChangeRequested, BailoutRequested, CouncilChangeRequested, ProposalCanceled,
+        ProposalExpired,
+    },
     proposal::{self, balance_of, require_member, require_open, COUNCIL_SIZE},
     storage::{self, Action, AssetChange, Bailout, CouncilChange, Proposal, ProposalStatus},
 };
@@ -341,4 +342,3 @@ impl InsuranceContract {
         balance_of(&e, &asset)
     }
 }
-

@@ -3,7 +3,7 @@
 use soroban_sdk::{contractevent, Address, BytesN};
 
 /// A bailout was proposed. Topics: `["bailout_requested", id, proposer]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct BailoutRequested {
     /// Proposal id.
@@ -23,7 +23,7 @@ pub struct BailoutRequested {
 }
 
 /// A council change was proposed. Topics: `["council_change_requested", id, proposer]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct CouncilChangeRequested {
     /// Proposal id.
@@ -39,7 +39,7 @@ pub struct CouncilChangeRequested {
 }
 
 /// An asset allowlist change was proposed. Topics: `["asset_change_requested", id, proposer]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct AssetChangeRequested {
     /// Proposal id.
@@ -55,7 +55,7 @@ pub struct AssetChangeRequested {
 }
 
 /// A member approved a proposal. Topics: `["proposal_approved", id, member]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct ProposalApproved {
     /// Proposal id.
@@ -69,7 +69,7 @@ pub struct ProposalApproved {
 }
 
 /// A proposal gathered its approvals and is timelocked. Topics: `["proposal_queued", id]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct ProposalQueued {
     /// Proposal id.
@@ -80,7 +80,7 @@ pub struct ProposalQueued {
 }
 
 /// A bailout was paid. Topics: `["bailout_executed", id, asset, recipient]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct BailoutExecuted {
     /// Proposal id.
@@ -97,7 +97,7 @@ pub struct BailoutExecuted {
 }
 
 /// A member vetoed a proposal. Topics: `["proposal_canceled", id, member]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct ProposalCanceled {
     /// Proposal id.
@@ -110,7 +110,7 @@ pub struct ProposalCanceled {
 
 /// A proposal was marked expired: its approvals lapsed or its execution window closed.
 /// Topics: `["proposal_expired", id]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct ProposalExpired {
     /// Proposal id.
@@ -119,7 +119,7 @@ pub struct ProposalExpired {
 }
 
 /// A council change was executed; the epoch was bumped. Topics: `["council_changed", id]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct CouncilChanged {
     /// Proposal id.
@@ -134,7 +134,7 @@ pub struct CouncilChanged {
 }
 
 /// An asset allowlist change was executed. Topics: `["asset_changed", id, asset]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct AssetChanged {
     /// Proposal id.

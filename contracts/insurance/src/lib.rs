@@ -17,9 +17,8 @@ mod storage;
 pub use contract::{InsuranceContract, InsuranceContractClient};
 pub use errors::InsuranceError;
 pub use events::{
-    AssetChangeRequested, AssetChanged, BailoutExecuted, BailoutRequested,
-    CouncilChangeRequested, CouncilChanged, ProposalApproved, ProposalCanceled,
-    ProposalExpired, ProposalQueued,
+    AssetChangeRequested, AssetChanged, BailoutExecuted, BailoutRequested, CouncilChangeRequested,
+    CouncilChanged, ProposalApproved, ProposalCanceled, ProposalExpired, ProposalQueued,
 };
 pub use proposal::{APPROVAL_LIFETIME, COUNCIL_SIZE, EXECUTION_WINDOW, TIMELOCK};
 pub use storage::{Action, AssetChange, Bailout, CouncilChange, Proposal, ProposalStatus};

@@ -193,7 +193,11 @@ impl StreamContract {
         stream::ensure_cancelable(&e, &s)?;
         s.cancelable = false;
         storage::set_stream(&e, id, &s);
-        Renounced { id, sender: s.sender }.publish(&e);
+        Renounced {
+            id,
+            sender: s.sender,
+        }
+        .publish(&e);
         Ok(())
     }
 

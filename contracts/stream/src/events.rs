@@ -4,7 +4,7 @@ use soroban_sdk::{contractevent, Address};
 
 /// A stream was created and its deposit escrowed.
 /// Topics: `["stream_created", id, sender, recipient]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct StreamCreated {
     /// Stream id.
@@ -34,7 +34,7 @@ pub struct StreamCreated {
 
 /// A gross `amount` was withdrawn from a stream; `net` reached `to`, the rest was skimmed.
 /// Topics: `["withdrawn", id, recipient]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Withdrawn {
     /// Stream id.
@@ -53,7 +53,7 @@ pub struct Withdrawn {
 
 /// A stream was canceled and its unvested part refunded to the sender.
 /// Topics: `["canceled", id, sender, recipient]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Canceled {
     /// Stream id.
@@ -70,7 +70,7 @@ pub struct Canceled {
 }
 
 /// The sender gave up the right to cancel. Topics: `["renounced", id, sender]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Renounced {
     /// Stream id.
@@ -83,7 +83,7 @@ pub struct Renounced {
 
 /// The recipient handed the stream to a new recipient.
 /// Topics: `["transferred", id, from, to]`.
-#[contractevent]
+#[contractevent(data_format = "vec")]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Transferred {
     /// Stream id.

@@ -105,7 +105,9 @@ pub fn set_insurance(e: &Env, insurance: &Address) {
 /// Reserves `count` consecutive ids and returns the first.
 pub fn take_ids(e: &Env, count: u64) -> u64 {
     let first: u64 = e.storage().instance().get(&DataKey::NextId).unwrap_or(1);
-    e.storage().instance().set(&DataKey::NextId, &(first + count));
+    e.storage()
+        .instance()
+        .set(&DataKey::NextId, &(first + count));
     first
 }
 

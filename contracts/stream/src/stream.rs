@@ -113,7 +113,9 @@ pub fn create(e: &Env, sender: &Address, params: &Vec<StreamParams>) -> Result<u
             }
             None => return Err(StreamError::TokenNotInsured),
         };
-        let total = total.checked_add(p.deposit).ok_or(StreamError::InvalidDeposit)?;
+        let total = total
+            .checked_add(p.deposit)
+            .ok_or(StreamError::InvalidDeposit)?;
         totals.set(p.token, total);
     }
     // Effect
@@ -237,7 +239,12 @@ pub fn cancel(e: &Env, id: u64, mut s: Stream) -> Result<i128, StreamError> {
 }
 
 /// Hands the stream to `new_recipient`.
-pub fn transfer(e: &Env, id: u64, mut s: Stream, new_recipient: &Address) -> Result<(), StreamError> {
+pub fn transfer(
+    e: &Env,
+    id: u64,
+    mut s: Stream,
+    new_recipient: &Address,
+) -> Result<(), StreamError> {
     // Check
     if !s.transferable {
         return Err(StreamError::NotTransferable);

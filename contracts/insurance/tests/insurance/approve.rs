@@ -15,7 +15,9 @@ use soroban_sdk::{
     testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
     Address, BytesN, Event, IntoVal, InvokeError, Symbol,
 };
-use tributary_insurance::{InsuranceError, ProposalApproved, ProposalQueued, ProposalStatus, TIMELOCK};
+use tributary_insurance::{
+    InsuranceError, ProposalApproved, ProposalQueued, ProposalStatus, TIMELOCK,
+};
 
 use crate::{
     assert_fails_unchanged,
@@ -34,7 +36,12 @@ fn fifth_approval_queues_with_eta_and_emits_events() {
     assert_eq!(
         e.events().all().filter_by_contract(ins),
         [
-            ProposalApproved { id, member: s.member(4).clone(), approvals: 5 }.to_xdr(e, ins),
+            ProposalApproved {
+                id,
+                member: s.member(4).clone(),
+                approvals: 5
+            }
+            .to_xdr(e, ins),
             ProposalQueued { id, eta }.to_xdr(e, ins),
         ]
     );
@@ -43,13 +50,20 @@ fn fifth_approval_queues_with_eta_and_emits_events() {
         std::vec![(
             s.member(4).clone(),
             AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((ins.clone(), Symbol::new(e, "approve"), (s.member(4).clone(), id, hash).into_val(e))),
+                function: AuthorizedFunction::Contract((
+                    ins.clone(),
+                    Symbol::new(e, "approve"),
+                    (s.member(4).clone(), id, hash).into_val(e)
+                )),
                 sub_invocations: std::vec![],
             }
         )]
     );
     let p = s.f.insurance.proposal(&id);
-    assert_eq!((p.status, p.eta, p.approvals.len()), (ProposalStatus::Queued, eta, 5));
+    assert_eq!(
+        (p.status, p.eta, p.approvals.len()),
+        (ProposalStatus::Queued, eta, 5)
+    );
 }
 
 #[test]
@@ -59,7 +73,12 @@ fn four_approvals_do_not_queue_or_pay() {
     s.f.approve_by(id, &s.f.council[..4]);
     assert_eq!(s.f.insurance.proposal(&id).status, ProposalStatus::Pending);
     s.f.jump(30 * DAY);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_execute(&id), InsuranceError::NotQueued);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_execute(&id),
+        InsuranceError::NotQueued
+    );
 }
 
 #[test]
@@ -68,7 +87,12 @@ fn same_member_approving_twice_is_rejected() {
     let id = s.bailout(FUND);
     let hash = s.f.proposal_hash(id);
     s.f.insurance.approve(s.member(1), &id, &hash);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_approve(s.member(1), &id, &hash), InsuranceError::AlreadyApproved);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_approve(s.member(1), &id, &hash),
+        InsuranceError::AlreadyApproved
+    );
     assert_eq!(s.f.insurance.proposal(&id).approvals.len(), 1);
 }
 
@@ -81,9 +105,24 @@ fn approval_with_stale_or_foreign_hash_is_rejected() {
     let hash_b = s.f.proposal_hash(b);
     let next_epoch = s.f.hash_for(a, &i.proposal(&a), 1);
     let zero = BytesN::from_array(&s.f.env, &[0; 32]);
-    assert_fails_unchanged!(s, a, i.try_approve(s.member(1), &a, &hash_b), InsuranceError::HashMismatch);
-    assert_fails_unchanged!(s, a, i.try_approve(s.member(1), &a, &next_epoch), InsuranceError::HashMismatch);
-    assert_fails_unchanged!(s, a, i.try_approve(s.member(1), &a, &zero), InsuranceError::HashMismatch);
+    assert_fails_unchanged!(
+        s,
+        a,
+        i.try_approve(s.member(1), &a, &hash_b),
+        InsuranceError::HashMismatch
+    );
+    assert_fails_unchanged!(
+        s,
+        a,
+        i.try_approve(s.member(1), &a, &next_epoch),
+        InsuranceError::HashMismatch
+    );
+    assert_fails_unchanged!(
+        s,
+        a,
+        i.try_approve(s.member(1), &a, &zero),
+        InsuranceError::HashMismatch
+    );
 }
 
 #[test]
@@ -92,8 +131,18 @@ fn non_member_cannot_approve_and_unknown_proposal_fails() {
     let id = s.bailout(FUND);
     let outsider = Address::generate(&s.f.env);
     let hash = s.f.proposal_hash(id);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_approve(&outsider, &id, &hash), InsuranceError::NotMember);
-    assert_fails_unchanged!(s, 9, s.f.insurance.try_approve(s.member(0), &9, &hash), InsuranceError::ProposalNotFound);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_approve(&outsider, &id, &hash),
+        InsuranceError::NotMember
+    );
+    assert_fails_unchanged!(
+        s,
+        9,
+        s.f.insurance.try_approve(s.member(0), &9, &hash),
+        InsuranceError::ProposalNotFound
+    );
 }
 
 #[test]
@@ -103,7 +152,10 @@ fn approval_without_member_auth_fails() {
     let hash = s.f.proposal_hash(id);
     s.f.env.set_auths(&[]);
     let before = s.state(id);
-    assert_eq!(s.f.insurance.try_approve(s.member(0), &id, &hash), Err(Err(InvokeError::Abort)));
+    assert_eq!(
+        s.f.insurance.try_approve(s.member(0), &id, &hash),
+        Err(Err(InvokeError::Abort))
+    );
     assert_eq!(s.state(id), before);
 }
 
@@ -116,7 +168,12 @@ fn approvals_lapse_thirty_days_after_the_proposal() {
     s.f.jump(30 * DAY);
     // Exactly 30 days is still inside the window; one second later it has lapsed.
     s.f.jump(1);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_approve(s.member(4), &id, &hash), InsuranceError::ApprovalsLapsed);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_approve(s.member(4), &id, &hash),
+        InsuranceError::ApprovalsLapsed
+    );
     assert_eq!(s.f.insurance.proposal(&id).status, ProposalStatus::Expired);
 }
 
@@ -135,5 +192,10 @@ fn approving_a_queued_proposal_is_rejected() {
     let s = Setup::new();
     let id = s.queued_bailout(FUND);
     let hash = s.f.proposal_hash(id);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_approve(s.member(0), &id, &hash), InsuranceError::NotPending);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_approve(s.member(0), &id, &hash),
+        InsuranceError::NotPending
+    );
 }

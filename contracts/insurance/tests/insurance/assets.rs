@@ -11,10 +11,15 @@
 use soroban_sdk::{testutils::Address as _, testutils::Events as _, vec, Address, Event};
 use tributary_insurance::{AssetChanged, InsuranceError, TIMELOCK};
 
-use crate::{assert_fails_unchanged, common::{Setup, FUND}};
+use crate::{
+    assert_fails_unchanged,
+    common::{Setup, FUND},
+};
 
 fn change(s: &Setup, asset: &Address, insured: bool) -> u64 {
-    let id = s.f.insurance.propose_asset_change(s.member(2), asset, &insured);
+    let id =
+        s.f.insurance
+            .propose_asset_change(s.member(2), asset, &insured);
     s.f.approve_by(id, &s.f.council);
     s.f.jump(TIMELOCK);
     id
@@ -28,16 +33,32 @@ fn adding_an_asset_needs_five_approvals_and_the_timelock() {
     let id = change(&s, &eurc, true);
     s.f.insurance.execute(&id);
     let (e, ins) = (&s.f.env, &s.f.insurance.address);
-    assert_eq!(e.events().all().filter_by_contract(ins), [AssetChanged { id, asset: eurc.clone(), insured: true }.to_xdr(e, ins)]);
+    assert_eq!(
+        e.events().all().filter_by_contract(ins),
+        [AssetChanged {
+            id,
+            asset: eurc.clone(),
+            insured: true
+        }
+        .to_xdr(e, ins)]
+    );
     assert!(s.f.insurance.is_insured(&eurc));
-    assert_eq!(s.f.insurance.assets(), vec![e, s.f.xlm.id.clone(), s.f.usdc.id.clone(), eurc]);
+    assert_eq!(
+        s.f.insurance.assets(),
+        vec![e, s.f.xlm.id.clone(), s.f.usdc.id.clone(), eurc]
+    );
 }
 
 #[test]
 fn removing_an_asset_with_a_balance_fails_until_it_is_zero() {
     let s = Setup::new();
     let id = change(&s, &s.f.xlm.id, false);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_execute(&id), InsuranceError::AssetHasBalance);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_execute(&id),
+        InsuranceError::AssetHasBalance
+    );
     assert!(s.f.insurance.is_insured(&s.f.xlm.id));
     // Drain the fund by a bailout, then the removal goes through.
     let bailout = s.queued_bailout(FUND);
@@ -53,9 +74,24 @@ fn asset_change_rejects_no_op_changes() {
     let s = Setup::new();
     let i = &s.f.insurance;
     let unknown = Address::generate(&s.f.env);
-    assert_fails_unchanged!(s, 1, i.try_propose_asset_change(s.member(0), &s.f.usdc.id, &true), InsuranceError::AssetAlreadyInsured);
-    assert_fails_unchanged!(s, 1, i.try_propose_asset_change(s.member(0), &unknown, &false), InsuranceError::AssetNotInsured);
-    assert_fails_unchanged!(s, 1, i.try_propose_asset_change(&unknown, &unknown, &true), InsuranceError::NotMember);
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_asset_change(s.member(0), &s.f.usdc.id, &true),
+        InsuranceError::AssetAlreadyInsured
+    );
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_asset_change(s.member(0), &unknown, &false),
+        InsuranceError::AssetNotInsured
+    );
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_asset_change(&unknown, &unknown, &true),
+        InsuranceError::NotMember
+    );
 }
 
 #[test]

@@ -40,7 +40,13 @@ impl Setup<'_> {
 
     /// A bailout of `amount` XLM to the victim, proposed by member 0.
     pub fn bailout(&self, amount: i128) -> u64 {
-        self.f.insurance.propose_bailout(self.member(0), &self.f.xlm.id, &amount, &self.victim, &self.reason())
+        self.f.insurance.propose_bailout(
+            self.member(0),
+            &self.f.xlm.id,
+            &amount,
+            &self.victim,
+            &self.reason(),
+        )
     }
 
     /// A bailout approved by all 5 members (queued, eta = now + 14 days).

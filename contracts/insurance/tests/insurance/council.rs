@@ -21,7 +21,9 @@ use crate::{
 /// Replaces member 4 (the lost key) by a new address, approved by members 0–3.
 fn rotate(s: &Setup) -> (u64, Address) {
     let new = Address::generate(&s.f.env);
-    let id = s.f.insurance.propose_council_change(s.member(0), s.member(4), &new);
+    let id =
+        s.f.insurance
+            .propose_council_change(s.member(0), s.member(4), &new);
     s.f.approve_by(id, &s.f.council[..4]);
     (id, new)
 }
@@ -30,21 +32,40 @@ fn rotate(s: &Setup) -> (u64, Address) {
 fn lost_key_is_replaced_by_the_other_four_after_the_timelock() {
     let s = Setup::new();
     let new = Address::generate(&s.f.env);
-    let id = s.f.insurance.propose_council_change(s.member(0), s.member(4), &new);
+    let id =
+        s.f.insurance
+            .propose_council_change(s.member(0), s.member(4), &new);
     let (e, ins) = (&s.f.env, &s.f.insurance.address);
     assert_eq!(
         e.events().all().filter_by_contract(ins),
-        [CouncilChangeRequested { id, proposer: s.member(0).clone(), old: s.member(4).clone(), new: new.clone() }.to_xdr(e, ins)]
+        [CouncilChangeRequested {
+            id,
+            proposer: s.member(0).clone(),
+            old: s.member(4).clone(),
+            new: new.clone()
+        }
+        .to_xdr(e, ins)]
     );
     s.f.approve_by(id, &s.f.council[..4]);
     assert_eq!(s.f.insurance.proposal(&id).status, ProposalStatus::Queued);
     s.f.jump(TIMELOCK - 1);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_execute(&id), InsuranceError::TimelockActive);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_execute(&id),
+        InsuranceError::TimelockActive
+    );
     s.f.jump(1);
     s.f.insurance.execute(&id);
     assert_eq!(
         e.events().all().filter_by_contract(ins),
-        [CouncilChanged { id, old: s.member(4).clone(), new: new.clone(), epoch: 1 }.to_xdr(e, ins)]
+        [CouncilChanged {
+            id,
+            old: s.member(4).clone(),
+            new: new.clone(),
+            epoch: 1
+        }
+        .to_xdr(e, ins)]
     );
     let council = s.f.insurance.council();
     assert_eq!(s.f.insurance.epoch(), 1);
@@ -63,10 +84,22 @@ fn lost_key_is_replaced_by_the_other_four_after_the_timelock() {
 fn replaced_member_can_neither_approve_nor_veto() {
     let s = Setup::new();
     let new = Address::generate(&s.f.env);
-    let id = s.f.insurance.propose_council_change(s.member(1), s.member(4), &new);
+    let id =
+        s.f.insurance
+            .propose_council_change(s.member(1), s.member(4), &new);
     let hash = s.f.proposal_hash(id);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_approve(s.member(4), &id, &hash), InsuranceError::NotEligible);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_cancel(s.member(4), &id), InsuranceError::NotEligible);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_approve(s.member(4), &id, &hash),
+        InsuranceError::NotEligible
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_cancel(s.member(4), &id),
+        InsuranceError::NotEligible
+    );
 }
 
 #[test]
@@ -74,9 +107,24 @@ fn council_change_rejects_bad_input() {
     let s = Setup::new();
     let i = &s.f.insurance;
     let (outsider, new) = (Address::generate(&s.f.env), Address::generate(&s.f.env));
-    assert_fails_unchanged!(s, 1, i.try_propose_council_change(&outsider, s.member(4), &new), InsuranceError::NotMember);
-    assert_fails_unchanged!(s, 1, i.try_propose_council_change(s.member(0), &outsider, &new), InsuranceError::NotMember);
-    assert_fails_unchanged!(s, 1, i.try_propose_council_change(s.member(0), s.member(4), s.member(1)), InsuranceError::AlreadyMember);
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_council_change(&outsider, s.member(4), &new),
+        InsuranceError::NotMember
+    );
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_council_change(s.member(0), &outsider, &new),
+        InsuranceError::NotMember
+    );
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_council_change(s.member(0), s.member(4), s.member(1)),
+        InsuranceError::AlreadyMember
+    );
 }
 
 #[test]
@@ -89,11 +137,19 @@ fn rotation_voids_pending_approvals() {
     s.f.jump(TIMELOCK);
     s.f.insurance.execute(&rotation);
     // An approval signed before the rotation no longer verifies.
-    assert_fails_unchanged!(s, bailout, s.f.insurance.try_approve(s.member(3), &bailout, &old_hash), InsuranceError::HashMismatch);
+    assert_fails_unchanged!(
+        s,
+        bailout,
+        s.f.insurance.try_approve(s.member(3), &bailout, &old_hash),
+        InsuranceError::HashMismatch
+    );
     // The new member's approval starts a fresh set: the 4 old approvals do not count.
     s.f.approve_by(bailout, std::slice::from_ref(&new));
     let p = s.f.insurance.proposal(&bailout);
-    assert_eq!((p.status, p.epoch, p.approvals.len()), (ProposalStatus::Pending, 1, 1));
+    assert_eq!(
+        (p.status, p.epoch, p.approvals.len()),
+        (ProposalStatus::Pending, 1, 1)
+    );
 }
 
 #[test]
@@ -103,6 +159,11 @@ fn late_approval_after_rotation_cannot_execute_a_queued_proposal() {
     let (rotation, _) = rotate(&s);
     s.f.jump(TIMELOCK);
     s.f.insurance.execute(&rotation);
-    assert_fails_unchanged!(s, bailout, s.f.insurance.try_execute(&bailout), InsuranceError::StaleEpoch);
+    assert_fails_unchanged!(
+        s,
+        bailout,
+        s.f.insurance.try_execute(&bailout),
+        InsuranceError::StaleEpoch
+    );
     assert_eq!(s.f.xlm.token.balance(&s.victim), 0);
 }

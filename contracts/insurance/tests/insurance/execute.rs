@@ -20,7 +20,8 @@ use soroban_sdk::{
     Address, Event, IntoVal, InvokeError, Symbol,
 };
 use tributary_insurance::{
-    BailoutExecuted, InsuranceError, ProposalCanceled, ProposalExpired, ProposalStatus, EXECUTION_WINDOW, TIMELOCK,
+    BailoutExecuted, InsuranceError, ProposalCanceled, ProposalExpired, ProposalStatus,
+    EXECUTION_WINDOW, TIMELOCK,
 };
 
 use crate::{
@@ -39,12 +40,23 @@ fn execute_at_eta_pays_recipient_without_any_auth() {
     assert_eq!(e.auths(), std::vec![]);
     assert_eq!(
         e.events().all().filter_by_contract(ins),
-        [BailoutExecuted { id, asset: s.f.xlm.id.clone(), recipient: s.victim.clone(), amount: FUND / 4 }.to_xdr(e, ins)]
+        [BailoutExecuted {
+            id,
+            asset: s.f.xlm.id.clone(),
+            recipient: s.victim.clone(),
+            amount: FUND / 4
+        }
+        .to_xdr(e, ins)]
     );
     assert_eq!(s.f.xlm.token.balance(&s.victim), FUND / 4);
     assert_eq!(s.f.insurance.balance(&s.f.xlm.id), FUND * 3 / 4);
     assert_eq!(s.f.insurance.proposal(&id).status, ProposalStatus::Executed);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_execute(&id), InsuranceError::ProposalClosed);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_execute(&id),
+        InsuranceError::ProposalClosed
+    );
 }
 
 #[test]
@@ -52,7 +64,12 @@ fn execute_before_eta_is_rejected() {
     let s = Setup::new();
     let id = s.queued_bailout(FUND);
     s.f.jump(TIMELOCK - 1);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_execute(&id), InsuranceError::TimelockActive);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_execute(&id),
+        InsuranceError::TimelockActive
+    );
 }
 
 #[test]
@@ -60,15 +77,38 @@ fn execute_after_window_is_rejected_and_expires() {
     let s = Setup::new();
     let id = s.queued_bailout(FUND);
     s.f.jump(TIMELOCK + EXECUTION_WINDOW);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_expire(&id), InsuranceError::NotExpired);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_expire(&id),
+        InsuranceError::NotExpired
+    );
     s.f.jump(1);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_execute(&id), InsuranceError::ExecutionWindowClosed);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_execute(&id),
+        InsuranceError::ExecutionWindowClosed
+    );
     assert_eq!(s.f.insurance.proposal(&id).status, ProposalStatus::Expired);
     s.f.insurance.expire(&id);
     let (e, ins) = (&s.f.env, &s.f.insurance.address);
-    assert_eq!(e.events().all().filter_by_contract(ins), [ProposalExpired { id }.to_xdr(e, ins)]);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_expire(&id), InsuranceError::ProposalClosed);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_execute(&id), InsuranceError::ProposalClosed);
+    assert_eq!(
+        e.events().all().filter_by_contract(ins),
+        [ProposalExpired { id }.to_xdr(e, ins)]
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_expire(&id),
+        InsuranceError::ProposalClosed
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_execute(&id),
+        InsuranceError::ProposalClosed
+    );
 }
 
 #[test]
@@ -87,7 +127,12 @@ fn bailout_larger_than_balance_fails_at_execute() {
     let b = s.queued_bailout(FUND / 2);
     s.f.jump(TIMELOCK);
     s.f.insurance.execute(&a);
-    assert_fails_unchanged!(s, b, s.f.insurance.try_execute(&b), InsuranceError::InsufficientBalance);
+    assert_fails_unchanged!(
+        s,
+        b,
+        s.f.insurance.try_execute(&b),
+        InsuranceError::InsufficientBalance
+    );
     assert_eq!(s.f.insurance.balance(&s.f.xlm.id), FUND / 4);
 }
 
@@ -99,21 +144,39 @@ fn any_member_can_veto_before_execution() {
     let (e, ins) = (&s.f.env, &s.f.insurance.address);
     assert_eq!(
         e.events().all().filter_by_contract(ins),
-        [ProposalCanceled { id, member: s.member(3).clone() }.to_xdr(e, ins)]
+        [ProposalCanceled {
+            id,
+            member: s.member(3).clone()
+        }
+        .to_xdr(e, ins)]
     );
     assert_eq!(
         e.auths(),
         std::vec![(
             s.member(3).clone(),
             AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((ins.clone(), Symbol::new(e, "cancel"), (s.member(3).clone(), id).into_val(e))),
+                function: AuthorizedFunction::Contract((
+                    ins.clone(),
+                    Symbol::new(e, "cancel"),
+                    (s.member(3).clone(), id).into_val(e)
+                )),
                 sub_invocations: std::vec![],
             }
         )]
     );
     s.f.jump(TIMELOCK);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_execute(&id), InsuranceError::ProposalClosed);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_cancel(s.member(0), &id), InsuranceError::ProposalClosed);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_execute(&id),
+        InsuranceError::ProposalClosed
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_cancel(s.member(0), &id),
+        InsuranceError::ProposalClosed
+    );
 }
 
 #[test]
@@ -122,14 +185,32 @@ fn cancel_rejects_outsiders_missing_auth_and_executed_proposals() {
     let id = s.queued_bailout(FUND);
     let other = s.bailout(1);
     let outsider = Address::generate(&s.f.env);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_cancel(&outsider, &id), InsuranceError::NotMember);
-    assert_fails_unchanged!(s, 9, s.f.insurance.try_cancel(s.member(0), &9), InsuranceError::ProposalNotFound);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_cancel(&outsider, &id),
+        InsuranceError::NotMember
+    );
+    assert_fails_unchanged!(
+        s,
+        9,
+        s.f.insurance.try_cancel(s.member(0), &9),
+        InsuranceError::ProposalNotFound
+    );
     s.f.jump(TIMELOCK);
     s.f.insurance.execute(&id);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_cancel(s.member(0), &id), InsuranceError::ProposalClosed);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_cancel(s.member(0), &id),
+        InsuranceError::ProposalClosed
+    );
     s.f.env.set_auths(&[]);
     let before = s.state(other);
-    assert_eq!(s.f.insurance.try_cancel(s.member(0), &other), Err(Err(InvokeError::Abort)));
+    assert_eq!(
+        s.f.insurance.try_cancel(s.member(0), &other),
+        Err(Err(InvokeError::Abort))
+    );
     assert_eq!(s.state(other), before);
 }
 
@@ -138,9 +219,19 @@ fn lapsed_pending_proposal_can_be_marked_expired() {
     let s = Setup::new();
     let id = s.bailout(FUND);
     s.f.jump(30 * DAY);
-    assert_fails_unchanged!(s, id, s.f.insurance.try_expire(&id), InsuranceError::NotExpired);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.insurance.try_expire(&id),
+        InsuranceError::NotExpired
+    );
     s.f.jump(1);
     s.f.insurance.expire(&id);
     assert_eq!(s.f.insurance.proposal(&id).status, ProposalStatus::Expired);
-    assert_fails_unchanged!(s, 9, s.f.insurance.try_expire(&9), InsuranceError::ProposalNotFound);
+    assert_fails_unchanged!(
+        s,
+        9,
+        s.f.insurance.try_expire(&9),
+        InsuranceError::ProposalNotFound
+    );
 }

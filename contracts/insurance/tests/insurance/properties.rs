@@ -11,20 +11,44 @@ use crate::common::{Setup, DAY, FUND};
 
 #[derive(Clone, Debug)]
 enum Step {
-    Propose { member: usize, amount: i128 },
-    Approve { member: usize, proposal: usize, stale: bool },
-    ApproveAll { proposal: usize },
-    Execute { proposal: usize },
-    Cancel { member: usize, proposal: usize },
-    Rotate { seat: usize },
-    Skim { amount: i128 },
-    Jump { seconds: u64 },
+    Propose {
+        member: usize,
+        amount: i128,
+    },
+    Approve {
+        member: usize,
+        proposal: usize,
+        stale: bool,
+    },
+    ApproveAll {
+        proposal: usize,
+    },
+    Execute {
+        proposal: usize,
+    },
+    Cancel {
+        member: usize,
+        proposal: usize,
+    },
+    Rotate {
+        seat: usize,
+    },
+    Skim {
+        amount: i128,
+    },
+    Jump {
+        seconds: u64,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (0usize..6, 1i128..=2 * FUND).prop_map(|(member, amount)| Step::Propose { member, amount }),
-        (0usize..6, 0usize..6, any::<bool>()).prop_map(|(member, proposal, stale)| Step::Approve { member, proposal, stale }),
+        (0usize..6, 0usize..6, any::<bool>()).prop_map(|(member, proposal, stale)| Step::Approve {
+            member,
+            proposal,
+            stale
+        }),
         (0usize..6).prop_map(|proposal| Step::ApproveAll { proposal }),
         (0usize..6).prop_map(|proposal| Step::Execute { proposal }),
         (0usize..6, 0usize..6).prop_map(|(member, proposal)| Step::Cancel { member, proposal }),
@@ -42,17 +66,35 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let mut proposals: Vec<u64> = Vec::new();
     let mut expected_fund = FUND;
     let mut paid = 0i128;
-    let who = |council: &Vec<Address>, m: usize| if m < 5 { council[m].clone() } else { outsider.clone() };
+    let who = |council: &Vec<Address>, m: usize| {
+        if m < 5 {
+            council[m].clone()
+        } else {
+            outsider.clone()
+        }
+    };
     for st in steps {
         match st {
             Step::Propose { member, amount } => {
-                if let Ok(Ok(id)) = i.try_propose_bailout(&who(&council, member), &s.f.xlm.id, &amount, &s.victim, &s.reason()) {
+                if let Ok(Ok(id)) = i.try_propose_bailout(
+                    &who(&council, member),
+                    &s.f.xlm.id,
+                    &amount,
+                    &s.victim,
+                    &s.reason(),
+                ) {
                     prop_assert!(member < 5 && amount <= expected_fund);
                     proposals.push(id);
                 }
             }
-            Step::Approve { member, proposal, stale } => {
-                let Some(&id) = proposals.get(proposal) else { continue };
+            Step::Approve {
+                member,
+                proposal,
+                stale,
+            } => {
+                let Some(&id) = proposals.get(proposal) else {
+                    continue;
+                };
                 let hash = if stale {
                     s.f.hash_for(id, &i.proposal(&id), i.epoch() + 1)
                 } else {
@@ -62,17 +104,23 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 prop_assert!(r.is_err() || (member < 5 && !stale));
             }
             Step::ApproveAll { proposal } => {
-                let Some(&id) = proposals.get(proposal) else { continue };
+                let Some(&id) = proposals.get(proposal) else {
+                    continue;
+                };
                 let hash = s.f.proposal_hash(id);
                 for m in &council {
                     let _ = i.try_approve(m, &id, &hash);
                 }
             }
             Step::Execute { proposal } => {
-                let Some(&id) = proposals.get(proposal) else { continue };
+                let Some(&id) = proposals.get(proposal) else {
+                    continue;
+                };
                 let p = i.proposal(&id);
                 let (now, epoch) = (s.f.now(), i.epoch());
-                let Action::Bailout(b) = p.action.clone() else { unreachable!() };
+                let Action::Bailout(b) = p.action.clone() else {
+                    unreachable!()
+                };
                 if i.try_execute(&id).is_ok() {
                     // The only way out: check every precondition independently.
                     prop_assert_eq!(p.status, ProposalStatus::Queued);
@@ -88,7 +136,9 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 }
             }
             Step::Cancel { member, proposal } => {
-                let Some(&id) = proposals.get(proposal) else { continue };
+                let Some(&id) = proposals.get(proposal) else {
+                    continue;
+                };
                 if i.try_cancel(&who(&council, member), &id).is_ok() {
                     prop_assert!(member < 5);
                 }

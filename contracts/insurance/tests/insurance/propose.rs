@@ -49,7 +49,14 @@ fn propose_bailout_stores_pending_proposal_and_emits_event() {
                 function: AuthorizedFunction::Contract((
                     ins.clone(),
                     Symbol::new(e, "propose_bailout"),
-                    (s.member(0).clone(), s.f.xlm.id.clone(), FUND / 2, s.victim.clone(), s.reason()).into_val(e),
+                    (
+                        s.member(0).clone(),
+                        s.f.xlm.id.clone(),
+                        FUND / 2,
+                        s.victim.clone(),
+                        s.reason()
+                    )
+                        .into_val(e),
                 )),
                 sub_invocations: std::vec![],
             }
@@ -57,8 +64,19 @@ fn propose_bailout_stores_pending_proposal_and_emits_event() {
     );
     let p = s.f.insurance.proposal(&id);
     assert_eq!(p.status, ProposalStatus::Pending);
-    assert_eq!(p.action, Action::Bailout(Bailout { asset: s.f.xlm.id.clone(), amount: FUND / 2, recipient: s.victim.clone(), reason: s.reason() }));
-    assert_eq!((p.created_at, p.epoch, p.eta, p.approvals.len()), (s.f.now(), 0, 0, 0));
+    assert_eq!(
+        p.action,
+        Action::Bailout(Bailout {
+            asset: s.f.xlm.id.clone(),
+            amount: FUND / 2,
+            recipient: s.victim.clone(),
+            reason: s.reason()
+        })
+    );
+    assert_eq!(
+        (p.created_at, p.epoch, p.eta, p.approvals.len()),
+        (s.f.now(), 0, 0, 0)
+    );
 }
 
 #[test]
@@ -68,34 +86,75 @@ fn propose_bailout_rejects_bad_input() {
     let outsider = Address::generate(&s.f.env);
     let uninsured = Address::generate(&s.f.env);
     let (m, x, v, r) = (s.member(0), &s.f.xlm.id, &s.victim, &s.reason());
-    assert_fails_unchanged!(s, 1, i.try_propose_bailout(&outsider, x, &1, v, r), InsuranceError::NotMember);
-    assert_fails_unchanged!(s, 1, i.try_propose_bailout(m, x, &0, v, r), InsuranceError::InvalidAmount);
-    assert_fails_unchanged!(s, 1, i.try_propose_bailout(m, &uninsured, &1, v, r), InsuranceError::AssetNotInsured);
-    assert_fails_unchanged!(s, 1, i.try_propose_bailout(m, x, &1, &i.address, r), InsuranceError::InvalidRecipient);
-    assert_fails_unchanged!(s, 1, i.try_propose_bailout(m, x, &(FUND + 1), v, r), InsuranceError::InsufficientBalance);
-    assert_eq!(i.try_proposal(&1), Err(Ok(InsuranceError::ProposalNotFound)));
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_bailout(&outsider, x, &1, v, r),
+        InsuranceError::NotMember
+    );
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_bailout(m, x, &0, v, r),
+        InsuranceError::InvalidAmount
+    );
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_bailout(m, &uninsured, &1, v, r),
+        InsuranceError::AssetNotInsured
+    );
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_bailout(m, x, &1, &i.address, r),
+        InsuranceError::InvalidRecipient
+    );
+    assert_fails_unchanged!(
+        s,
+        1,
+        i.try_propose_bailout(m, x, &(FUND + 1), v, r),
+        InsuranceError::InsufficientBalance
+    );
+    assert_eq!(
+        i.try_proposal(&1),
+        Err(Ok(InsuranceError::ProposalNotFound))
+    );
 }
 
 #[test]
 fn propose_without_member_auth_fails() {
     let s = Setup::new();
     s.f.env.set_auths(&[]);
-    let r = s.f.insurance.try_propose_bailout(s.member(0), &s.f.xlm.id, &1, &s.victim, &s.reason());
+    let r =
+        s.f.insurance
+            .try_propose_bailout(s.member(0), &s.f.xlm.id, &1, &s.victim, &s.reason());
     assert_eq!(r, Err(Err(InvokeError::Abort)));
 }
 
 /// Deploys an insurance contract and returns the panic message if the constructor failed.
-fn deploy(e: &soroban_sdk::Env, council: Vec<Address>, assets: Vec<Address>) -> Result<(), std::string::String> {
+fn deploy(
+    e: &soroban_sdk::Env,
+    council: Vec<Address>,
+    assets: Vec<Address>,
+) -> Result<(), std::string::String> {
     let e = e.clone();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         e.register(INSURANCE_WASM, (council, assets));
     }))
-    .map_err(|p| p.downcast_ref::<std::string::String>().cloned().unwrap_or_default())
+    .map_err(|p| {
+        p.downcast_ref::<std::string::String>()
+            .cloned()
+            .unwrap_or_default()
+    })
 }
 
 fn assert_constructor_error(r: Result<(), std::string::String>, code: InsuranceError) {
     let msg = r.expect_err("the constructor must fail");
-    assert!(msg.contains(&format!("Error(Contract, #{})", code as u32)), "{msg}");
+    assert!(
+        msg.contains(&format!("Error(Contract, #{})", code as u32)),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -104,12 +163,31 @@ fn constructor_requires_five_distinct_members_and_distinct_assets() {
     let e = &s.f.env;
     let members: std::vec::Vec<Address> = (0..6).map(|_| Address::generate(e)).collect();
     let assets = vec![e, s.f.xlm.id.clone()];
-    assert_constructor_error(deploy(e, Vec::from_slice(e, &members[..4]), assets.clone()), InsuranceError::InvalidCouncil);
-    assert_constructor_error(deploy(e, Vec::from_slice(e, &members[..6]), assets.clone()), InsuranceError::InvalidCouncil);
-    let dup = vec![e, members[0].clone(), members[1].clone(), members[2].clone(), members[3].clone(), members[0].clone()];
-    assert_constructor_error(deploy(e, dup, assets.clone()), InsuranceError::InvalidCouncil);
+    assert_constructor_error(
+        deploy(e, Vec::from_slice(e, &members[..4]), assets.clone()),
+        InsuranceError::InvalidCouncil,
+    );
+    assert_constructor_error(
+        deploy(e, Vec::from_slice(e, &members[..6]), assets.clone()),
+        InsuranceError::InvalidCouncil,
+    );
+    let dup = vec![
+        e,
+        members[0].clone(),
+        members[1].clone(),
+        members[2].clone(),
+        members[3].clone(),
+        members[0].clone(),
+    ];
+    assert_constructor_error(
+        deploy(e, dup, assets.clone()),
+        InsuranceError::InvalidCouncil,
+    );
     let five = Vec::from_slice(e, &members[..5]);
     let twice = vec![e, s.f.xlm.id.clone(), s.f.xlm.id.clone()];
-    assert_constructor_error(deploy(e, five.clone(), twice), InsuranceError::DuplicateAsset);
+    assert_constructor_error(
+        deploy(e, five.clone(), twice),
+        InsuranceError::DuplicateAsset,
+    );
     assert_eq!(deploy(e, five, assets), Ok(()));
 }

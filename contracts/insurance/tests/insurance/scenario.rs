@@ -17,7 +17,17 @@ fn bailout_lifecycle_snapshot() {
     let sender = f.funded(&f.xlm, 500 * UNIT);
     let recipient = Address::generate(&f.env);
     let now = f.now();
-    let stream = f.stream.create_stream(&sender, &recipient, &f.xlm.id, &(500 * UNIT), &now, &now, &(now + 100), &false, &false);
+    let stream = f.stream.create_stream(
+        &sender,
+        &recipient,
+        &f.xlm.id,
+        &(500 * UNIT),
+        &now,
+        &now,
+        &(now + 100),
+        &false,
+        &false,
+    );
     f.jump(100);
     f.stream.withdraw_max(&stream, &recipient);
     assert_eq!(f.insurance.balance(&f.xlm.id), FUND + 5 * UNIT);
@@ -27,5 +37,8 @@ fn bailout_lifecycle_snapshot() {
     assert_eq!(f.insurance.proposal(&id).status, ProposalStatus::Executed);
     assert_eq!(f.xlm.token.balance(&s.victim), FUND);
     assert_eq!(f.insurance.balance(&f.xlm.id), 5 * UNIT);
-    f.env.to_snapshot_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-snapshots/bailout_lifecycle.json"));
+    f.env.to_snapshot_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../test-snapshots/bailout_lifecycle.json"
+    ));
 }

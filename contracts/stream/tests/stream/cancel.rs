@@ -15,8 +15,9 @@
 //! └── when valid → the stream can no longer be canceled; emits renounced
 
 use soroban_sdk::{
+    symbol_short,
     testutils::{AuthorizedFunction, AuthorizedInvocation, Events as _},
-    IntoVal, InvokeError, Event, symbol_short,
+    Event, IntoVal, InvokeError,
 };
 use tributary_stream::{Canceled, Renounced, StreamError, StreamStatus};
 
@@ -39,7 +40,11 @@ fn cancel_refunds_unvested_part_to_sender_only() {
     assert_eq!(s.f.stream.status(&id), StreamStatus::Canceled);
     assert_eq!(s.f.stream.refundable(&id), 0);
     s.f.jump(DURATION);
-    assert_eq!(s.f.stream.streamed(&id), DEPOSIT * 3 / 10, "vesting stops at the cancel");
+    assert_eq!(
+        s.f.stream.streamed(&id),
+        DEPOSIT * 3 / 10,
+        "vesting stops at the cancel"
+    );
 }
 
 #[test]
@@ -54,15 +59,24 @@ fn cancel_requires_sender_auth_and_emits_canceled() {
         std::vec![(
             s.sender.clone(),
             AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((s.f.stream.address.clone(), symbol_short!("cancel"), (id,).into_val(e))),
+                function: AuthorizedFunction::Contract((
+                    s.f.stream.address.clone(),
+                    symbol_short!("cancel"),
+                    (id,).into_val(e)
+                )),
                 sub_invocations: std::vec![],
             }
         )]
     );
     assert_eq!(
         e.events().all().filter_by_contract(&s.f.stream.address),
-        [Canceled { id, sender: s.sender.clone(), recipient: s.recipient.clone(), refunded: DEPOSIT / 2 }
-            .to_xdr(e, &s.f.stream.address)]
+        [Canceled {
+            id,
+            sender: s.sender.clone(),
+            recipient: s.recipient.clone(),
+            refunded: DEPOSIT / 2
+        }
+        .to_xdr(e, &s.f.stream.address)]
     );
 }
 
@@ -97,16 +111,46 @@ fn cancel_rejects_settled_canceled_and_non_cancelable_streams() {
     let canceled = s.stream();
     let renounced = s.stream();
     let now = s.f.now();
-    let fixed = st.create_stream(&s.sender, &s.recipient, &s.f.xlm.id, &DEPOSIT, &now, &now, &(now + 2 * DURATION), &false, &false);
+    let fixed = st.create_stream(
+        &s.sender,
+        &s.recipient,
+        &s.f.xlm.id,
+        &DEPOSIT,
+        &now,
+        &now,
+        &(now + 2 * DURATION),
+        &false,
+        &false,
+    );
     st.cancel(&canceled);
     st.renounce(&renounced);
     s.f.jump(DURATION);
-    assert_fails_unchanged!(s, settled, st.try_cancel(&settled), StreamError::StreamSettled);
-    assert_fails_unchanged!(s, canceled, st.try_cancel(&canceled), StreamError::StreamCanceled);
-    assert_fails_unchanged!(s, renounced, st.try_cancel(&renounced), StreamError::NotCancelable);
+    assert_fails_unchanged!(
+        s,
+        settled,
+        st.try_cancel(&settled),
+        StreamError::StreamSettled
+    );
+    assert_fails_unchanged!(
+        s,
+        canceled,
+        st.try_cancel(&canceled),
+        StreamError::StreamCanceled
+    );
+    assert_fails_unchanged!(
+        s,
+        renounced,
+        st.try_cancel(&renounced),
+        StreamError::NotCancelable
+    );
     assert_fails_unchanged!(s, fixed, st.try_cancel(&fixed), StreamError::NotCancelable);
     st.withdraw_max(&settled, &s.recipient);
-    assert_fails_unchanged!(s, settled, st.try_cancel(&settled), StreamError::StreamSettled);
+    assert_fails_unchanged!(
+        s,
+        settled,
+        st.try_cancel(&settled),
+        StreamError::StreamSettled
+    );
 }
 
 #[test]
@@ -117,16 +161,29 @@ fn renounce_makes_stream_uncancelable_and_emits_renounced() {
     let e = &s.f.env;
     assert_eq!(
         e.events().all().filter_by_contract(&s.f.stream.address),
-        [Renounced { id, sender: s.sender.clone() }.to_xdr(e, &s.f.stream.address)]
+        [Renounced {
+            id,
+            sender: s.sender.clone()
+        }
+        .to_xdr(e, &s.f.stream.address)]
     );
     assert_eq!(e.auths()[0].0, s.sender);
     assert_eq!(
         e.auths()[0].1.function,
-        AuthorizedFunction::Contract((s.f.stream.address.clone(), soroban_sdk::Symbol::new(e, "renounce"), (id,).into_val(e)))
+        AuthorizedFunction::Contract((
+            s.f.stream.address.clone(),
+            soroban_sdk::Symbol::new(e, "renounce"),
+            (id,).into_val(e)
+        ))
     );
     assert!(!s.f.stream.get_stream(&id).cancelable);
     assert_eq!(s.f.stream.refundable(&id), 0);
-    assert_fails_unchanged!(s, id, s.f.stream.try_cancel(&id), StreamError::NotCancelable);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.stream.try_cancel(&id),
+        StreamError::NotCancelable
+    );
 }
 
 #[test]
@@ -137,8 +194,23 @@ fn renounce_rejects_the_same_states_as_cancel() {
     st.renounce(&renounced);
     st.cancel(&canceled);
     assert_fails_unchanged!(s, 9, st.try_renounce(&9), StreamError::StreamNotFound);
-    assert_fails_unchanged!(s, renounced, st.try_renounce(&renounced), StreamError::NotCancelable);
-    assert_fails_unchanged!(s, canceled, st.try_renounce(&canceled), StreamError::StreamCanceled);
+    assert_fails_unchanged!(
+        s,
+        renounced,
+        st.try_renounce(&renounced),
+        StreamError::NotCancelable
+    );
+    assert_fails_unchanged!(
+        s,
+        canceled,
+        st.try_renounce(&canceled),
+        StreamError::StreamCanceled
+    );
     s.f.jump(DURATION);
-    assert_fails_unchanged!(s, settled, st.try_renounce(&settled), StreamError::StreamSettled);
+    assert_fails_unchanged!(
+        s,
+        settled,
+        st.try_renounce(&settled),
+        StreamError::StreamSettled
+    );
 }

@@ -27,7 +27,11 @@ impl Setup<'_> {
         let f = Fixture::create();
         let sender = f.funded(&f.xlm, 1_000_000 * UNIT);
         let recipient = Address::generate(&f.env);
-        Setup { f, sender, recipient }
+        Setup {
+            f,
+            sender,
+            recipient,
+        }
     }
 
     /// A cancelable, transferable stream of `DEPOSIT` from now, with a 100 s cliff, over 1,000 s.

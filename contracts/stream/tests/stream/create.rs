@@ -20,7 +20,8 @@
 //! └── when valid → consecutive ids, one transfer per token
 
 use soroban_sdk::{
-    symbol_short, testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
+    symbol_short,
+    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
     vec, Address, Event, IntoVal, Symbol,
 };
 use tributary_fixture::UNIT;
@@ -31,9 +32,18 @@ use crate::{
     common::{Setup, CLIFF, DEPOSIT, DURATION},
 };
 
-fn try_create(s: &Setup, recipient: &Address, token: &Address, deposit: i128, start: u64, cliff: u64, end: u64)
-    -> Result<Result<u64, soroban_sdk::Error>, Result<StreamError, soroban_sdk::InvokeError>> {
-    s.f.stream.try_create_stream(&s.sender, recipient, token, &deposit, &start, &cliff, &end, &true, &false)
+fn try_create(
+    s: &Setup,
+    recipient: &Address,
+    token: &Address,
+    deposit: i128,
+    start: u64,
+    cliff: u64,
+    end: u64,
+) -> Result<Result<u64, soroban_sdk::Error>, Result<StreamError, soroban_sdk::InvokeError>> {
+    s.f.stream.try_create_stream(
+        &s.sender, recipient, token, &deposit, &start, &cliff, &end, &true, &false,
+    )
 }
 
 #[test]
@@ -46,7 +56,10 @@ fn create_escrows_deposit_and_returns_sequential_ids() {
     assert_eq!(s.balance(&s.f.stream.address), 2 * DEPOSIT);
     let st = s.f.stream.get_stream(&1);
     assert_eq!((st.deposit, st.withdrawn, st.refunded), (DEPOSIT, 0, 0));
-    assert_eq!((st.sender, st.recipient), (s.sender.clone(), s.recipient.clone()));
+    assert_eq!(
+        (st.sender, st.recipient),
+        (s.sender.clone(), s.recipient.clone())
+    );
     assert_eq!(s.f.stream.status(&1), StreamStatus::Streaming);
 }
 
@@ -68,7 +81,10 @@ fn create_emits_stream_created() {
         transferable: true,
     };
     assert_eq!(
-        s.f.env.events().all().filter_by_contract(&s.f.stream.address),
+        s.f.env
+            .events()
+            .all()
+            .filter_by_contract(&s.f.stream.address),
         [expected.to_xdr(&s.f.env, &s.f.stream.address)]
     );
 }
@@ -88,8 +104,15 @@ fn create_requires_sender_auth_for_call_and_deposit() {
                     s.f.stream.address.clone(),
                     Symbol::new(e, "create_stream"),
                     (
-                        s.sender.clone(), s.recipient.clone(), s.f.xlm.id.clone(), DEPOSIT,
-                        now, now + CLIFF, now + DURATION, true, true,
+                        s.sender.clone(),
+                        s.recipient.clone(),
+                        s.f.xlm.id.clone(),
+                        DEPOSIT,
+                        now,
+                        now + CLIFF,
+                        now + DURATION,
+                        true,
+                        true,
                     )
                         .into_val(e),
                 )),
@@ -122,36 +145,80 @@ fn create_rejects_each_invalid_argument_with_its_error() {
     let now = s.f.now();
     let (r, x) = (s.recipient.clone(), s.f.xlm.id.clone());
     let cases = [
-        (try_create(&s, &r, &x, 0, now, now, now + 10), StreamError::InvalidDeposit),
-        (try_create(&s, &r, &x, -1, now, now, now + 10), StreamError::InvalidDeposit),
-        (try_create(&s, &r, &x, DEPOSIT, now + 10, now + 10, now + 10), StreamError::StartNotBeforeEnd),
-        (try_create(&s, &r, &x, DEPOSIT, now + 11, now + 11, now + 10), StreamError::StartNotBeforeEnd),
-        (try_create(&s, &r, &x, DEPOSIT, now, now - 1, now + 10), StreamError::CliffBeforeStart),
-        (try_create(&s, &r, &x, DEPOSIT, now, now + 11, now + 10), StreamError::CliffAfterEnd),
-        (try_create(&s, &r, &x, DEPOSIT, now - 20, now - 20, now), StreamError::EndNotInFuture),
-        (try_create(&s, &s.sender, &x, DEPOSIT, now, now, now + 10), StreamError::SenderIsRecipient),
-        (try_create(&s, &s.f.stream.address, &x, DEPOSIT, now, now, now + 10), StreamError::RecipientIsContract),
+        (
+            try_create(&s, &r, &x, 0, now, now, now + 10),
+            StreamError::InvalidDeposit,
+        ),
+        (
+            try_create(&s, &r, &x, -1, now, now, now + 10),
+            StreamError::InvalidDeposit,
+        ),
+        (
+            try_create(&s, &r, &x, DEPOSIT, now + 10, now + 10, now + 10),
+            StreamError::StartNotBeforeEnd,
+        ),
+        (
+            try_create(&s, &r, &x, DEPOSIT, now + 11, now + 11, now + 10),
+            StreamError::StartNotBeforeEnd,
+        ),
+        (
+            try_create(&s, &r, &x, DEPOSIT, now, now - 1, now + 10),
+            StreamError::CliffBeforeStart,
+        ),
+        (
+            try_create(&s, &r, &x, DEPOSIT, now, now + 11, now + 10),
+            StreamError::CliffAfterEnd,
+        ),
+        (
+            try_create(&s, &r, &x, DEPOSIT, now - 20, now - 20, now),
+            StreamError::EndNotInFuture,
+        ),
+        (
+            try_create(&s, &s.sender, &x, DEPOSIT, now, now, now + 10),
+            StreamError::SenderIsRecipient,
+        ),
+        (
+            try_create(&s, &s.f.stream.address, &x, DEPOSIT, now, now, now + 10),
+            StreamError::RecipientIsContract,
+        ),
     ];
     for (got, want) in cases {
         assert_eq!(got, Err(Ok(want)));
     }
     assert_eq!(s.balance(&s.f.stream.address), 0);
-    assert_eq!(s.f.stream.try_get_stream(&1), Err(Ok(StreamError::StreamNotFound)));
+    assert_eq!(
+        s.f.stream.try_get_stream(&1),
+        Err(Ok(StreamError::StreamNotFound))
+    );
 }
 
 #[test]
 fn create_rejects_uninsured_token() {
     let s = Setup::new();
     let now = s.f.now();
-    let other = s.f.env.register_stellar_asset_contract_v2(Address::generate(&s.f.env));
-    soroban_sdk::token::StellarAssetClient::new(&s.f.env, &other.address()).mint(&s.sender, &DEPOSIT);
+    let other =
+        s.f.env
+            .register_stellar_asset_contract_v2(Address::generate(&s.f.env));
+    soroban_sdk::token::StellarAssetClient::new(&s.f.env, &other.address())
+        .mint(&s.sender, &DEPOSIT);
     assert_fails_unchanged!(
         s,
         1,
-        try_create(&s, &s.recipient, &other.address(), DEPOSIT, now, now, now + 10),
+        try_create(
+            &s,
+            &s.recipient,
+            &other.address(),
+            DEPOSIT,
+            now,
+            now,
+            now + 10
+        ),
         StreamError::TokenNotInsured
     );
-    assert_eq!(soroban_sdk::token::TokenClient::new(&s.f.env, &other.address()).balance(&s.sender), DEPOSIT);
+    assert_eq!(
+        soroban_sdk::token::TokenClient::new(&s.f.env, &other.address()).balance(&s.sender),
+        DEPOSIT
+    );
 }
 
 #[test]
@@ -181,7 +248,17 @@ fn create_accepts_cliff_at_start_and_at_end() {
 fn create_accepts_one_unit_deposit() {
     let s = Setup::new();
     let now = s.f.now();
-    let id = s.f.stream.create_stream(&s.sender, &s.recipient, &s.f.xlm.id, &1, &now, &now, &(now + 100), &true, &true);
+    let id = s.f.stream.create_stream(
+        &s.sender,
+        &s.recipient,
+        &s.f.xlm.id,
+        &1,
+        &now,
+        &now,
+        &(now + 100),
+        &true,
+        &true,
+    );
     s.f.jump(99);
     assert_eq!(s.f.stream.withdrawable(&id), 0);
     s.f.jump(1);
@@ -210,15 +287,44 @@ fn create_streams_creates_consecutive_ids_with_one_transfer_per_token() {
     let s = Setup::new();
     s.f.usdc.admin.mint(&s.sender, &(10 * UNIT));
     let e = &s.f.env;
-    let batch = vec![e, params(&s, &s.f.xlm.id, 3 * UNIT), params(&s, &s.f.usdc.id, 10 * UNIT), params(&s, &s.f.xlm.id, 4 * UNIT)];
-    assert_eq!(s.f.stream.create_streams(&s.sender, &batch), vec![e, 1, 2, 3]);
-    assert_eq!(s.f.env.events().all().filter_by_contract(&s.f.stream.address).events().len(), 3);
-    let transfers: std::vec::Vec<_> = e.auths()[0].1.sub_invocations.iter().map(|i| i.function.clone()).collect();
+    let batch = vec![
+        e,
+        params(&s, &s.f.xlm.id, 3 * UNIT),
+        params(&s, &s.f.usdc.id, 10 * UNIT),
+        params(&s, &s.f.xlm.id, 4 * UNIT),
+    ];
+    assert_eq!(
+        s.f.stream.create_streams(&s.sender, &batch),
+        vec![e, 1, 2, 3]
+    );
+    assert_eq!(
+        s.f.env
+            .events()
+            .all()
+            .filter_by_contract(&s.f.stream.address)
+            .events()
+            .len(),
+        3
+    );
+    let transfers: std::vec::Vec<_> = e.auths()[0]
+        .1
+        .sub_invocations
+        .iter()
+        .map(|i| i.function.clone())
+        .collect();
     assert_eq!(
         transfers,
         std::vec![
-            AuthorizedFunction::Contract((s.f.xlm.id.clone(), symbol_short!("transfer"), (s.sender.clone(), s.f.stream.address.clone(), 7 * UNIT).into_val(e))),
-            AuthorizedFunction::Contract((s.f.usdc.id.clone(), symbol_short!("transfer"), (s.sender.clone(), s.f.stream.address.clone(), 10 * UNIT).into_val(e))),
+            AuthorizedFunction::Contract((
+                s.f.xlm.id.clone(),
+                symbol_short!("transfer"),
+                (s.sender.clone(), s.f.stream.address.clone(), 7 * UNIT).into_val(e)
+            )),
+            AuthorizedFunction::Contract((
+                s.f.usdc.id.clone(),
+                symbol_short!("transfer"),
+                (s.sender.clone(), s.f.stream.address.clone(), 10 * UNIT).into_val(e)
+            )),
         ]
     );
     assert_eq!(s.balance(&s.f.stream.address), 7 * UNIT);
@@ -230,7 +336,17 @@ fn create_streams_creates_consecutive_ids_with_one_transfer_per_token() {
 fn create_streams_rejects_empty_and_invalid_batches_atomically() {
     let s = Setup::new();
     let e = &s.f.env;
-    assert_fails_unchanged!(s, 1, s.f.stream.try_create_streams(&s.sender, &vec![e]), StreamError::EmptyBatch);
+    assert_fails_unchanged!(
+        s,
+        1,
+        s.f.stream.try_create_streams(&s.sender, &vec![e]),
+        StreamError::EmptyBatch
+    );
     let bad = vec![e, params(&s, &s.f.xlm.id, UNIT), params(&s, &s.f.xlm.id, 0)];
-    assert_fails_unchanged!(s, 1, s.f.stream.try_create_streams(&s.sender, &bad), StreamError::InvalidDeposit);
+    assert_fails_unchanged!(
+        s,
+        1,
+        s.f.stream.try_create_streams(&s.sender, &bad),
+        StreamError::InvalidDeposit
+    );
 }

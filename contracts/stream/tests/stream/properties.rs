@@ -16,21 +16,63 @@ use tributary_stream::StreamError;
 
 #[derive(Clone, Debug)]
 enum Action {
-    Create { usdc: bool, deposit: i128, start_offset: i64, cliff_pct: u64, duration: u64, cancelable: bool },
-    Withdraw { stream: usize, amount_pct: u64, to_other: bool },
-    WithdrawMax { stream: usize },
-    Cancel { stream: usize },
-    Renounce { stream: usize },
-    Transfer { stream: usize },
-    Jump { seconds: u64 },
+    Create {
+        usdc: bool,
+        deposit: i128,
+        start_offset: i64,
+        cliff_pct: u64,
+        duration: u64,
+        cancelable: bool,
+    },
+    Withdraw {
+        stream: usize,
+        amount_pct: u64,
+        to_other: bool,
+    },
+    WithdrawMax {
+        stream: usize,
+    },
+    Cancel {
+        stream: usize,
+    },
+    Renounce {
+        stream: usize,
+    },
+    Transfer {
+        stream: usize,
+    },
+    Jump {
+        seconds: u64,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        (any::<bool>(), 1i128..=1_000_000 * UNIT, -500i64..500, 0u64..=100, 1u64..2_000, any::<bool>()).prop_map(
-            |(usdc, deposit, start_offset, cliff_pct, duration, cancelable)| Action::Create { usdc, deposit, start_offset, cliff_pct, duration, cancelable }
-        ),
-        (0usize..8, 0u64..=120, any::<bool>()).prop_map(|(stream, amount_pct, to_other)| Action::Withdraw { stream, amount_pct, to_other }),
+        (
+            any::<bool>(),
+            1i128..=1_000_000 * UNIT,
+            -500i64..500,
+            0u64..=100,
+            1u64..2_000,
+            any::<bool>()
+        )
+            .prop_map(
+                |(usdc, deposit, start_offset, cliff_pct, duration, cancelable)| Action::Create {
+                    usdc,
+                    deposit,
+                    start_offset,
+                    cliff_pct,
+                    duration,
+                    cancelable
+                }
+            ),
+        (0usize..8, 0u64..=120, any::<bool>()).prop_map(|(stream, amount_pct, to_other)| {
+            Action::Withdraw {
+                stream,
+                amount_pct,
+                to_other,
+            }
+        }),
         (0usize..8).prop_map(|stream| Action::WithdrawMax { stream }),
         (0usize..8).prop_map(|stream| Action::Cancel { stream }),
         (0usize..8).prop_map(|stream| Action::Renounce { stream }),
@@ -80,24 +122,62 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
     for a in actions {
         let now = f.now();
         match a {
-            Action::Create { usdc, deposit, start_offset, cliff_pct, duration, cancelable } => {
+            Action::Create {
+                usdc,
+                deposit,
+                start_offset,
+                cliff_pct,
+                duration,
+                cancelable,
+            } => {
                 let start = now.saturating_add_signed(start_offset);
                 let end = start + duration;
                 let cliff = start + duration * cliff_pct / 100;
                 let token = if usdc { &f.usdc.id } else { &f.xlm.id };
-                let r = f.stream.try_create_stream(&sender, &recipient, token, &deposit, &start, &cliff, &end, &cancelable, &true);
+                let r = f.stream.try_create_stream(
+                    &sender,
+                    &recipient,
+                    token,
+                    &deposit,
+                    &start,
+                    &cliff,
+                    &end,
+                    &cancelable,
+                    &true,
+                );
                 if end <= now {
                     prop_assert_eq!(r, Err(Ok(StreamError::EndNotInFuture)));
                 } else {
                     let id = r.unwrap().unwrap();
-                    streams.push((id, Model { usdc, deposit, start, cliff, end, withdrawn: 0, refunded: 0, cancelable, canceled: false, last_streamed: 0 }));
+                    streams.push((
+                        id,
+                        Model {
+                            usdc,
+                            deposit,
+                            start,
+                            cliff,
+                            end,
+                            withdrawn: 0,
+                            refunded: 0,
+                            cancelable,
+                            canceled: false,
+                            last_streamed: 0,
+                        },
+                    ));
                 }
             }
-            Action::Withdraw { stream, amount_pct, to_other } => {
-                let Some((id, m)) = streams.get_mut(stream) else { continue };
+            Action::Withdraw {
+                stream,
+                amount_pct,
+                to_other,
+            } => {
+                let Some((id, m)) = streams.get_mut(stream) else {
+                    continue;
+                };
                 let available = m.vested(now) - m.withdrawn;
                 // Up to 120% of what is available, so over-draws are exercised too.
-                let amount = available * i128::from(amount_pct) / 100 + i128::from(amount_pct > 100);
+                let amount =
+                    available * i128::from(amount_pct) / 100 + i128::from(amount_pct > 100);
                 let to = if to_other { &other } else { &recipient };
                 let r = f.stream.try_withdraw(id, to, &amount);
                 if amount <= 0 {
@@ -111,7 +191,9 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 }
             }
             Action::WithdrawMax { stream } => {
-                let Some((id, m)) = streams.get_mut(stream) else { continue };
+                let Some((id, m)) = streams.get_mut(stream) else {
+                    continue;
+                };
                 let available = m.vested(now) - m.withdrawn;
                 let r = f.stream.try_withdraw_max(id, &recipient);
                 if available == 0 {
@@ -123,7 +205,9 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 }
             }
             Action::Cancel { stream } => {
-                let Some((id, m)) = streams.get_mut(stream) else { continue };
+                let Some((id, m)) = streams.get_mut(stream) else {
+                    continue;
+                };
                 let r = f.stream.try_cancel(id);
                 let vested = m.vested(now);
                 if m.canceled {
@@ -140,14 +224,18 @@ fn run(actions: Vec<Action>) -> Result<(), TestCaseError> {
                 }
             }
             Action::Renounce { stream } => {
-                let Some((id, m)) = streams.get_mut(stream) else { continue };
+                let Some((id, m)) = streams.get_mut(stream) else {
+                    continue;
+                };
                 if f.stream.try_renounce(id).is_ok() {
                     prop_assert!(m.cancelable && !m.canceled && m.vested(now) < m.deposit);
                     m.cancelable = false;
                 }
             }
             Action::Transfer { stream } => {
-                let Some((id, _)) = streams.get(stream) else { continue };
+                let Some((id, _)) = streams.get(stream) else {
+                    continue;
+                };
                 // Transfer to the same recipient: allowed, changes nothing observable here.
                 f.stream.transfer(id, &recipient);
             }

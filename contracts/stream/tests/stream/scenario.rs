@@ -20,6 +20,12 @@ fn stream_lifecycle_snapshot() {
     st.withdraw_max(&a, &heir);
     st.withdraw_max(&b, &s.recipient);
     assert_eq!(s.balance(&st.address), 0);
-    assert_eq!(s.balance(&s.f.insurance.address), (DEPOSIT + DEPOSIT / 4) / 100);
-    s.f.env.to_snapshot_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-snapshots/stream_lifecycle.json"));
+    assert_eq!(
+        s.balance(&s.f.insurance.address),
+        (DEPOSIT + DEPOSIT / 4) / 100
+    );
+    s.f.env.to_snapshot_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../test-snapshots/stream_lifecycle.json"
+    ));
 }

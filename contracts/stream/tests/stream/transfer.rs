@@ -32,14 +32,23 @@ fn transfer_hands_unwithdrawn_funds_to_new_recipient() {
         std::vec![(
             s.recipient.clone(),
             AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((s.f.stream.address.clone(), Symbol::new(e, "transfer"), (id, heir.clone()).into_val(e))),
+                function: AuthorizedFunction::Contract((
+                    s.f.stream.address.clone(),
+                    Symbol::new(e, "transfer"),
+                    (id, heir.clone()).into_val(e)
+                )),
                 sub_invocations: std::vec![],
             }
         )]
     );
     assert_eq!(
         e.events().all().filter_by_contract(&s.f.stream.address),
-        [Transferred { id, from: s.recipient.clone(), to: heir.clone() }.to_xdr(e, &s.f.stream.address)]
+        [Transferred {
+            id,
+            from: s.recipient.clone(),
+            to: heir.clone()
+        }
+        .to_xdr(e, &s.f.stream.address)]
     );
     s.f.jump(DURATION);
     let net = s.f.stream.withdraw_max(&id, &heir);
@@ -52,12 +61,37 @@ fn transfer_rejects_bad_calls_and_leaves_state() {
     let s = Setup::new();
     let now = s.f.now();
     let id = s.stream();
-    let fixed = s.f.stream.create_stream(&s.sender, &s.recipient, &s.f.xlm.id, &DEPOSIT, &now, &now, &(now + 10), &true, &false);
+    let fixed = s.f.stream.create_stream(
+        &s.sender,
+        &s.recipient,
+        &s.f.xlm.id,
+        &DEPOSIT,
+        &now,
+        &now,
+        &(now + 10),
+        &true,
+        &false,
+    );
     let heir = Address::generate(&s.f.env);
     let st = &s.f.stream;
-    assert_fails_unchanged!(s, id, st.try_transfer(&99, &heir), StreamError::StreamNotFound);
-    assert_fails_unchanged!(s, fixed, st.try_transfer(&fixed, &heir), StreamError::NotTransferable);
-    assert_fails_unchanged!(s, id, st.try_transfer(&id, &st.address), StreamError::RecipientIsContract);
+    assert_fails_unchanged!(
+        s,
+        id,
+        st.try_transfer(&99, &heir),
+        StreamError::StreamNotFound
+    );
+    assert_fails_unchanged!(
+        s,
+        fixed,
+        st.try_transfer(&fixed, &heir),
+        StreamError::NotTransferable
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        st.try_transfer(&id, &st.address),
+        StreamError::RecipientIsContract
+    );
     s.f.env.set_auths(&[]);
     let before = s.state(id);
     assert_eq!(st.try_transfer(&id, &heir), Err(Err(InvokeError::Abort)));

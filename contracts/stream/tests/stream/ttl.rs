@@ -13,7 +13,9 @@ const DAY: u64 = 86_400;
 
 fn stream_ttl(s: &Setup, id: u64) -> u32 {
     let key = (Symbol::new(&s.f.env, "Stream"), id);
-    s.f.env.as_contract(&s.f.stream.address, || s.f.env.storage().persistent().get_ttl(&key))
+    s.f.env.as_contract(&s.f.stream.address, || {
+        s.f.env.storage().persistent().get_ttl(&key)
+    })
 }
 
 #[test]
@@ -28,8 +30,14 @@ fn stream_in_use_stays_live_past_its_initial_ttl() {
     s.f.stream.withdraw(&id, &s.recipient, &1);
     assert_eq!(stream_ttl(&s, id), POSITION_EXTEND_AMOUNT);
     let deployer = s.f.env.deployer();
-    assert_eq!(deployer.get_contract_instance_ttl(&s.f.stream.address), INSTANCE_EXTEND_AMOUNT);
-    assert_eq!(deployer.get_contract_code_ttl(&s.f.stream.address), INSTANCE_EXTEND_AMOUNT);
+    assert_eq!(
+        deployer.get_contract_instance_ttl(&s.f.stream.address),
+        INSTANCE_EXTEND_AMOUNT
+    );
+    assert_eq!(
+        deployer.get_contract_code_ttl(&s.f.stream.address),
+        INSTANCE_EXTEND_AMOUNT
+    );
     // Another 100 days: 200 days in all, past the initial 120-day TTL.
     s.f.jump(100 * DAY);
     assert!(200 * DAY / LEDGER_SECONDS > u64::from(MIN_PERSISTENT_TTL));
@@ -38,7 +46,10 @@ fn stream_in_use_stays_live_past_its_initial_ttl() {
     s.f.jump(200 * DAY);
     s.f.stream.withdraw_max(&id, &s.recipient);
     assert_eq!(s.balance(&s.f.stream.address), 0);
-    assert_eq!(s.balance(&s.recipient) + s.balance(&s.f.insurance.address), DEPOSIT);
+    assert_eq!(
+        s.balance(&s.recipient) + s.balance(&s.f.insurance.address),
+        DEPOSIT
+    );
 }
 
 #[test]

@@ -39,9 +39,19 @@ fn withdraw_pays_net_and_skims_one_percent_to_insurance() {
     assert_eq!(
         e.events().all().filter_by_contract(&s.f.stream.address),
         [
-            SkimPaid { asset: s.f.xlm.id.clone(), amount: UNIT }.to_xdr(e, &s.f.stream.address),
-            Withdrawn { id, recipient: s.recipient.clone(), to: s.recipient.clone(), amount: 100 * UNIT, net: 99 * UNIT }
-                .to_xdr(e, &s.f.stream.address),
+            SkimPaid {
+                asset: s.f.xlm.id.clone(),
+                amount: UNIT
+            }
+            .to_xdr(e, &s.f.stream.address),
+            Withdrawn {
+                id,
+                recipient: s.recipient.clone(),
+                to: s.recipient.clone(),
+                amount: 100 * UNIT,
+                net: 99 * UNIT
+            }
+            .to_xdr(e, &s.f.stream.address),
         ]
     );
     assert_eq!(net, 99 * UNIT);
@@ -97,8 +107,14 @@ fn withdraw_to_other_address_without_recipient_auth_fails() {
     let thief = Address::generate(&s.f.env);
     s.f.env.set_auths(&[]);
     let before = s.state(id);
-    assert_eq!(s.f.stream.try_withdraw(&id, &thief, &UNIT), Err(Err(InvokeError::Abort)));
-    assert_eq!(s.f.stream.try_withdraw_max(&id, &thief), Err(Err(InvokeError::Abort)));
+    assert_eq!(
+        s.f.stream.try_withdraw(&id, &thief, &UNIT),
+        Err(Err(InvokeError::Abort))
+    );
+    assert_eq!(
+        s.f.stream.try_withdraw_max(&id, &thief),
+        Err(Err(InvokeError::Abort))
+    );
     assert_eq!(s.state(id), before);
     assert_eq!(s.balance(&thief), 0);
 }
@@ -110,12 +126,42 @@ fn withdraw_rejects_bad_arguments_with_typed_errors() {
     s.f.jump(DURATION / 2);
     let available = s.f.stream.withdrawable(&id);
     let st = &s.f.stream;
-    assert_fails_unchanged!(s, id, st.try_withdraw(&99, &s.recipient, &UNIT), StreamError::StreamNotFound);
-    assert_fails_unchanged!(s, id, st.try_withdraw(&id, &s.recipient, &0), StreamError::InvalidAmount);
-    assert_fails_unchanged!(s, id, st.try_withdraw(&id, &s.recipient, &-5), StreamError::InvalidAmount);
-    assert_fails_unchanged!(s, id, st.try_withdraw(&id, &s.recipient, &(available + 1)), StreamError::AmountExceedsWithdrawable);
-    assert_fails_unchanged!(s, id, st.try_withdraw(&id, &st.address, &UNIT), StreamError::RecipientIsContract);
-    assert_fails_unchanged!(s, id, st.try_withdraw_max(&99, &s.recipient), StreamError::StreamNotFound);
+    assert_fails_unchanged!(
+        s,
+        id,
+        st.try_withdraw(&99, &s.recipient, &UNIT),
+        StreamError::StreamNotFound
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        st.try_withdraw(&id, &s.recipient, &0),
+        StreamError::InvalidAmount
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        st.try_withdraw(&id, &s.recipient, &-5),
+        StreamError::InvalidAmount
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        st.try_withdraw(&id, &s.recipient, &(available + 1)),
+        StreamError::AmountExceedsWithdrawable
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        st.try_withdraw(&id, &st.address, &UNIT),
+        StreamError::RecipientIsContract
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        st.try_withdraw_max(&99, &s.recipient),
+        StreamError::StreamNotFound
+    );
 }
 
 #[test]
@@ -124,8 +170,18 @@ fn withdraw_before_cliff_is_rejected() {
     let id = s.stream();
     s.f.jump(99);
     assert_eq!(s.f.stream.withdrawable(&id), 0);
-    assert_fails_unchanged!(s, id, s.f.stream.try_withdraw(&id, &s.recipient, &1), StreamError::AmountExceedsWithdrawable);
-    assert_fails_unchanged!(s, id, s.f.stream.try_withdraw_max(&id, &s.recipient), StreamError::NothingToWithdraw);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.stream.try_withdraw(&id, &s.recipient, &1),
+        StreamError::AmountExceedsWithdrawable
+    );
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.stream.try_withdraw_max(&id, &s.recipient),
+        StreamError::NothingToWithdraw
+    );
     s.f.jump(1);
     assert_eq!(s.f.stream.withdrawable(&id), DEPOSIT / 10);
 }
@@ -136,10 +192,18 @@ fn withdraw_max_empties_a_settled_stream_and_depletes_it() {
     let id = s.stream();
     s.f.jump(DURATION + 5);
     assert_eq!(s.f.stream.status(&id), StreamStatus::Settled);
-    assert_eq!(s.f.stream.withdraw_max(&id, &s.recipient), DEPOSIT - DEPOSIT / 100);
+    assert_eq!(
+        s.f.stream.withdraw_max(&id, &s.recipient),
+        DEPOSIT - DEPOSIT / 100
+    );
     assert_eq!(s.f.stream.status(&id), StreamStatus::Depleted);
     assert_eq!(s.balance(&s.f.stream.address), 0);
-    assert_fails_unchanged!(s, id, s.f.stream.try_withdraw_max(&id, &s.recipient), StreamError::NothingToWithdraw);
+    assert_fails_unchanged!(
+        s,
+        id,
+        s.f.stream.try_withdraw_max(&id, &s.recipient),
+        StreamError::NothingToWithdraw
+    );
 }
 
 #[test]
@@ -151,7 +215,10 @@ fn withdraw_after_cancel_pays_vested_part() {
     assert_eq!(refund, DEPOSIT * 3 / 4);
     s.f.jump(DURATION);
     assert_eq!(s.f.stream.withdrawable(&id), DEPOSIT / 4);
-    assert_eq!(s.f.stream.withdraw_max(&id, &s.recipient), DEPOSIT / 4 - DEPOSIT / 400);
+    assert_eq!(
+        s.f.stream.withdraw_max(&id, &s.recipient),
+        DEPOSIT / 4 - DEPOSIT / 400
+    );
     assert_eq!(s.f.stream.status(&id), StreamStatus::Depleted);
     assert_eq!(s.balance(&s.f.stream.address), 0);
 }
@@ -161,7 +228,17 @@ fn thousands_of_tiny_withdrawals_skim_exactly_one_percent_of_total() {
     let s = Setup::new();
     let now = s.f.now();
     let deposit: i128 = 123_457;
-    let id = s.f.stream.create_stream(&s.sender, &s.recipient, &s.f.xlm.id, &deposit, &now, &now, &(now + 1), &true, &true);
+    let id = s.f.stream.create_stream(
+        &s.sender,
+        &s.recipient,
+        &s.f.xlm.id,
+        &deposit,
+        &now,
+        &now,
+        &(now + 1),
+        &true,
+        &true,
+    );
     s.f.jump(1);
     let mut withdrawn = 0;
     let mut step: i128 = 1;
@@ -181,19 +258,35 @@ fn thousands_of_tiny_withdrawals_skim_exactly_one_percent_of_total() {
 fn near_max_deposit_over_100_years_neither_overflows_nor_locks_funds() {
     let s = Setup::new();
     let deposit = i128::MAX / 2;
-    s.f.xlm.admin.mint(&s.sender, &(deposit - s.balance(&s.sender)));
+    s.f.xlm
+        .admin
+        .mint(&s.sender, &(deposit - s.balance(&s.sender)));
     let now = s.f.now();
     let century = 100 * 365 * 86_400;
-    let id = s.f.stream.create_stream(&s.sender, &s.recipient, &s.f.xlm.id, &deposit, &now, &now, &(now + century), &true, &true);
+    let id = s.f.stream.create_stream(
+        &s.sender,
+        &s.recipient,
+        &s.f.xlm.id,
+        &deposit,
+        &now,
+        &now,
+        &(now + century),
+        &true,
+        &true,
+    );
     s.f.jump(century / 3);
     let third = s.f.stream.streamed(&id);
-    let exact = (primitive_u256_mul_div(deposit as u128, (century / 3) as u128, century as u128)) as i128;
+    let exact =
+        (primitive_u256_mul_div(deposit as u128, (century / 3) as u128, century as u128)) as i128;
     assert_eq!(third, exact);
     s.f.stream.withdraw_max(&id, &s.recipient);
     s.f.jump(century);
     s.f.stream.withdraw_max(&id, &s.recipient);
     assert_eq!(s.balance(&s.f.stream.address), 0);
-    assert_eq!(s.balance(&s.recipient) + s.balance(&s.f.insurance.address), deposit);
+    assert_eq!(
+        s.balance(&s.recipient) + s.balance(&s.f.insurance.address),
+        deposit
+    );
     assert_eq!(s.balance(&s.f.insurance.address), deposit / 100);
 }
 
