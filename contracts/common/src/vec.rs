@@ -11,6 +11,11 @@ pub fn index_of(items: &Vec<Address>, item: &Address) -> Option<u32> {
     (0..items.len()).find(|&i| items.get_unchecked(i) == *item)
 }
 
+/// Whether `items` holds `item`. Unlike `Vec::contains`, it needs no extra host function.
+pub fn contains(items: &Vec<Address>, item: &Address) -> bool {
+    index_of(items, item).is_some()
+}
+
 /// Whether any address appears twice. O(n²) comparisons; meant for short lists.
 pub fn has_duplicates(items: &Vec<Address>) -> bool {
     (0..items.len()).any(|i| index_of(items, &items.get_unchecked(i)) != Some(i))

@@ -1,8 +1,15 @@
 //! The insurance contract's entry points. Each one extends the instance TTL, checks
 //! authorization and membership, then calls the domain logic in `proposal.rs`.
+//!
+//! Each entry point's `///` summary is published in the contract spec (what wallets and the
+//! SDK show). Its `# Errors`, `# Events` and `# Authorization` sections are rustdoc-only
+//! (`cfg_attr(doc, ...)`), which keeps several KB of text out of the deployed WASM.
 
 use soroban_sdk::{contract, contractimpl, panic_with_error, Address, BytesN, Env, Vec};
-use tributary_common::{ttl::extend_instance, vec::has_duplicates};
+use tributary_common::{
+    ttl::extend_instance,
+    vec::{contains, has_duplicates},
+};
 
 use crate::{
     errors::InsuranceError,
@@ -10,7 +17,7 @@ use crate::{
         AssetChangeRequested, BailoutRequested, CouncilChangeRequested, ProposalCanceled,
         ProposalExpired,
     },
-    proposal::{self, balance_of, require_member, require_open, COUNCIL_SIZE},
+    proposal::{self, balance_of, require_open, seat_of, COUNCIL_SIZE},
     storage::{self, Action, AssetChange, Bailout, CouncilChange, Proposal, ProposalStatus},
 };
 
@@ -21,14 +28,17 @@ pub struct InsuranceContract;
 #[contractimpl]
 impl InsuranceContract {
     /// Deploys the fund with its council and its initial asset allowlist.
-    ///
-    /// # Arguments
-    /// - `council`: exactly 5 distinct member addresses.
-    /// - `assets`: distinct token contract addresses to insure (for example XLM and USDC SACs).
-    ///
-    /// # Errors
-    /// - `InvalidCouncil` unless `council` has exactly 5 distinct members.
-    /// - `DuplicateAsset` if `assets` repeats an address.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Arguments
+- `council`: exactly 5 distinct member addresses.
+- `assets`: distinct token contract addresses to insure (for example XLM and USDC SACs).
+
+# Errors
+- `InvalidCouncil` unless `council` has exactly 5 distinct members.
+- `DuplicateAsset` if `assets` repeats an address."
+    )]
     pub fn __constructor(e: Env, council: Vec<Address>, assets: Vec<Address>) {
         if council.len() != COUNCIL_SIZE || has_duplicates(&council) {
             panic_with_error!(&e, InsuranceError::InvalidCouncil);
@@ -42,23 +52,26 @@ impl InsuranceContract {
     }
 
     /// Proposes paying `amount` base units of `asset` to `recipient`; returns the proposal id.
-    ///
-    /// # Arguments
-    /// - `reason`: an off-chain reference, for example the sha256 of an incident report.
-    ///
-    /// # Errors
-    /// `NotMember`; `InvalidAmount` if `amount <= 0`; `AssetNotInsured`;
-    /// `InsufficientBalance` if the fund holds less than `amount`; `InvalidRecipient` if
-    /// `recipient` is this contract.
-    ///
-    /// # Events
-    /// `bailout_requested`.
-    ///
-    /// # Authorization
-    /// `member`.
-    ///
-    /// # Notes
-    /// Proposing is not approving: the proposer approves like every other member.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Arguments
+- `reason`: an off-chain reference, for example the sha256 of an incident report.
+
+# Errors
+`NotMember`; `InvalidAmount` if `amount <= 0`; `AssetNotInsured`;
+`InsufficientBalance` if the fund holds less than `amount`; `InvalidRecipient` if
+`recipient` is this contract.
+
+# Events
+`bailout_requested`.
+
+# Authorization
+`member`.
+
+# Notes
+Proposing is not approving: the proposer approves like every other member."
+    )]
     pub fn propose_bailout(
         e: Env,
         member: Address,
@@ -69,11 +82,11 @@ impl InsuranceContract {
     ) -> Result<u64, InsuranceError> {
         extend_instance(&e);
         member.require_auth();
-        require_member(&storage::get_council(&e), &member)?;
+        seat_of(&storage::get_council(&e), &member)?;
         if amount <= 0 {
             return Err(InsuranceError::InvalidAmount);
         }
-        if !storage::get_assets(&e).contains(&asset) {
+        if !contains(&storage::get_assets(&e), &asset) {
             return Err(InsuranceError::AssetNotInsured);
         }
         if recipient == e.current_contract_address() {
@@ -103,29 +116,32 @@ impl InsuranceContract {
 
     /// Approves proposal `id`. The last required approval queues it with
     /// `eta = now + 14 days`.
-    ///
-    /// # Arguments
-    /// - `proposal_hash`: `sha256(xdr(ScVal::Vec[this contract, id, action, epoch]))`, computed
-    ///   by the member's wallet from the proposal it reviewed and the current `epoch()`.
-    ///
-    /// # Errors
-    /// - `NotMember`; `ProposalNotFound`.
-    /// - `NotPending` if the proposal is queued, executed, canceled or expired.
-    /// - `ApprovalsLapsed` more than 30 days after the proposal was made.
-    /// - `HashMismatch` if the hash is not that of this proposal in the current epoch.
-    /// - `NotEligible` if `member` is the `old` of a council change; `NotMember` if that
-    ///   `old` is no longer on the council.
-    /// - `AlreadyApproved` for a second approval by the same member in the same epoch.
-    ///
-    /// # Events
-    /// `proposal_approved`, then `proposal_queued` when it completes the set.
-    ///
-    /// # Authorization
-    /// `member`.
-    ///
-    /// # Notes
-    /// After a council rotation, approvals from the previous epoch are void: the first
-    /// approval in the new epoch starts a fresh set (and un-queues a queued proposal).
+    #[cfg_attr(
+        doc,
+        doc = "
+# Arguments
+- `proposal_hash`: `sha256(xdr(ScVal::Vec[this contract, id, action, epoch]))`, computed
+  by the member's wallet from the proposal it reviewed and the current `epoch()`.
+
+# Errors
+- `NotMember`; `ProposalNotFound`.
+- `NotPending` if the proposal is queued, executed, canceled or expired.
+- `ApprovalsLapsed` more than 30 days after the proposal was made.
+- `HashMismatch` if the hash is not that of this proposal in the current epoch.
+- `NotEligible` if `member` is the `old` of a council change; `NotMember` if that
+  `old` is no longer on the council.
+- `AlreadyApproved` for a second approval by the same member in the same epoch.
+
+# Events
+`proposal_approved`, then `proposal_queued` when it completes the set.
+
+# Authorization
+`member`.
+
+# Notes
+After a council rotation, approvals from the previous epoch are void: the first
+approval in the new epoch starts a fresh set (and un-queues a queued proposal)."
+    )]
     pub fn approve(
         e: Env,
         member: Address,
@@ -139,43 +155,49 @@ impl InsuranceContract {
 
     /// Executes queued proposal `id`: pays the bailout, rotates the council seat (bumping
     /// `epoch`) or changes the asset allowlist.
-    ///
-    /// # Errors
-    /// - `ProposalNotFound`; `NotQueued` if approvals are missing; `ProposalClosed` if already
-    ///   executed, canceled or expired.
-    /// - `StaleEpoch` if the council rotated after it was queued.
-    /// - `TimelockActive` before `eta`; `ExecutionWindowClosed` after `eta + 14 days`.
-    /// - Bailout: `InsufficientBalance` if the fund holds less than the amount now.
-    /// - Council change: `NotMember` if `old` already left; `AlreadyMember` if `new` joined.
-    /// - Asset change: `AssetAlreadyInsured`, `AssetNotInsured`, and `AssetHasBalance` when
-    ///   removing an asset the fund still holds.
-    ///
-    /// # Events
-    /// `bailout_executed`, `council_changed` or `asset_changed`.
-    ///
-    /// # Authorization
-    /// None: anyone may execute a proposal that is due.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+- `ProposalNotFound`; `NotQueued` if approvals are missing; `ProposalClosed` if already
+  executed, canceled or expired.
+- `StaleEpoch` if the council rotated after it was queued.
+- `TimelockActive` before `eta`; `ExecutionWindowClosed` after `eta + 14 days`.
+- Bailout: `InsufficientBalance` if the fund holds less than the amount now.
+- Council change: `NotMember` if `old` already left; `AlreadyMember` if `new` joined.
+- Asset change: `AssetAlreadyInsured`, `AssetNotInsured`, and `AssetHasBalance` when
+  removing an asset the fund still holds.
+
+# Events
+`bailout_executed`, `council_changed` or `asset_changed`.
+
+# Authorization
+None: anyone may execute a proposal that is due."
+    )]
     pub fn execute(e: Env, id: u64) -> Result<(), InsuranceError> {
         extend_instance(&e);
         proposal::execute(&e, id)
     }
 
     /// Vetoes proposal `id` before it is executed.
-    ///
-    /// # Errors
-    /// `NotMember`; `ProposalNotFound`; `ProposalClosed` if executed, canceled or expired;
-    /// `NotEligible` if `member` is the `old` of a council change.
-    ///
-    /// # Events
-    /// `proposal_canceled`.
-    ///
-    /// # Authorization
-    /// `member`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`NotMember`; `ProposalNotFound`; `ProposalClosed` if executed, canceled or expired;
+`NotEligible` if `member` is the `old` of a council change.
+
+# Events
+`proposal_canceled`.
+
+# Authorization
+`member`."
+    )]
     pub fn cancel(e: Env, member: Address, id: u64) -> Result<(), InsuranceError> {
         extend_instance(&e);
         member.require_auth();
         let council = storage::get_council(&e);
-        require_member(&council, &member)?;
+        seat_of(&council, &member)?;
         let mut p = storage::get_proposal(&e, id)?;
         require_open(&e, &p)?;
         if let Action::CouncilChange(c) = &p.action {
@@ -191,16 +213,19 @@ impl InsuranceContract {
 
     /// Records that proposal `id` expired: its approvals lapsed (30 days after creation)
     /// before it was queued in the current epoch, or its execution window closed.
-    ///
-    /// # Errors
-    /// `ProposalNotFound`; `ProposalClosed` if executed, canceled or already expired;
-    /// `NotExpired` if it can still be approved or executed.
-    ///
-    /// # Events
-    /// `proposal_expired`.
-    ///
-    /// # Authorization
-    /// None: anyone may record an expiry. `proposal(id)` reports `Expired` either way.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`ProposalNotFound`; `ProposalClosed` if executed, canceled or already expired;
+`NotExpired` if it can still be approved or executed.
+
+# Events
+`proposal_expired`.
+
+# Authorization
+None: anyone may record an expiry. `proposal(id)` reports `Expired` either way."
+    )]
     pub fn expire(e: Env, id: u64) -> Result<(), InsuranceError> {
         extend_instance(&e);
         let mut p = storage::get_proposal(&e, id)?;
@@ -219,15 +244,18 @@ impl InsuranceContract {
     /// Proposes replacing council member `old` by `new`; returns the proposal id. It needs
     /// the approvals of the 4 members other than `old`, then the 14-day timelock; executing it
     /// bumps `epoch`, which voids every pending approval. This is how a lost key is replaced.
-    ///
-    /// # Errors
-    /// `NotMember` if `member` or `old` is not on the council; `AlreadyMember` if `new` is.
-    ///
-    /// # Events
-    /// `council_change_requested`.
-    ///
-    /// # Authorization
-    /// `member`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`NotMember` if `member` or `old` is not on the council; `AlreadyMember` if `new` is.
+
+# Events
+`council_change_requested`.
+
+# Authorization
+`member`."
+    )]
     pub fn propose_council_change(
         e: Env,
         member: Address,
@@ -237,9 +265,9 @@ impl InsuranceContract {
         extend_instance(&e);
         member.require_auth();
         let council = storage::get_council(&e);
-        require_member(&council, &member)?;
-        require_member(&council, &old)?;
-        if council.contains(&new) {
+        seat_of(&council, &member)?;
+        seat_of(&council, &old)?;
+        if contains(&council, &new) {
             return Err(InsuranceError::AlreadyMember);
         }
         let change = CouncilChange {
@@ -259,16 +287,19 @@ impl InsuranceContract {
 
     /// Proposes adding (`insured = true`) or removing `asset` from the allowlist; returns the
     /// proposal id. Needs 5-of-5 approval and the 14-day timelock.
-    ///
-    /// # Errors
-    /// `NotMember`; `AssetAlreadyInsured` when adding a listed asset; `AssetNotInsured` when
-    /// removing an unlisted one. A removal executes only once the fund's balance is zero.
-    ///
-    /// # Events
-    /// `asset_change_requested`.
-    ///
-    /// # Authorization
-    /// `member`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`NotMember`; `AssetAlreadyInsured` when adding a listed asset; `AssetNotInsured` when
+removing an unlisted one. A removal executes only once the fund's balance is zero.
+
+# Events
+`asset_change_requested`.
+
+# Authorization
+`member`."
+    )]
     pub fn propose_asset_change(
         e: Env,
         member: Address,
@@ -277,8 +308,8 @@ impl InsuranceContract {
     ) -> Result<u64, InsuranceError> {
         extend_instance(&e);
         member.require_auth();
-        require_member(&storage::get_council(&e), &member)?;
-        match (insured, storage::get_assets(&e).contains(&asset)) {
+        seat_of(&storage::get_council(&e), &member)?;
+        match (insured, contains(&storage::get_assets(&e), &asset)) {
             (true, true) => return Err(InsuranceError::AssetAlreadyInsured),
             (false, false) => return Err(InsuranceError::AssetNotInsured),
             _ => {}
@@ -301,7 +332,7 @@ impl InsuranceContract {
     /// Whether `asset` is on the allowlist. Never fails.
     pub fn is_insured(e: Env, asset: Address) -> bool {
         extend_instance(&e);
-        storage::get_assets(&e).contains(&asset)
+        contains(&storage::get_assets(&e), &asset)
     }
 
     /// The insured token contract addresses.
@@ -324,9 +355,12 @@ impl InsuranceContract {
 
     /// Proposal `id`, with `status` reported as `Expired` once it can no longer be approved
     /// or executed, even before anyone calls `expire`.
-    ///
-    /// # Errors
-    /// `ProposalNotFound`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`ProposalNotFound`."
+    )]
     pub fn proposal(e: Env, id: u64) -> Result<Proposal, InsuranceError> {
         extend_instance(&e);
         let mut p = storage::get_proposal(&e, id)?;

@@ -5,7 +5,7 @@
 //! gathered every required approval in the current epoch, at `eta <= now <= eta + 14 days`.
 
 use soroban_sdk::{token::TokenClient, xdr::ToXdr, Address, BytesN, Env, Vec};
-use tributary_common::vec::index_of;
+use tributary_common::vec::{contains, index_of};
 
 use crate::{
     errors::InsuranceError,
@@ -38,12 +38,9 @@ pub fn balance_of(e: &Env, asset: &Address) -> i128 {
     TokenClient::new(e, asset).balance(&e.current_contract_address())
 }
 
-pub fn require_member(council: &Vec<Address>, member: &Address) -> Result<(), InsuranceError> {
-    if council.contains(member) {
-        Ok(())
-    } else {
-        Err(InsuranceError::NotMember)
-    }
+/// The council seat (index) of `member`.
+pub fn seat_of(council: &Vec<Address>, member: &Address) -> Result<u32, InsuranceError> {
+    index_of(council, member).ok_or(InsuranceError::NotMember)
 }
 
 /// How many approvals `action` needs, after checking that `member` may approve or veto it.
@@ -55,7 +52,7 @@ pub fn required_approvals(
 ) -> Result<u32, InsuranceError> {
     match action {
         Action::CouncilChange(c) => {
-            require_member(council, &c.old)?;
+            seat_of(council, &c.old)?;
             if *member == c.old {
                 return Err(InsuranceError::NotEligible);
             }
@@ -95,7 +92,7 @@ pub fn create(e: &Env, proposer: &Address, action: Action) -> u64 {
         proposer: proposer.clone(),
         created_at: e.ledger().timestamp(),
         epoch: storage::get_epoch(e),
-        approvals: Vec::new(e),
+        approvals: 0,
         eta: 0,
         status: ProposalStatus::Pending,
     };
@@ -112,13 +109,13 @@ pub fn approve(
 ) -> Result<(), InsuranceError> {
     // Check
     let council = storage::get_council(e);
-    require_member(&council, member)?;
+    let seat = seat_of(&council, member)?;
     let mut p = storage::get_proposal(e, id)?;
     let epoch = storage::get_epoch(e);
     if p.epoch != epoch {
         // The council rotated: approvals from the old epoch are void; start over.
         p.epoch = epoch;
-        p.approvals = Vec::new(e);
+        p.approvals = 0;
         if p.status == ProposalStatus::Queued {
             p.status = ProposalStatus::Pending;
             p.eta = 0;
@@ -135,12 +132,13 @@ pub fn approve(
         return Err(InsuranceError::HashMismatch);
     }
     let required = required_approvals(&council, &p.action, member)?;
-    if p.approvals.contains(member) {
+    let bit = 1u32 << seat;
+    if p.approvals & bit != 0 {
         return Err(InsuranceError::AlreadyApproved);
     }
     // Effect
-    p.approvals.push_back(member.clone());
-    let approvals = p.approvals.len();
+    p.approvals |= bit;
+    let approvals = p.approvals.count_ones();
     if approvals == required {
         p.status = ProposalStatus::Queued;
         p.eta = now + TIMELOCK;
@@ -198,8 +196,8 @@ pub fn execute(e: &Env, id: u64) -> Result<(), InsuranceError> {
         }
         Action::CouncilChange(c) => {
             let mut council = storage::get_council(e);
-            let seat = index_of(&council, &c.old).ok_or(InsuranceError::NotMember)?;
-            if council.contains(&c.new) {
+            let seat = seat_of(&council, &c.old)?;
+            if contains(&council, &c.new) {
                 return Err(InsuranceError::AlreadyMember);
             }
             // Effect: the epoch bump voids every pending approval.

@@ -98,8 +98,9 @@ pub struct Proposal {
     pub created_at: u64,
     /// The council epoch its `approvals` belong to.
     pub epoch: u32,
-    /// Distinct members who approved in `epoch`.
-    pub approvals: Vec<Address>,
+    /// Council seats that approved in `epoch`, as a bitmask: bit `i` set means the member at
+    /// index `i` of `council()` approved. Fixed-size, so approving never grows the entry.
+    pub approvals: u32,
     /// Earliest execution time once queued; `0` before.
     pub eta: u64,
     /// Lifecycle status.

@@ -1,5 +1,9 @@
 //! The stream contract's entry points. Each one extends the instance TTL, checks
 //! authorization, calls a domain function in `stream.rs`, and that function emits the event.
+//!
+//! Each entry point's `///` summary is published in the contract spec (what wallets and the
+//! SDK show). Its `# Errors`, `# Events` and `# Authorization` sections are rustdoc-only
+//! (`cfg_attr(doc, ...)`), which keeps several KB of text out of the deployed WASM.
 
 use soroban_sdk::{contract, contractimpl, vec, Address, Env, Vec};
 use tributary_common::ttl::extend_instance;
@@ -18,37 +22,43 @@ pub struct StreamContract;
 #[contractimpl]
 impl StreamContract {
     /// Deploys the contract bound, immutably, to the insurance contract at `insurance`.
-    ///
-    /// # Arguments
-    /// - `insurance`: the insurance contract, which holds the asset allowlist and receives skims.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Arguments
+- `insurance`: the insurance contract, which holds the asset allowlist and receives skims."
+    )]
     pub fn __constructor(e: Env, insurance: Address) {
         storage::set_insurance(&e, &insurance);
     }
 
     /// Creates a stream of `deposit` base units of `token` from `sender` to `recipient` and
     /// returns its id (ids start at 1).
-    ///
-    /// # Arguments
-    /// - `deposit`: base units escrowed now, `> 0`.
-    /// - `start`, `cliff`, `end`: Unix seconds with `start <= cliff <= end`, `start < end` and
-    ///   `end > now`; `start` may be in the past.
-    /// - `cancelable`: whether the sender may cancel; `transferable`: whether the recipient
-    ///   may hand the stream on.
-    ///
-    /// # Errors
-    /// - `InvalidDeposit` if `deposit <= 0`.
-    /// - `StartNotBeforeEnd` if `start >= end`.
-    /// - `CliffBeforeStart` if `cliff < start`; `CliffAfterEnd` if `cliff > end`.
-    /// - `EndNotInFuture` if `end <= now`.
-    /// - `SenderIsRecipient` if `sender == recipient`.
-    /// - `RecipientIsContract` if `recipient` is this contract.
-    /// - `TokenNotInsured` if the insurance contract does not list `token`.
-    ///
-    /// # Events
-    /// `stream_created`.
-    ///
-    /// # Authorization
-    /// `sender`, for this call and the token transfer of `deposit` into this contract.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Arguments
+- `deposit`: base units escrowed now, `> 0`.
+- `start`, `cliff`, `end`: Unix seconds with `start <= cliff <= end`, `start < end` and
+  `end > now`; `start` may be in the past.
+- `cancelable`: whether the sender may cancel; `transferable`: whether the recipient
+  may hand the stream on.
+
+# Errors
+- `InvalidDeposit` if `deposit <= 0`.
+- `StartNotBeforeEnd` if `start >= end`.
+- `CliffBeforeStart` if `cliff < start`; `CliffAfterEnd` if `cliff > end`.
+- `EndNotInFuture` if `end <= now`.
+- `SenderIsRecipient` if `sender == recipient`.
+- `RecipientIsContract` if `recipient` is this contract.
+- `TokenNotInsured` if the insurance contract does not list `token`.
+
+# Events
+`stream_created`.
+
+# Authorization
+`sender`, for this call and the token transfer of `deposit` into this contract."
+    )]
     #[allow(clippy::too_many_arguments)]
     pub fn create_stream(
         e: Env,
@@ -79,16 +89,19 @@ impl StreamContract {
 
     /// Creates several streams funded by `sender` in one transaction and returns their ids in
     /// the order given. All-or-nothing: one invalid entry fails the whole batch.
-    ///
-    /// # Errors
-    /// `EmptyBatch` for an empty list, and any error of [`Self::create_stream`] for an entry.
-    ///
-    /// # Events
-    /// One `stream_created` per stream.
-    ///
-    /// # Authorization
-    /// `sender`, for this call and one token transfer per distinct token (the sum of its
-    /// deposits).
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`EmptyBatch` for an empty list, and any error of [`Self::create_stream`] for an entry.
+
+# Events
+One `stream_created` per stream.
+
+# Authorization
+`sender`, for this call and one token transfer per distinct token (the sum of its
+deposits)."
+    )]
     pub fn create_streams(
         e: Env,
         sender: Address,
@@ -106,22 +119,25 @@ impl StreamContract {
 
     /// Withdraws a gross `amount` (base units) from stream `id` to `to`, and returns the net
     /// amount paid to `to`. The skim (1% of the cumulative gross payout) goes to insurance.
-    ///
-    /// # Errors
-    /// - `StreamNotFound`.
-    /// - `RecipientIsContract` if `to` is this contract.
-    /// - `InvalidAmount` if `amount <= 0`.
-    /// - `AmountExceedsWithdrawable` if `amount > withdrawable(id)`.
-    ///
-    /// # Events
-    /// `withdrawn`, and `skim_paid` when the skim is non-zero.
-    ///
-    /// # Authorization
-    /// None if `to` is the recipient (anyone may push the recipient's funds to them);
-    /// otherwise the recipient.
-    ///
-    /// # Notes
-    /// Works after a cancel: the vested part stays withdrawable (pull model).
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+- `StreamNotFound`.
+- `RecipientIsContract` if `to` is this contract.
+- `InvalidAmount` if `amount <= 0`.
+- `AmountExceedsWithdrawable` if `amount > withdrawable(id)`.
+
+# Events
+`withdrawn`, and `skim_paid` when the skim is non-zero.
+
+# Authorization
+None if `to` is the recipient (anyone may push the recipient's funds to them);
+otherwise the recipient.
+
+# Notes
+Works after a cancel: the vested part stays withdrawable (pull model)."
+    )]
     pub fn withdraw(e: Env, id: u64, to: Address, amount: i128) -> Result<i128, StreamError> {
         extend_instance(&e);
         let s = storage::get_stream(&e, id)?;
@@ -132,16 +148,19 @@ impl StreamContract {
     }
 
     /// Withdraws everything withdrawable from stream `id` to `to`; returns the net amount paid.
-    ///
-    /// # Errors
-    /// `StreamNotFound`, `RecipientIsContract`, and `NothingToWithdraw` if nothing is
-    /// withdrawable.
-    ///
-    /// # Events
-    /// `withdrawn`, and `skim_paid` when the skim is non-zero.
-    ///
-    /// # Authorization
-    /// As [`Self::withdraw`].
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`StreamNotFound`, `RecipientIsContract`, and `NothingToWithdraw` if nothing is
+withdrawable.
+
+# Events
+`withdrawn`, and `skim_paid` when the skim is non-zero.
+
+# Authorization
+As [`Self::withdraw`]."
+    )]
     pub fn withdraw_max(e: Env, id: u64, to: Address) -> Result<i128, StreamError> {
         extend_instance(&e);
         let s = storage::get_stream(&e, id)?;
@@ -153,21 +172,24 @@ impl StreamContract {
 
     /// Cancels stream `id`: refunds the unvested part to the sender and returns it (base
     /// units). The vested part stays withdrawable by the recipient.
-    ///
-    /// # Errors
-    /// - `StreamNotFound`.
-    /// - `StreamCanceled` if already canceled.
-    /// - `NotCancelable` if created non-cancelable or renounced.
-    /// - `StreamSettled` if fully vested (nothing to refund).
-    ///
-    /// # Events
-    /// `canceled`.
-    ///
-    /// # Authorization
-    /// The sender.
-    ///
-    /// # Notes
-    /// Never pays the recipient, so a recipient without a trustline can't block a cancel.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+- `StreamNotFound`.
+- `StreamCanceled` if already canceled.
+- `NotCancelable` if created non-cancelable or renounced.
+- `StreamSettled` if fully vested (nothing to refund).
+
+# Events
+`canceled`.
+
+# Authorization
+The sender.
+
+# Notes
+Never pays the recipient, so a recipient without a trustline can't block a cancel."
+    )]
     pub fn cancel(e: Env, id: u64) -> Result<i128, StreamError> {
         extend_instance(&e);
         let s = storage::get_stream(&e, id)?;
@@ -176,16 +198,19 @@ impl StreamContract {
     }
 
     /// Gives up the sender's right to cancel stream `id`, for good.
-    ///
-    /// # Errors
-    /// `StreamNotFound`, `StreamCanceled`, `NotCancelable` (already renounced or created
-    /// non-cancelable), `StreamSettled`.
-    ///
-    /// # Events
-    /// `renounced`.
-    ///
-    /// # Authorization
-    /// The sender.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`StreamNotFound`, `StreamCanceled`, `NotCancelable` (already renounced or created
+non-cancelable), `StreamSettled`.
+
+# Events
+`renounced`.
+
+# Authorization
+The sender."
+    )]
     pub fn renounce(e: Env, id: u64) -> Result<(), StreamError> {
         extend_instance(&e);
         let mut s = storage::get_stream(&e, id)?;
@@ -202,16 +227,19 @@ impl StreamContract {
     }
 
     /// Hands stream `id` to `new_recipient`, who then receives everything not yet withdrawn.
-    ///
-    /// # Errors
-    /// `StreamNotFound`, `NotTransferable`, `RecipientIsContract` if `new_recipient` is this
-    /// contract.
-    ///
-    /// # Events
-    /// `transferred`.
-    ///
-    /// # Authorization
-    /// The current recipient.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`StreamNotFound`, `NotTransferable`, `RecipientIsContract` if `new_recipient` is this
+contract.
+
+# Events
+`transferred`.
+
+# Authorization
+The current recipient."
+    )]
     pub fn transfer(e: Env, id: u64, new_recipient: Address) -> Result<(), StreamError> {
         extend_instance(&e);
         let s = storage::get_stream(&e, id)?;
@@ -220,18 +248,24 @@ impl StreamContract {
     }
 
     /// Returns stream `id` as stored.
-    ///
-    /// # Errors
-    /// `StreamNotFound`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`StreamNotFound`."
+    )]
     pub fn get_stream(e: Env, id: u64) -> Result<Stream, StreamError> {
         extend_instance(&e);
         storage::get_stream(&e, id)
     }
 
     /// Returns the status of stream `id` at the current ledger time.
-    ///
-    /// # Errors
-    /// `StreamNotFound`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`StreamNotFound`."
+    )]
     pub fn status(e: Env, id: u64) -> Result<StreamStatus, StreamError> {
         extend_instance(&e);
         Ok(stream::status(&e, &storage::get_stream(&e, id)?))
@@ -239,18 +273,24 @@ impl StreamContract {
 
     /// Returns the amount streamed so far (base units): `0` before the cliff, `deposit` at or
     /// after `end`, else `floor(deposit * (now - start) / (end - start))`; frozen by a cancel.
-    ///
-    /// # Errors
-    /// `StreamNotFound`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`StreamNotFound`."
+    )]
     pub fn streamed(e: Env, id: u64) -> Result<i128, StreamError> {
         extend_instance(&e);
         Ok(stream::streamed(&e, &storage::get_stream(&e, id)?))
     }
 
     /// Returns the gross amount withdrawable now (base units): `streamed - withdrawn`.
-    ///
-    /// # Errors
-    /// `StreamNotFound`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`StreamNotFound`."
+    )]
     pub fn withdrawable(e: Env, id: u64) -> Result<i128, StreamError> {
         extend_instance(&e);
         Ok(stream::withdrawable(&e, &storage::get_stream(&e, id)?))
@@ -258,9 +298,12 @@ impl StreamContract {
 
     /// Returns what a cancel would refund now (base units): `deposit - streamed` for a
     /// cancelable stream, else `0`.
-    ///
-    /// # Errors
-    /// `StreamNotFound`.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+`StreamNotFound`."
+    )]
     pub fn refundable(e: Env, id: u64) -> Result<i128, StreamError> {
         extend_instance(&e);
         Ok(stream::refundable(&e, &storage::get_stream(&e, id)?))

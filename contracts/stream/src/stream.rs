@@ -3,8 +3,10 @@
 //! Functions here take `e: &Env` first, assume authorization was already checked by
 //! `contract.rs`, and mark their steps Check / Effect / Interaction; token transfers come last.
 
-use soroban_sdk::{token::TokenClient, Address, Env, Map, Vec};
-use tributary_common::{insurance::InsuranceClient, math::mul_div_floor, skim::pay_with_skim};
+use soroban_sdk::{token::TokenClient, Address, Env, Vec};
+use tributary_common::{
+    insurance::InsuranceClient, math::mul_div_floor, skim::pay_with_skim, vec::index_of,
+};
 
 use crate::{
     errors::StreamError,
@@ -100,23 +102,23 @@ pub fn create(e: &Env, sender: &Address, params: &Vec<StreamParams>) -> Result<u
         return Err(StreamError::EmptyBatch);
     }
     let insurance = InsuranceClient::new(e, &storage::get_insurance(e));
+    // Distinct tokens and their summed deposits, index-aligned.
     let mut tokens: Vec<Address> = Vec::new(e);
-    let mut totals: Map<Address, i128> = Map::new(e);
+    let mut totals: Vec<i128> = Vec::new(e);
     for i in 0..params.len() {
         let p = params.get_unchecked(i);
         validate(e, sender, &p)?;
-        let total = match totals.get(p.token.clone()) {
+        let t = match index_of(&tokens, &p.token) {
             Some(t) => t,
             None if insurance.is_insured(&p.token) => {
                 tokens.push_back(p.token.clone());
-                0
+                totals.push_back(0);
+                tokens.len() - 1
             }
             None => return Err(StreamError::TokenNotInsured),
         };
-        let total = total
-            .checked_add(p.deposit)
-            .ok_or(StreamError::InvalidDeposit)?;
-        totals.set(p.token, total);
+        let total = totals.get_unchecked(t).checked_add(p.deposit);
+        totals.set(t, total.ok_or(StreamError::InvalidDeposit)?);
     }
     // Effect
     let first = storage::take_ids(e, u64::from(params.len()));
@@ -141,9 +143,11 @@ pub fn create(e: &Env, sender: &Address, params: &Vec<StreamParams>) -> Result<u
     // Interaction
     let this = e.current_contract_address();
     for i in 0..tokens.len() {
-        let token = tokens.get_unchecked(i);
-        let total = totals.get_unchecked(token.clone());
-        TokenClient::new(e, &token).transfer(sender, &this, &total);
+        TokenClient::new(e, &tokens.get_unchecked(i)).transfer(
+            sender,
+            &this,
+            &totals.get_unchecked(i),
+        );
     }
     for i in 0..params.len() {
         let p = params.get_unchecked(i);

@@ -74,7 +74,7 @@ fn propose_bailout_stores_pending_proposal_and_emits_event() {
         })
     );
     assert_eq!(
-        (p.created_at, p.epoch, p.eta, p.approvals.len()),
+        (p.created_at, p.epoch, p.eta, p.approvals),
         (s.f.now(), 0, 0, 0)
     );
 }
