@@ -41,11 +41,16 @@ impl Setup<'_> {
     }
 
     pub fn stream_with(&self, start: u64, cliff: u64, end: u64) -> u64 {
+        self.stream_of(DEPOSIT, start, cliff, end)
+    }
+
+    /// A cancelable, transferable XLM stream of `deposit` base units.
+    pub fn stream_of(&self, deposit: i128, start: u64, cliff: u64, end: u64) -> u64 {
         self.f.stream.create_stream(
             &self.sender,
             &self.recipient,
             &self.f.xlm.id,
-            &DEPOSIT,
+            &deposit,
             &start,
             &cliff,
             &end,
