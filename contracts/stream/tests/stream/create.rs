@@ -248,7 +248,7 @@ fn create_accepts_cliff_at_start_and_at_end() {
 fn create_accepts_one_unit_deposit() {
     let s = Setup::new();
     let now = s.f.now();
-    let id = s.stream_of(1, now, now, (now + 100));
+    let id = s.stream_of(1, now, now, now + 100);
     s.f.jump(99);
     assert_eq!(s.f.stream.withdrawable(&id), 0);
     s.f.jump(1);

@@ -36,7 +36,7 @@ fn reads_follow_the_lifecycle() {
 fn streamed_is_floored_never_rounded_up() {
     let s = Setup::new();
     let now = s.f.now();
-    let id = s.stream_of(10, now, now, (now + 3));
+    let id = s.stream_of(10, now, now, now + 3);
     s.f.jump(1);
     assert_eq!(s.f.stream.streamed(&id), 3);
     s.f.jump(1);

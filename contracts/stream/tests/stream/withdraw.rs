@@ -228,7 +228,7 @@ fn thousands_of_tiny_withdrawals_skim_exactly_one_percent_of_total() {
     let s = Setup::new();
     let now = s.f.now();
     let deposit: i128 = 123_457;
-    let id = s.stream_of(deposit, now, now, (now + 1));
+    let id = s.stream_of(deposit, now, now, now + 1);
     s.f.jump(1);
     let (mut withdrawn, mut step, mut withdrawals) = (0, 1, 0);
     while withdrawn < deposit {
@@ -253,7 +253,7 @@ fn near_max_deposit_over_100_years_neither_overflows_nor_locks_funds() {
         .mint(&s.sender, &(deposit - s.balance(&s.sender)));
     let now = s.f.now();
     let century = 100 * 365 * 86_400;
-    let id = s.stream_of(deposit, now, now, (now + century));
+    let id = s.stream_of(deposit, now, now, now + century);
     s.f.jump(century / 3);
     let third = s.f.stream.streamed(&id);
     let exact =
