@@ -1,7 +1,7 @@
 //! Storage TTL: a stream in use never archives, though it outlives the initial TTL.
 
 use soroban_sdk::{
-    testutils::{storage::Persistent as _, Deployer as _, Ledger as _},
+    testutils::{storage::Persistent as _, Deployer as _},
     Symbol,
 };
 use tributary_common::ttl::{DAY_IN_LEDGERS, INSTANCE_EXTEND_AMOUNT, POSITION_EXTEND_AMOUNT};
