@@ -5,7 +5,7 @@
 //! SDK show). Its `# Errors`, `# Events` and `# Authorization` sections are rustdoc-only
 //! (`cfg_attr(doc, ...)`), which keeps several KB of text out of the deployed WASM.
 
-use soroban_sdk::{contract, contractimpl, panic_with_error, Address, BytesN, Env, Vec};
+use soroban_sdk::{contract, contractimpl, Address, BytesN, Env, Vec};
 use tributary_common::{
     ttl::extend_instance,
     vec::{contains, has_duplicates},
@@ -39,16 +39,21 @@ impl InsuranceContract {
 - `InvalidCouncil` unless `council` has exactly 5 distinct members.
 - `DuplicateAsset` if `assets` repeats an address."
     )]
-    pub fn __constructor(e: Env, council: Vec<Address>, assets: Vec<Address>) {
+    pub fn __constructor(
+        e: Env,
+        council: Vec<Address>,
+        assets: Vec<Address>,
+    ) -> Result<(), InsuranceError> {
         if council.len() != COUNCIL_SIZE || has_duplicates(&council) {
-            panic_with_error!(&e, InsuranceError::InvalidCouncil);
+            return Err(InsuranceError::InvalidCouncil);
         }
         if has_duplicates(&assets) {
-            panic_with_error!(&e, InsuranceError::DuplicateAsset);
+            return Err(InsuranceError::DuplicateAsset);
         }
         storage::set_council(&e, &council);
         storage::set_assets(&e, &assets);
         storage::set_epoch(&e, 0);
+        Ok(())
     }
 
     /// Proposes paying `amount` base units of `asset` to `recipient`; returns the proposal id.

@@ -5,7 +5,7 @@
 //! gathered every required approval in the current epoch, at `eta <= now <= eta + 14 days`.
 
 use soroban_sdk::{token::TokenClient, xdr::ToXdr, Address, BytesN, Env, Vec};
-use tributary_common::vec::{contains, index_of};
+use tributary_common::vec::{contains, index_of, with_replaced};
 
 use crate::{
     errors::InsuranceError,
@@ -195,14 +195,13 @@ pub fn execute(e: &Env, id: u64) -> Result<(), InsuranceError> {
             .publish(e);
         }
         Action::CouncilChange(c) => {
-            let mut council = storage::get_council(e);
+            let council = storage::get_council(e);
             let seat = seat_of(&council, &c.old)?;
             if contains(&council, &c.new) {
                 return Err(InsuranceError::AlreadyMember);
             }
             // Effect: the epoch bump voids every pending approval.
-            council.set(seat, c.new.clone());
-            storage::set_council(e, &council);
+            storage::set_council(e, &with_replaced(e, &council, seat, Some(&c.new)));
             let epoch = storage::get_epoch(e) + 1;
             storage::set_epoch(e, epoch);
             p.status = ProposalStatus::Executed;
@@ -225,7 +224,7 @@ pub fn execute(e: &Env, id: u64) -> Result<(), InsuranceError> {
                     if balance_of(e, &a.asset) != 0 {
                         return Err(InsuranceError::AssetHasBalance);
                     }
-                    assets.remove(i);
+                    assets = with_replaced(e, &assets, i, None);
                 }
             }
             // Effect

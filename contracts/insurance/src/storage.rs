@@ -130,7 +130,7 @@ pub fn get_assets(e: &Env) -> Vec<Address> {
     e.storage()
         .instance()
         .get(&DataKey::Assets)
-        .unwrap_or_else(|| Vec::new(e))
+        .unwrap_optimized() // Invariant: the constructor sets the asset list.
 }
 
 pub fn set_assets(e: &Env, assets: &Vec<Address>) {
