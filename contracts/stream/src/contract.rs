@@ -5,7 +5,7 @@
 //! SDK show). Its `# Errors`, `# Events` and `# Authorization` sections are rustdoc-only
 //! (`cfg_attr(doc, ...)`), which keeps several KB of text out of the deployed WASM.
 
-use soroban_sdk::{contract, contractimpl, vec, Address, Env, Vec};
+use soroban_sdk::{contract, contractimpl, Address, Env, Vec};
 use tributary_common::ttl::extend_instance;
 
 use crate::{
@@ -84,7 +84,7 @@ impl StreamContract {
             cancelable,
             transferable,
         };
-        stream::create(&e, &sender, &vec![&e, params])
+        stream::create(&e, &sender, params)
     }
 
     /// Creates several streams funded by `sender` in one transaction and returns their ids in
@@ -109,7 +109,7 @@ deposits)."
     ) -> Result<Vec<u64>, StreamError> {
         extend_instance(&e);
         sender.require_auth();
-        let first = stream::create(&e, &sender, &params)?;
+        let first = stream::create_batch(&e, &sender, &params)?;
         let mut ids = Vec::new(&e);
         for i in 0..params.len() {
             ids.push_back(first + u64::from(i));

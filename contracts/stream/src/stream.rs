@@ -67,7 +67,13 @@ pub fn status(e: &Env, s: &Stream) -> StreamStatus {
     }
 }
 
-fn validate(e: &Env, sender: &Address, p: &StreamParams) -> Result<(), StreamError> {
+/// Checks `p`; `this` is this contract's address.
+fn validate(
+    e: &Env,
+    this: &Address,
+    sender: &Address,
+    p: &StreamParams,
+) -> Result<(), StreamError> {
     if p.deposit <= 0 {
         return Err(StreamError::InvalidDeposit);
     }
@@ -86,28 +92,89 @@ fn validate(e: &Env, sender: &Address, p: &StreamParams) -> Result<(), StreamErr
     if *sender == p.recipient {
         return Err(StreamError::SenderIsRecipient);
     }
-    if p.recipient == e.current_contract_address() {
+    if p.recipient == *this {
         return Err(StreamError::RecipientIsContract);
     }
     Ok(())
+}
+
+/// Stores stream `id` opened by `sender` with parameters `p` (already validated).
+fn store(e: &Env, sender: &Address, id: u64, p: &StreamParams) {
+    let s = Stream {
+        sender: sender.clone(),
+        recipient: p.recipient.clone(),
+        token: p.token.clone(),
+        deposit: p.deposit,
+        withdrawn: 0,
+        refunded: 0,
+        start: p.start,
+        cliff: p.cliff,
+        end: p.end,
+        cancelable: p.cancelable,
+        transferable: p.transferable,
+        canceled: false,
+    };
+    storage::set_stream(e, id, &s);
+}
+
+fn emit_created(e: &Env, sender: &Address, id: u64, p: StreamParams) {
+    StreamCreated {
+        id,
+        sender: sender.clone(),
+        recipient: p.recipient,
+        token: p.token,
+        deposit: p.deposit,
+        start: p.start,
+        cliff: p.cliff,
+        end: p.end,
+        cancelable: p.cancelable,
+        transferable: p.transferable,
+    }
+    .publish(e);
+}
+
+fn insurance(e: &Env) -> InsuranceClient<'_> {
+    InsuranceClient::new(e, &storage::get_insurance(e))
+}
+
+/// Creates one stream funded by `sender` and returns its id.
+pub fn create(e: &Env, sender: &Address, p: StreamParams) -> Result<u64, StreamError> {
+    // Check
+    let this = e.current_contract_address();
+    validate(e, &this, sender, &p)?;
+    if !insurance(e).is_insured(&p.token) {
+        return Err(StreamError::TokenNotInsured);
+    }
+    // Effect
+    let id = storage::take_ids(e, 1);
+    store(e, sender, id, &p);
+    // Interaction
+    TokenClient::new(e, &p.token).transfer(sender, &this, &p.deposit);
+    emit_created(e, sender, id, p);
+    Ok(id)
 }
 
 /// Creates streams funded by `sender`; they get consecutive ids, and the first is returned.
 ///
 /// Deposits are pulled with one token transfer per distinct token, and the insurance contract
 /// is asked once per distinct token whether it is insured.
-pub fn create(e: &Env, sender: &Address, params: &Vec<StreamParams>) -> Result<u64, StreamError> {
+pub fn create_batch(
+    e: &Env,
+    sender: &Address,
+    params: &Vec<StreamParams>,
+) -> Result<u64, StreamError> {
     // Check
     if params.is_empty() {
         return Err(StreamError::EmptyBatch);
     }
-    let insurance = InsuranceClient::new(e, &storage::get_insurance(e));
+    let insurance = insurance(e);
+    let this = e.current_contract_address();
     // Distinct tokens and their summed deposits, index-aligned.
     let mut tokens: Vec<Address> = Vec::new(e);
     let mut totals: Vec<i128> = Vec::new(e);
     for i in 0..params.len() {
         let p = params.get_unchecked(i);
-        validate(e, sender, &p)?;
+        validate(e, &this, sender, &p)?;
         let t = match index_of(&tokens, &p.token) {
             Some(t) => t,
             None if insurance.is_insured(&p.token) => {
@@ -123,47 +190,15 @@ pub fn create(e: &Env, sender: &Address, params: &Vec<StreamParams>) -> Result<u
     // Effect
     let first = storage::take_ids(e, u64::from(params.len()));
     for i in 0..params.len() {
-        let p = params.get_unchecked(i);
-        let s = Stream {
-            sender: sender.clone(),
-            recipient: p.recipient,
-            token: p.token,
-            deposit: p.deposit,
-            withdrawn: 0,
-            refunded: 0,
-            start: p.start,
-            cliff: p.cliff,
-            end: p.end,
-            cancelable: p.cancelable,
-            transferable: p.transferable,
-            canceled: false,
-        };
-        storage::set_stream(e, first + u64::from(i), &s);
+        store(e, sender, first + u64::from(i), &params.get_unchecked(i));
     }
     // Interaction
-    let this = e.current_contract_address();
     for i in 0..tokens.len() {
-        TokenClient::new(e, &tokens.get_unchecked(i)).transfer(
-            sender,
-            &this,
-            &totals.get_unchecked(i),
-        );
+        let (token, total) = (tokens.get_unchecked(i), totals.get_unchecked(i));
+        TokenClient::new(e, &token).transfer(sender, &this, &total);
     }
     for i in 0..params.len() {
-        let p = params.get_unchecked(i);
-        StreamCreated {
-            id: first + u64::from(i),
-            sender: sender.clone(),
-            recipient: p.recipient,
-            token: p.token,
-            deposit: p.deposit,
-            start: p.start,
-            cliff: p.cliff,
-            end: p.end,
-            cancelable: p.cancelable,
-            transferable: p.transferable,
-        }
-        .publish(e);
+        emit_created(e, sender, first + u64::from(i), params.get_unchecked(i));
     }
     Ok(first)
 }
