@@ -12,17 +12,16 @@
 //!     emits proposal_approved and proposal_queued; needs the member's auth
 
 use soroban_sdk::{
-    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
-    Address, BytesN, Event, IntoVal, InvokeError, Symbol,
+    testutils::{Address as _, Events as _},
+    Address, BytesN, Event, IntoVal, InvokeError,
 };
 use tributary_insurance::{
     InsuranceError, ProposalApproved, ProposalQueued, ProposalStatus, TIMELOCK,
 };
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, DAY, FUND},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, DAY, FUND};
 
 #[test]
 fn fifth_approval_queues_with_eta_and_emits_events() {
@@ -45,19 +44,11 @@ fn fifth_approval_queues_with_eta_and_emits_events() {
             ProposalQueued { id, eta }.to_xdr(e, ins),
         ]
     );
-    assert_eq!(
-        e.auths(),
-        std::vec![(
-            s.member(4).clone(),
-            AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((
-                    ins.clone(),
-                    Symbol::new(e, "approve"),
-                    (s.member(4).clone(), id, hash).into_val(e)
-                )),
-                sub_invocations: std::vec![],
-            }
-        )]
+    s.f.assert_auth(
+        s.member(4),
+        ins,
+        "approve",
+        (s.member(4).clone(), id, hash).into_val(e),
     );
     let p = s.f.insurance.proposal(&id);
     assert_eq!(

@@ -11,10 +11,9 @@
 use soroban_sdk::{testutils::Address as _, testutils::Events as _, vec, Address, Event};
 use tributary_insurance::{AssetChanged, InsuranceError, TIMELOCK};
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, FUND},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, FUND};
 
 fn change(s: &Setup, asset: &Address, insured: bool) -> u64 {
     let id =

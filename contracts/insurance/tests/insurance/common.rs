@@ -66,13 +66,3 @@ impl Setup<'_> {
         }
     }
 }
-
-/// Asserts that `$call` fails with `Err(Ok($err))` and leaves `$setup.state($id)` unchanged.
-#[macro_export]
-macro_rules! assert_fails_unchanged {
-    ($setup:expr, $id:expr, $call:expr, $err:expr) => {{
-        let before = $setup.state($id);
-        assert_eq!($call, Err(Ok($err)));
-        assert_eq!($setup.state($id), before);
-    }};
-}

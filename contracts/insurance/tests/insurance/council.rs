@@ -13,10 +13,9 @@ use tributary_insurance::{
     CouncilChangeRequested, CouncilChanged, InsuranceError, ProposalStatus, TIMELOCK,
 };
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, FUND},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, FUND};
 
 /// Replaces member 4 (the lost key) by a new address, approved by members 0–3.
 fn rotate(s: &Setup) -> (u64, Address) {

@@ -16,18 +16,17 @@
 //! └── given the window closed → Expired; emits proposal_expired
 
 use soroban_sdk::{
-    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
-    Address, Event, IntoVal, InvokeError, Symbol,
+    testutils::{Address as _, Events as _},
+    Address, Event, IntoVal, InvokeError,
 };
 use tributary_insurance::{
     BailoutExecuted, InsuranceError, ProposalCanceled, ProposalExpired, ProposalStatus,
     EXECUTION_WINDOW, TIMELOCK,
 };
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, DAY, FUND},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, DAY, FUND};
 
 #[test]
 fn execute_at_eta_pays_recipient_without_any_auth() {
@@ -150,19 +149,11 @@ fn any_member_can_veto_before_execution() {
         }
         .to_xdr(e, ins)]
     );
-    assert_eq!(
-        e.auths(),
-        std::vec![(
-            s.member(3).clone(),
-            AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((
-                    ins.clone(),
-                    Symbol::new(e, "cancel"),
-                    (s.member(3).clone(), id).into_val(e)
-                )),
-                sub_invocations: std::vec![],
-            }
-        )]
+    s.f.assert_auth(
+        s.member(3),
+        ins,
+        "cancel",
+        (s.member(3).clone(), id).into_val(e),
     );
     s.f.jump(TIMELOCK);
     assert_fails_unchanged!(

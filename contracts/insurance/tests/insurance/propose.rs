@@ -12,16 +12,15 @@
 //! └── when an asset repeats → DuplicateAsset
 
 use soroban_sdk::{
-    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
-    vec, Address, Event, IntoVal, InvokeError, Symbol, Vec,
+    testutils::{Address as _, Events as _},
+    vec, Address, Event, IntoVal, InvokeError, Vec,
 };
 use tributary_fixture::INSURANCE_WASM;
 use tributary_insurance::{Action, Bailout, BailoutRequested, InsuranceError, ProposalStatus};
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, FUND},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, FUND};
 
 #[test]
 fn propose_bailout_stores_pending_proposal_and_emits_event() {
@@ -41,26 +40,18 @@ fn propose_bailout_stores_pending_proposal_and_emits_event() {
         }
         .to_xdr(e, ins)]
     );
-    assert_eq!(
-        e.auths(),
-        std::vec![(
+    s.f.assert_auth(
+        s.member(0),
+        ins,
+        "propose_bailout",
+        (
             s.member(0).clone(),
-            AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((
-                    ins.clone(),
-                    Symbol::new(e, "propose_bailout"),
-                    (
-                        s.member(0).clone(),
-                        s.f.xlm.id.clone(),
-                        FUND / 2,
-                        s.victim.clone(),
-                        s.reason()
-                    )
-                        .into_val(e),
-                )),
-                sub_invocations: std::vec![],
-            }
-        )]
+            s.f.xlm.id.clone(),
+            FUND / 2,
+            s.victim.clone(),
+            s.reason(),
+        )
+            .into_val(e),
     );
     let p = s.f.insurance.proposal(&id);
     assert_eq!(p.status, ProposalStatus::Pending);

@@ -15,16 +15,14 @@
 //! └── when valid → the stream can no longer be canceled; emits renounced
 
 use soroban_sdk::{
-    symbol_short,
-    testutils::{AuthorizedFunction, AuthorizedInvocation, Events as _},
+    testutils::{AuthorizedFunction, Events as _},
     Event, IntoVal, InvokeError,
 };
 use tributary_stream::{Canceled, Renounced, StreamError, StreamStatus};
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, DEPOSIT, DURATION},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, DEPOSIT, DURATION};
 
 #[test]
 fn cancel_refunds_unvested_part_to_sender_only() {
@@ -54,20 +52,7 @@ fn cancel_requires_sender_auth_and_emits_canceled() {
     s.f.jump(DURATION / 2);
     s.f.stream.cancel(&id);
     let e = &s.f.env;
-    assert_eq!(
-        e.auths(),
-        std::vec![(
-            s.sender.clone(),
-            AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((
-                    s.f.stream.address.clone(),
-                    symbol_short!("cancel"),
-                    (id,).into_val(e)
-                )),
-                sub_invocations: std::vec![],
-            }
-        )]
-    );
+    s.f.assert_auth(&s.sender, &s.f.stream.address, "cancel", (id,).into_val(e));
     assert_eq!(
         e.events().all().filter_by_contract(&s.f.stream.address),
         [Canceled {

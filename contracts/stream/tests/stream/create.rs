@@ -27,10 +27,9 @@ use soroban_sdk::{
 use tributary_fixture::UNIT;
 use tributary_stream::{StreamCreated, StreamError, StreamParams, StreamStatus};
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, CLIFF, DEPOSIT, DURATION},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, CLIFF, DEPOSIT, DURATION};
 
 fn try_create(
     s: &Setup,

@@ -8,15 +8,14 @@
 //! └── when valid → the new recipient receives what is not yet withdrawn; emits transferred
 
 use soroban_sdk::{
-    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
-    Address, Event, IntoVal, InvokeError, Symbol,
+    testutils::{Address as _, Events as _},
+    Address, Event, IntoVal, InvokeError,
 };
 use tributary_stream::{StreamError, Transferred};
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, DEPOSIT, DURATION},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, DEPOSIT, DURATION};
 
 #[test]
 fn transfer_hands_unwithdrawn_funds_to_new_recipient() {
@@ -27,19 +26,11 @@ fn transfer_hands_unwithdrawn_funds_to_new_recipient() {
     let heir = Address::generate(&s.f.env);
     s.f.stream.transfer(&id, &heir);
     let e = &s.f.env;
-    assert_eq!(
-        e.auths(),
-        std::vec![(
-            s.recipient.clone(),
-            AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((
-                    s.f.stream.address.clone(),
-                    Symbol::new(e, "transfer"),
-                    (id, heir.clone()).into_val(e)
-                )),
-                sub_invocations: std::vec![],
-            }
-        )]
+    s.f.assert_auth(
+        &s.recipient,
+        &s.f.stream.address,
+        "transfer",
+        (id, heir.clone()).into_val(e),
     );
     assert_eq!(
         e.events().all().filter_by_contract(&s.f.stream.address),

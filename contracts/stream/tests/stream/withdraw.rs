@@ -18,16 +18,15 @@
 //! └── when valid → withdraws everything withdrawable
 
 use soroban_sdk::{
-    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
-    Address, Event, IntoVal, InvokeError, Symbol,
+    testutils::{Address as _, Events as _},
+    Address, Event, IntoVal, InvokeError,
 };
 use tributary_fixture::UNIT;
 use tributary_stream::{SkimPaid, StreamError, StreamStatus, Withdrawn};
 
-use crate::{
-    assert_fails_unchanged,
-    common::{Setup, DEPOSIT, DURATION},
-};
+use tributary_fixture::assert_fails_unchanged;
+
+use crate::common::{Setup, DEPOSIT, DURATION};
 
 #[test]
 fn withdraw_pays_net_and_skims_one_percent_to_insurance() {
@@ -81,19 +80,11 @@ fn withdraw_to_other_address_with_recipient_auth_pays_it() {
     let other = Address::generate(&s.f.env);
     s.f.stream.withdraw(&id, &other, &(10 * UNIT));
     let e = &s.f.env;
-    assert_eq!(
-        e.auths(),
-        std::vec![(
-            s.recipient.clone(),
-            AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((
-                    s.f.stream.address.clone(),
-                    Symbol::new(e, "withdraw"),
-                    (id, other.clone(), 10 * UNIT).into_val(e),
-                )),
-                sub_invocations: std::vec![],
-            }
-        )]
+    s.f.assert_auth(
+        &s.recipient,
+        &s.f.stream.address,
+        "withdraw",
+        (id, other.clone(), 10 * UNIT).into_val(e),
     );
     assert_eq!(s.balance(&other), 10 * UNIT - UNIT / 10);
     assert_eq!(s.balance(&s.recipient), 0);
