@@ -1,6 +1,7 @@
 //! Shared, non-contract code for the Tributary contracts.
 //!
 //! Everything here is `no_std` and compiles into each contract's WASM:
+//! - [`host`]: the ledger time and token calls without the SDK's panicking conversions;
 //! - [`math`]: overflow-free `floor(a * b / c)` for amounts times durations;
 //! - [`skim`]: the protocol's 1% skim on payouts and the `skim_paid` event;
 //! - [`ttl`]: storage TTL constants and the instance-extension helper;
@@ -8,6 +9,7 @@
 //! - [`vec`]: `Vec` helpers that keep `core::fmt` out of the WASM.
 #![no_std]
 
+pub mod host;
 pub mod insurance;
 pub mod math;
 pub mod skim;

@@ -4,9 +4,9 @@
 //! split into withdrawals, the position's total skim is exactly `floor(total * 1%)`:
 //! `skim = floor(cum_after * SKIM_BPS / BPS) - floor(cum_before * SKIM_BPS / BPS)`.
 
-use soroban_sdk::{contractevent, token::TokenClient, Address, Env};
+use soroban_sdk::{contractevent, Address, Env};
 
-use crate::math::mul_div_floor;
+use crate::{host::transfer, math::mul_div_floor};
 
 /// The skim rate in basis points: 100 bps = 1%. A protocol constant; it cannot be governed.
 pub const SKIM_BPS: u64 = 100;
@@ -61,13 +61,12 @@ pub fn pay_with_skim(
 ) -> i128 {
     let skim = skim_due(cum_before, gross);
     let net = gross - skim;
-    let client = TokenClient::new(e, token);
     let this = e.current_contract_address();
     if net > 0 {
-        client.transfer(&this, to, &net);
+        transfer(e, token, &this, to, net);
     }
     if skim > 0 {
-        client.transfer(&this, insurance, &skim);
+        transfer(e, token, &this, insurance, skim);
         SkimPaid {
             asset: token.clone(),
             amount: skim,

@@ -4,8 +4,11 @@
 //! Invariant (PROTOCOL.md invariant 5): funds leave only in `execute` of a `Bailout` that
 //! gathered every required approval in the current epoch, at `eta <= now <= eta + 14 days`.
 
-use soroban_sdk::{token::TokenClient, xdr::ToXdr, Address, BytesN, Env, Vec};
-use tributary_common::vec::{contains, index_of, with_replaced};
+use soroban_sdk::{xdr::ToXdr, Address, BytesN, Env, Vec};
+use tributary_common::{
+    host::{balance, now, transfer},
+    vec::{contains, index_of, with_replaced},
+};
 
 use crate::{
     errors::InsuranceError,
@@ -35,7 +38,7 @@ pub fn proposal_hash(e: &Env, id: u64, action: &Action, epoch: u32) -> BytesN<32
 
 /// The fund's balance of `asset`, in base units.
 pub fn balance_of(e: &Env, asset: &Address) -> i128 {
-    TokenClient::new(e, asset).balance(&e.current_contract_address())
+    balance(e, asset, &e.current_contract_address())
 }
 
 /// The council seat (index) of `member`.
@@ -65,7 +68,7 @@ pub fn required_approvals(
 /// Whether `p` can no longer be approved or executed: its approvals lapsed before it was
 /// queued in the current epoch, or its execution window closed.
 pub fn is_expired(e: &Env, p: &Proposal) -> bool {
-    let now = e.ledger().timestamp();
+    let now = now(e);
     match p.status {
         ProposalStatus::Pending => now > p.created_at + APPROVAL_LIFETIME,
         ProposalStatus::Queued if p.epoch != storage::get_epoch(e) => {
@@ -90,7 +93,7 @@ pub fn create(e: &Env, proposer: &Address, action: Action) -> u64 {
     let p = Proposal {
         action,
         proposer: proposer.clone(),
-        created_at: e.ledger().timestamp(),
+        created_at: now(e),
         epoch: storage::get_epoch(e),
         approvals: 0,
         eta: 0,
@@ -124,7 +127,7 @@ pub fn approve(
     if p.status != ProposalStatus::Pending {
         return Err(InsuranceError::NotPending);
     }
-    let now = e.ledger().timestamp();
+    let now = now(e);
     if now > p.created_at + APPROVAL_LIFETIME {
         return Err(InsuranceError::ApprovalsLapsed);
     }
@@ -168,7 +171,7 @@ pub fn execute(e: &Env, id: u64) -> Result<(), InsuranceError> {
     if p.epoch != storage::get_epoch(e) {
         return Err(InsuranceError::StaleEpoch);
     }
-    let now = e.ledger().timestamp();
+    let now = now(e);
     if now < p.eta {
         return Err(InsuranceError::TimelockActive);
     }
@@ -185,7 +188,7 @@ pub fn execute(e: &Env, id: u64) -> Result<(), InsuranceError> {
             p.status = ProposalStatus::Executed;
             storage::set_proposal(e, id, &p);
             // Interaction
-            TokenClient::new(e, &b.asset).transfer(&this, &b.recipient, &b.amount);
+            transfer(e, &b.asset, &this, &b.recipient, b.amount);
             BailoutExecuted {
                 id,
                 asset: b.asset.clone(),

@@ -3,9 +3,13 @@
 //! Functions here take `e: &Env` first, assume authorization was already checked by
 //! `contract.rs`, and mark their steps Check / Effect / Interaction; token transfers come last.
 
-use soroban_sdk::{token::TokenClient, Address, Env, Vec};
+use soroban_sdk::{Address, Env, Vec};
 use tributary_common::{
-    insurance::InsuranceClient, math::mul_div_floor, skim::pay_with_skim, vec::index_of,
+    host::{self, now},
+    insurance::is_insured,
+    math::mul_div_floor,
+    skim::pay_with_skim,
+    vec::index_of,
 };
 
 use crate::{
@@ -33,7 +37,7 @@ pub fn streamed(e: &Env, s: &Stream) -> i128 {
     if s.canceled {
         s.deposit - s.refunded
     } else {
-        vested_at(s, e.ledger().timestamp())
+        vested_at(s, now(e))
     }
 }
 
@@ -58,7 +62,7 @@ pub fn status(e: &Env, s: &Stream) -> StreamStatus {
         StreamStatus::Depleted
     } else if s.canceled {
         StreamStatus::Canceled
-    } else if e.ledger().timestamp() < s.start {
+    } else if now(e) < s.start {
         StreamStatus::Pending
     } else if streamed >= s.deposit {
         StreamStatus::Settled
@@ -86,7 +90,7 @@ fn validate(
     if p.cliff > p.end {
         return Err(StreamError::CliffAfterEnd);
     }
-    if p.end <= e.ledger().timestamp() {
+    if p.end <= now(e) {
         return Err(StreamError::EndNotInFuture);
     }
     if *sender == p.recipient {
@@ -133,23 +137,19 @@ fn emit_created(e: &Env, sender: &Address, id: u64, p: StreamParams) {
     .publish(e);
 }
 
-fn insurance(e: &Env) -> InsuranceClient<'_> {
-    InsuranceClient::new(e, &storage::get_insurance(e))
-}
-
 /// Creates one stream funded by `sender` and returns its id.
 pub fn create(e: &Env, sender: &Address, p: StreamParams) -> Result<u64, StreamError> {
     // Check
     let this = e.current_contract_address();
     validate(e, &this, sender, &p)?;
-    if !insurance(e).is_insured(&p.token) {
+    if !is_insured(e, &storage::get_insurance(e), &p.token) {
         return Err(StreamError::TokenNotInsured);
     }
     // Effect
     let id = storage::take_ids(e, 1);
     store(e, sender, id, &p);
     // Interaction
-    TokenClient::new(e, &p.token).transfer(sender, &this, &p.deposit);
+    host::transfer(e, &p.token, sender, &this, p.deposit);
     emit_created(e, sender, id, p);
     Ok(id)
 }
@@ -167,7 +167,7 @@ pub fn create_batch(
     if params.is_empty() {
         return Err(StreamError::EmptyBatch);
     }
-    let insurance = insurance(e);
+    let insurance = storage::get_insurance(e);
     let this = e.current_contract_address();
     // Distinct tokens and their summed deposits, index-aligned.
     let mut tokens: Vec<Address> = Vec::new(e);
@@ -177,7 +177,7 @@ pub fn create_batch(
         validate(e, &this, sender, &p)?;
         let t = match index_of(&tokens, &p.token) {
             Some(t) => t,
-            None if insurance.is_insured(&p.token) => {
+            None if is_insured(e, &insurance, &p.token) => {
                 tokens.push_back(p.token.clone());
                 totals.push_back(0);
                 tokens.len() - 1
@@ -195,7 +195,7 @@ pub fn create_batch(
     // Interaction
     for i in 0..tokens.len() {
         let (token, total) = (tokens.get_unchecked(i), totals.get_unchecked(i));
-        TokenClient::new(e, &token).transfer(sender, &this, &total);
+        host::transfer(e, &token, sender, &this, total);
     }
     for i in 0..params.len() {
         emit_created(e, sender, first + u64::from(i), params.get_unchecked(i));
@@ -266,7 +266,13 @@ pub fn cancel(e: &Env, id: u64, mut s: Stream) -> Result<i128, StreamError> {
     s.cancelable = false;
     storage::set_stream(e, id, &s);
     // Interaction: the refund goes only to the sender; the recipient pulls later.
-    TokenClient::new(e, &s.token).transfer(&e.current_contract_address(), &s.sender, &refund);
+    host::transfer(
+        e,
+        &s.token,
+        &e.current_contract_address(),
+        &s.sender,
+        refund,
+    );
     Canceled {
         id,
         sender: s.sender,

@@ -1,0 +1,51 @@
+//! The ledger time and cross-contract calls, without the SDK's panicking conversions.
+//!
+//! `Ledger::timestamp` and the generated clients (through `Env::invoke_contract::<T>`) end in
+//! `Result::unwrap`, which links `core::fmt` into the WASM: about 4 KB of a contract's code.
+//! These helpers call the same host functions, so behaviour and cost are unchanged: a failing
+//! callee still fails the whole call with its own error. A value of an unexpected type traps.
+
+use soroban_env_common::Env as _;
+use soroban_sdk::{
+    symbol_short,
+    unwrap::{UnwrapInfallible, UnwrapOptimized},
+    vec, Address, Env, IntoVal, Symbol, TryFromVal, Val,
+};
+
+/// The ledger close time, Unix seconds (the `get_ledger_timestamp` host function).
+pub fn now(e: &Env) -> u64 {
+    let t = e.get_ledger_timestamp().unwrap_infallible();
+    u64::try_from_val(e, &t).unwrap_optimized()
+}
+
+/// Calls `contract.function(args)` and converts its return value to `T`.
+///
+/// `invoke_contract::<Val>` cannot fail to convert, so no unwrap is linked.
+pub fn call<T: TryFromVal<Env, Val>>(
+    e: &Env,
+    contract: &Address,
+    function: &Symbol,
+    args: soroban_sdk::Vec<Val>,
+) -> T {
+    let rv: Val = e.invoke_contract(contract, function, args);
+    T::try_from_val(e, &rv).unwrap_optimized()
+}
+
+/// SEP-41 `transfer(from, to, amount)` of `amount` base units of `token`.
+///
+/// # Errors
+/// The token's own error (for example an insufficient balance or a missing trustline).
+pub fn transfer(e: &Env, token: &Address, from: &Address, to: &Address, amount: i128) {
+    let args = vec![e, from.into_val(e), to.into_val(e), amount.into_val(e)];
+    call::<()>(e, token, &symbol_short!("transfer"), args)
+}
+
+/// SEP-41 `balance(id)`: `who`'s balance of `token`, in base units.
+pub fn balance(e: &Env, token: &Address, who: &Address) -> i128 {
+    call(
+        e,
+        token,
+        &symbol_short!("balance"),
+        vec![e, who.into_val(e)],
+    )
+}
