@@ -8,8 +8,8 @@
 //!     ├── removing with a non-zero balance → AssetHasBalance at execute
 //!     └── removing with a zero balance delists it; emits asset_changed
 
-use soroban_sdk::{testutils::Address as _, testutils::Events as _, vec, Address, Event};
-use tributary_insurance::{AssetChanged, InsuranceError, TIMELOCK};
+use soroban_sdk::{testutils::Address as _, testutils::Events as _, vec, Address, Event, IntoVal};
+use tributary_insurance::{AssetChangeRequested, AssetChanged, InsuranceError, TIMELOCK};
 
 use tributary_fixture::assert_fails_unchanged;
 
@@ -99,4 +99,30 @@ fn removing_usdc_with_zero_balance_succeeds() {
     let id = change(&s, &s.f.usdc.id, false);
     s.f.insurance.execute(&id);
     assert!(!s.f.insurance.is_insured(&s.f.usdc.id));
+}
+
+#[test]
+fn propose_asset_change_needs_member_auth_and_emits_event() {
+    let s = Setup::new();
+    let eurc = Address::generate(&s.f.env);
+    let id =
+        s.f.insurance
+            .propose_asset_change(s.member(2), &eurc, &true);
+    let (e, ins) = (&s.f.env, &s.f.insurance.address);
+    assert_eq!(
+        e.events().all().filter_by_contract(ins),
+        [AssetChangeRequested {
+            id,
+            proposer: s.member(2).clone(),
+            asset: eurc.clone(),
+            insured: true
+        }
+        .to_xdr(e, ins)]
+    );
+    s.f.assert_auth(
+        s.member(2),
+        ins,
+        "propose_asset_change",
+        (s.member(2).clone(), eurc, true).into_val(e),
+    );
 }

@@ -8,7 +8,7 @@
 //!     ├── the other 4 approvals queue it; after 14 days execute swaps the seat, bumps epoch
 //!     └── the epoch bump voids approvals of other proposals (pending and queued)
 
-use soroban_sdk::{testutils::Address as _, testutils::Events as _, Address, Event};
+use soroban_sdk::{testutils::Address as _, testutils::Events as _, Address, Event, IntoVal};
 use tributary_insurance::{
     CouncilChangeRequested, CouncilChanged, InsuranceError, ProposalStatus, TIMELOCK,
 };
@@ -166,4 +166,19 @@ fn late_approval_after_rotation_cannot_execute_a_queued_proposal() {
         InsuranceError::StaleEpoch
     );
     assert_eq!(s.f.xlm.token.balance(&s.victim), 0);
+}
+
+#[test]
+fn propose_council_change_needs_member_auth() {
+    let s = Setup::new();
+    let new = Address::generate(&s.f.env);
+    s.f.insurance
+        .propose_council_change(s.member(0), s.member(4), &new);
+    let e = &s.f.env;
+    s.f.assert_auth(
+        s.member(0),
+        &s.f.insurance.address,
+        "propose_council_change",
+        (s.member(0).clone(), s.member(4).clone(), new).into_val(e),
+    );
 }

@@ -91,6 +91,23 @@ fn withdraw_to_other_address_with_recipient_auth_pays_it() {
 }
 
 #[test]
+fn withdraw_max_to_other_address_needs_recipient_auth() {
+    let s = Setup::new();
+    let id = s.stream();
+    s.f.jump(DURATION);
+    let other = Address::generate(&s.f.env);
+    s.f.stream.withdraw_max(&id, &other);
+    let e = &s.f.env;
+    s.f.assert_auth(
+        &s.recipient,
+        &s.f.stream.address,
+        "withdraw_max",
+        (id, other.clone()).into_val(e),
+    );
+    assert_eq!(s.balance(&other), DEPOSIT - DEPOSIT / 100);
+}
+
+#[test]
 fn withdraw_to_other_address_without_recipient_auth_fails() {
     let s = Setup::new();
     let id = s.stream();
