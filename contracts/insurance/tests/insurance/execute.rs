@@ -90,8 +90,10 @@ fn execute_after_window_is_rejected_and_expires() {
         InsuranceError::ExecutionWindowClosed
     );
     assert_eq!(s.f.insurance.proposal(&id).status, ProposalStatus::Expired);
+    s.f.env.set_auths(&[]);
     s.f.insurance.expire(&id);
     let (e, ins) = (&s.f.env, &s.f.insurance.address);
+    assert_eq!(e.auths(), std::vec![], "anyone may record an expiry");
     assert_eq!(
         e.events().all().filter_by_contract(ins),
         [ProposalExpired { id }.to_xdr(e, ins)]
