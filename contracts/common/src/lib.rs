@@ -3,6 +3,7 @@
 //! Everything here is `no_std` and compiles into each contract's WASM:
 //! - [`host`]: the ledger time and token calls without the SDK's panicking conversions;
 //! - [`math`]: overflow-free `floor(a * b / c)` for amounts times durations;
+//! - [`merkle`]: the claims campaigns' Merkle leaf, node and proof rules;
 //! - [`skim`]: the protocol's 1% skim on payouts and the `skim_paid` event;
 //! - [`ttl`]: storage TTL constants and the instance-extension helper;
 //! - [`insurance`]: the client interface that payout contracts call on the insurance contract;
@@ -12,6 +13,7 @@
 pub mod host;
 pub mod insurance;
 pub mod math;
+pub mod merkle;
 pub mod skim;
 pub mod ttl;
 pub mod vec;

@@ -1,0 +1,301 @@
+//! Domain logic of campaigns: leaves and proofs, the claim-key message, and the state
+//! transitions. Functions take `e: &Env` first, assume `contract.rs` checked authorization,
+//! and mark their steps Check / Effect / Interaction; token transfers come last.
+
+use soroban_sdk::{xdr::ToXdr, Address, Bytes, BytesN, Env, Vec};
+use tributary_common::{
+    host::{self, now},
+    insurance::is_insured,
+    merkle::{self, Sha256},
+    skim::pay_with_skim,
+};
+
+use crate::{
+    errors::ClaimsError,
+    events::{CampaignCreated, Claimed, ClawedBack, Revoked},
+    storage::{self, Campaign, CampaignStatus, Claimant},
+};
+
+/// Domain tag of the claim-key message.
+pub const CLAIM_DOMAIN: &[u8] = b"tributary-claim-v1";
+
+/// Largest entry XDR: an `Address` claimant with a contract or account address is about 100
+/// bytes.
+const MAX_ENTRY_XDR: usize = 160;
+
+/// The host's SHA-256, for the shared Merkle rules.
+struct HostSha256<'a>(&'a Env);
+
+impl Sha256 for HostSha256<'_> {
+    fn sha256(&self, chunks: &[&[u8]]) -> [u8; 32] {
+        let mut data = Bytes::new(self.0);
+        for chunk in chunks {
+            data.extend_from_slice(chunk);
+        }
+        self.0.crypto().sha256(&data).to_array()
+    }
+}
+
+/// The message a claim key signs (ed25519): `sha256("tributary-claim-v1" ‖
+/// xdr(ScVal::Vec[contract, id, index, to]))`. Binding `to` means a copied transaction can't
+/// redirect the payout; binding the contract and campaign means it can't be replayed elsewhere.
+pub fn claim_message(e: &Env, contract: &Address, id: u64, index: u32, to: &Address) -> BytesN<32> {
+    let mut data = Bytes::from_slice(e, CLAIM_DOMAIN);
+    data.append(&(contract.clone(), id, index, to.clone()).to_xdr(e));
+    e.crypto().sha256(&data).to_bytes()
+}
+
+/// Checks that entry `(index, claimant, amount)` is in campaign `c`'s tree.
+fn verify_entry(
+    e: &Env,
+    c: &Campaign,
+    index: u32,
+    claimant: &Claimant,
+    amount: i128,
+    proof: &Vec<BytesN<32>>,
+) -> Result<(), ClaimsError> {
+    let entry = (index, claimant.clone(), amount).to_xdr(e);
+    let len = entry.len() as usize;
+    if len > MAX_ENTRY_XDR {
+        return Err(ClaimsError::InvalidProof);
+    }
+    let mut buf = [0u8; MAX_ENTRY_XDR];
+    entry.copy_into_slice(&mut buf[..len]);
+    let h = HostSha256(e);
+    let leaf = merkle::leaf(&h, &buf[..len]);
+    let siblings = (0..proof.len()).map(|i| proof.get_unchecked(i).to_array());
+    if merkle::root(&h, leaf, siblings) == c.root.to_array() {
+        Ok(())
+    } else {
+        Err(ClaimsError::InvalidProof)
+    }
+}
+
+/// Checks an unsettled, in-range entry with a valid proof and enough escrow; returns the
+/// bitmap word holding it and its bit.
+fn check_entry(
+    e: &Env,
+    id: u64,
+    c: &Campaign,
+    index: u32,
+    claimant: &Claimant,
+    amount: i128,
+    proof: &Vec<BytesN<32>>,
+) -> Result<(u128, u128), ClaimsError> {
+    if amount <= 0 {
+        return Err(ClaimsError::InvalidAmount);
+    }
+    if index >= c.count {
+        return Err(ClaimsError::IndexOutOfRange);
+    }
+    let (word, bit) = storage::get_settled(e, id, index);
+    if word & bit != 0 {
+        return Err(ClaimsError::AlreadySettled);
+    }
+    verify_entry(e, c, index, claimant, amount, proof)?;
+    if amount > c.remaining {
+        return Err(ClaimsError::InsufficientEscrow);
+    }
+    Ok((word, bit))
+}
+
+/// Fails unless `c` has not been clawed back.
+pub fn require_open(c: &Campaign) -> Result<(), ClaimsError> {
+    if c.status == CampaignStatus::ClawedBack {
+        Err(ClaimsError::CampaignClosed)
+    } else {
+        Ok(())
+    }
+}
+
+/// Creates a campaign funded by `funder`; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub fn create(
+    e: &Env,
+    funder: &Address,
+    token: &Address,
+    root: &BytesN<32>,
+    total: i128,
+    count: u32,
+    start: u64,
+    expiry: u64,
+    approver: &Option<Address>,
+) -> Result<u64, ClaimsError> {
+    // Check
+    if total <= 0 {
+        return Err(ClaimsError::InvalidTotal);
+    }
+    if count == 0 {
+        return Err(ClaimsError::InvalidCount);
+    }
+    if start >= expiry {
+        return Err(ClaimsError::StartNotBeforeExpiry);
+    }
+    if expiry <= now(e) {
+        return Err(ClaimsError::ExpiryNotInFuture);
+    }
+    if approver.as_ref() == Some(funder) {
+        return Err(ClaimsError::ApproverIsFunder);
+    }
+    if !is_insured(e, &storage::get_insurance(e), token) {
+        return Err(ClaimsError::TokenNotInsured);
+    }
+    // Effect
+    let id = storage::take_id(e);
+    let status = match approver {
+        Some(_) => CampaignStatus::Draft,
+        None => CampaignStatus::Active,
+    };
+    let c = Campaign {
+        funder: funder.clone(),
+        token: token.clone(),
+        root: root.clone(),
+        total,
+        remaining: total,
+        count,
+        start,
+        expiry,
+        approver: approver.clone(),
+        status,
+    };
+    storage::set_campaign(e, id, &c);
+    // Interaction
+    host::transfer(e, token, funder, &e.current_contract_address(), total);
+    CampaignCreated {
+        id,
+        funder: c.funder,
+        token: c.token,
+        root: c.root,
+        total,
+        count,
+        start,
+        expiry,
+        approver: c.approver,
+    }
+    .publish(e);
+    Ok(id)
+}
+
+/// Pays entry `index` of campaign `id` to `to`, after `contract.rs` checked who may redirect
+/// the payout. Returns the net amount paid.
+#[allow(clippy::too_many_arguments)]
+pub fn claim(
+    e: &Env,
+    id: u64,
+    mut c: Campaign,
+    index: u32,
+    claimant: Claimant,
+    amount: i128,
+    proof: &Vec<BytesN<32>>,
+    to: &Address,
+    signature: &Option<BytesN<64>>,
+) -> Result<i128, ClaimsError> {
+    // Check
+    match c.status {
+        CampaignStatus::Active => {}
+        CampaignStatus::Draft => return Err(ClaimsError::CampaignInDraft),
+        CampaignStatus::Paused => return Err(ClaimsError::CampaignPaused),
+        CampaignStatus::ClawedBack => return Err(ClaimsError::CampaignClosed),
+    }
+    let t = now(e);
+    if t < c.start {
+        return Err(ClaimsError::NotStarted);
+    }
+    if t >= c.expiry {
+        return Err(ClaimsError::CampaignExpired);
+    }
+    let this = e.current_contract_address();
+    if *to == this {
+        return Err(ClaimsError::RecipientIsContract);
+    }
+    let (word, bit) = check_entry(e, id, &c, index, &claimant, amount, proof)?;
+    match &claimant {
+        Claimant::Address(a) => {
+            if a != to {
+                a.require_auth();
+            }
+        }
+        Claimant::Key(key) => {
+            let sig = signature.as_ref().ok_or(ClaimsError::MissingSignature)?;
+            let msg = claim_message(e, &this, id, index, to);
+            // Traps with a crypto error if the signature is not over this exact message.
+            e.crypto().ed25519_verify(key, &msg.into(), sig);
+        }
+    }
+    // Effect
+    storage::set_settled(e, id, index, word | bit);
+    c.remaining -= amount;
+    storage::set_campaign(e, id, &c);
+    // Interaction: each entry is its own position, so its skim is floor(amount * 1%).
+    let net = pay_with_skim(e, &c.token, to, &storage::get_insurance(e), 0, amount);
+    Claimed {
+        id,
+        to: to.clone(),
+        index,
+        claimant,
+        amount,
+        net,
+    }
+    .publish(e);
+    Ok(net)
+}
+
+/// Voids unclaimed entry `index` and refunds its amount to the funder.
+pub fn revoke(
+    e: &Env,
+    id: u64,
+    mut c: Campaign,
+    index: u32,
+    claimant: &Claimant,
+    amount: i128,
+    proof: &Vec<BytesN<32>>,
+) -> Result<(), ClaimsError> {
+    // Check
+    require_open(&c)?;
+    let (word, bit) = check_entry(e, id, &c, index, claimant, amount, proof)?;
+    // Effect
+    storage::set_settled(e, id, index, word | bit);
+    c.remaining -= amount;
+    storage::set_campaign(e, id, &c);
+    // Interaction: a refund to the funder is never skimmed.
+    host::transfer(
+        e,
+        &c.token,
+        &e.current_contract_address(),
+        &c.funder,
+        amount,
+    );
+    Revoked { id, index, amount }.publish(e);
+    Ok(())
+}
+
+/// After expiry, returns everything unclaimed to the funder and closes the campaign.
+pub fn clawback(e: &Env, id: u64, mut c: Campaign) -> Result<i128, ClaimsError> {
+    // Check
+    require_open(&c)?;
+    if now(e) < c.expiry {
+        return Err(ClaimsError::NotExpired);
+    }
+    // Effect
+    let amount = c.remaining;
+    c.remaining = 0;
+    c.status = CampaignStatus::ClawedBack;
+    storage::set_campaign(e, id, &c);
+    // Interaction
+    if amount > 0 {
+        host::transfer(
+            e,
+            &c.token,
+            &e.current_contract_address(),
+            &c.funder,
+            amount,
+        );
+    }
+    ClawedBack {
+        id,
+        funder: c.funder,
+        amount,
+    }
+    .publish(e);
+    Ok(amount)
+}
