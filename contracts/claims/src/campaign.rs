@@ -23,15 +23,20 @@ pub const CLAIM_DOMAIN: &[u8] = b"tributary-claim-v1";
 /// bytes.
 const MAX_ENTRY_XDR: usize = 160;
 
-/// The host's SHA-256, for the shared Merkle rules.
+/// The host's SHA-256, for the shared Merkle rules. The chunks are joined in guest memory and
+/// handed to the host once: appending to host `Bytes` would allocate a new object per chunk.
 struct HostSha256<'a>(&'a Env);
 
 impl Sha256 for HostSha256<'_> {
     fn sha256(&self, chunks: &[&[u8]]) -> [u8; 32] {
-        let mut data = Bytes::new(self.0);
+        // The longest input is a leaf's: its prefix byte and the entry XDR.
+        let mut buf = [0u8; 1 + MAX_ENTRY_XDR];
+        let mut len = 0;
         for chunk in chunks {
-            data.extend_from_slice(chunk);
+            buf[len..len + chunk.len()].copy_from_slice(chunk);
+            len += chunk.len();
         }
+        let data = Bytes::from_slice(self.0, &buf[..len]);
         self.0.crypto().sha256(&data).to_array()
     }
 }

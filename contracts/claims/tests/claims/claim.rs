@@ -23,10 +23,9 @@ use soroban_sdk::{
 use tributary_claims::{CampaignStatus, ClaimRequest, Claimed, ClaimsError, SkimPaid};
 use tributary_fixture::{assert_fails_unchanged, UNIT};
 
-use crate::{
-    common::{Setup, WINDOW},
-    tree::{addr, Tree},
-};
+use tributary_fixture::claims_tree::{addr, Tree};
+
+use crate::common::{Setup, WINDOW};
 
 #[test]
 fn address_claim_to_itself_needs_no_auth_and_skims_one_percent() {
@@ -336,10 +335,7 @@ fn claim_many_pays_every_entry_or_none() {
     let e = &s.f.env;
     let request = |index: u32, to: &Address| {
         let (who, amount) = &s.tree.entries[index as usize];
-        let signature = match who {
-            crate::tree::Who::Key(_) => Some(who.sign(e, &s.f.claims.address, id, index, to)),
-            crate::tree::Who::Addr(_) => None,
-        };
+        let signature = who.signature_for(e, &s.f.claims.address, id, index, to);
         ClaimRequest {
             id,
             index,

@@ -4,7 +4,7 @@ use soroban_sdk::{Address, BytesN, InvokeError};
 use tributary_claims::{Campaign, ClaimsError};
 use tributary_fixture::{Fixture, UNIT};
 
-use crate::tree::{addr, key, Tree};
+use tributary_fixture::claims_tree::{addr, key, Tree};
 
 pub const DAY: u64 = 86_400;
 pub const WINDOW: u64 = 30 * DAY;
@@ -70,10 +70,7 @@ impl Setup<'_> {
     pub fn try_claim(&self, id: u64, index: u32, to: &Address) -> TryResult<i128> {
         let (who, amount) = &self.tree.entries[index as usize];
         let e = &self.f.env;
-        let signature = match who {
-            crate::tree::Who::Key(_) => Some(who.sign(e, &self.f.claims.address, id, index, to)),
-            crate::tree::Who::Addr(_) => None,
-        };
+        let signature = who.signature_for(e, &self.f.claims.address, id, index, to);
         self.f.claims.try_claim(
             &id,
             &index,
@@ -88,8 +85,8 @@ impl Setup<'_> {
     /// The payout address of entry `index`: its own address, or a fresh one for a key.
     pub fn payee(&self, index: u32) -> Address {
         match &self.tree.entries[index as usize].0 {
-            w @ crate::tree::Who::Addr(_) => w.address(&self.f.env),
-            crate::tree::Who::Key(_) => {
+            w @ tributary_fixture::claims_tree::Who::Addr(_) => w.address(&self.f.env),
+            tributary_fixture::claims_tree::Who::Key(_) => {
                 use soroban_sdk::testutils::Address as _;
                 Address::generate(&self.f.env)
             }

@@ -8,4 +8,3 @@ mod create;
 mod million;
 mod properties;
 mod scenario;
-mod tree;

@@ -3,10 +3,9 @@
 
 use tributary_fixture::UNIT;
 
-use crate::{
-    common::Setup,
-    tree::{addr, key, Tree},
-};
+use tributary_fixture::claims_tree::{addr, key, Tree};
+
+use crate::common::Setup;
 
 const RECIPIENTS: u32 = 1_000_000;
 

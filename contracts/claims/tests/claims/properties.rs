@@ -10,10 +10,9 @@ use proptest::prelude::*;
 use soroban_sdk::{testutils::Address as _, Address};
 use tributary_fixture::UNIT;
 
-use crate::{
-    common::{Setup, WINDOW},
-    tree::{addr, key, Tree, Who},
-};
+use tributary_fixture::claims_tree::{addr, key, Tree, Who};
+
+use crate::common::{Setup, WINDOW};
 
 const ENTRIES: u32 = 9;
 
