@@ -29,7 +29,13 @@ impl StreamContract {
 - `insurance`: the insurance contract, which holds the asset allowlist and receives skims."
     )]
     pub fn __constructor(e: Env, insurance: Address) {
-        storage::set_insurance(&e, &insurance);
+        storage::set_config(
+            &e,
+            &storage::Config {
+                insurance,
+                next_id: 1,
+            },
+        );
     }
 
     /// Creates a stream of `deposit` base units of `token` from `sender` to `recipient` and

@@ -1,6 +1,7 @@
 //! Storage layout of the stream contract: one key enum, typed accessors.
 //!
-//! Instance: the insurance contract's address and the next stream id.
+//! Instance: one `Config` entry (the insurance contract's address and the next stream id),
+//! so a create reads and writes one instance key.
 //! Persistent: one entry per stream, extended on every read and write.
 
 use soroban_sdk::{contracttype, unwrap::UnwrapOptimized, Address, Env};
@@ -12,10 +13,8 @@ use crate::errors::StreamError;
 #[contracttype]
 #[derive(Clone)]
 enum DataKey {
-    /// Instance: the insurance contract (`Address`), set once by the constructor.
-    Insurance,
-    /// Instance: the id the next stream gets (`u64`, starts at 1).
-    NextId,
+    /// Instance: the contract's `Config`, set by the constructor.
+    Config,
     /// Persistent: a stream by id.
     Stream(u64),
 }
@@ -91,24 +90,25 @@ pub enum StreamStatus {
     Depleted = 4,
 }
 
-pub fn get_insurance(e: &Env) -> Address {
-    e.storage()
-        .instance()
-        .get(&DataKey::Insurance)
-        .unwrap_optimized() // Invariant: the constructor sets the insurance address.
+/// The contract's configuration: immutable but for the id counter.
+#[contracttype]
+#[derive(Clone)]
+pub struct Config {
+    /// The insurance contract: asset allowlist and skim recipient.
+    pub insurance: Address,
+    /// The id the next stream gets (starts at 1).
+    pub next_id: u64,
 }
 
-pub fn set_insurance(e: &Env, insurance: &Address) {
-    e.storage().instance().set(&DataKey::Insurance, insurance);
-}
-
-/// Reserves `count` consecutive ids and returns the first.
-pub fn take_ids(e: &Env, count: u64) -> u64 {
-    let first: u64 = e.storage().instance().get(&DataKey::NextId).unwrap_or(1);
+pub fn get_config(e: &Env) -> Config {
     e.storage()
         .instance()
-        .set(&DataKey::NextId, &(first + count));
-    first
+        .get(&DataKey::Config)
+        .unwrap_optimized() // Invariant: the constructor sets the configuration.
+}
+
+pub fn set_config(e: &Env, config: &Config) {
+    e.storage().instance().set(&DataKey::Config, config);
 }
 
 /// Reads a stream and extends its TTL.

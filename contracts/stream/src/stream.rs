@@ -142,11 +142,14 @@ pub fn create(e: &Env, sender: &Address, p: StreamParams) -> Result<u64, StreamE
     // Check
     let this = e.current_contract_address();
     validate(e, &this, sender, &p)?;
-    if !is_insured(e, &storage::get_insurance(e), &p.token) {
+    let mut config = storage::get_config(e);
+    if !is_insured(e, &config.insurance, &p.token) {
         return Err(StreamError::TokenNotInsured);
     }
     // Effect
-    let id = storage::take_ids(e, 1);
+    let id = config.next_id;
+    config.next_id += 1;
+    storage::set_config(e, &config);
     store(e, sender, id, &p);
     // Interaction
     host::transfer(e, &p.token, sender, &this, p.deposit);
@@ -167,7 +170,7 @@ pub fn create_batch(
     if params.is_empty() {
         return Err(StreamError::EmptyBatch);
     }
-    let insurance = storage::get_insurance(e);
+    let mut config = storage::get_config(e);
     let this = e.current_contract_address();
     // Distinct tokens and their summed deposits, index-aligned.
     let mut tokens: Vec<Address> = Vec::new(e);
@@ -177,7 +180,7 @@ pub fn create_batch(
         validate(e, &this, sender, &p)?;
         let t = match index_of(&tokens, &p.token) {
             Some(t) => t,
-            None if is_insured(e, &insurance, &p.token) => {
+            None if is_insured(e, &config.insurance, &p.token) => {
                 tokens.push_back(p.token.clone());
                 totals.push_back(0);
                 tokens.len() - 1
@@ -188,7 +191,9 @@ pub fn create_batch(
         totals.set(t, total.ok_or(StreamError::InvalidDeposit)?);
     }
     // Effect
-    let first = storage::take_ids(e, u64::from(params.len()));
+    let first = config.next_id;
+    config.next_id += u64::from(params.len());
+    storage::set_config(e, &config);
     for i in 0..params.len() {
         store(e, sender, first + u64::from(i), &params.get_unchecked(i));
     }
@@ -228,7 +233,7 @@ pub fn withdraw(
     s.withdrawn += amount;
     storage::set_stream(e, id, &s);
     // Interaction
-    let insurance = storage::get_insurance(e);
+    let insurance = storage::get_config(e).insurance;
     let net = pay_with_skim(e, &s.token, to, &insurance, cum_before, amount);
     Withdrawn {
         id,
