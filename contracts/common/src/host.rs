@@ -49,3 +49,33 @@ pub fn balance(e: &Env, token: &Address, who: &Address) -> i128 {
         vec![e, who.into_val(e)],
     )
 }
+
+/// SEP-41 `allowance(from, spender)`: what `spender` may still move from `from`, in base
+/// units; `0` once the allowance's `live_until_ledger` has passed.
+pub fn allowance(e: &Env, token: &Address, from: &Address, spender: &Address) -> i128 {
+    let args = vec![e, from.into_val(e), spender.into_val(e)];
+    call(e, token, &symbol_short!("allowance"), args)
+}
+
+/// SEP-41 `transfer_from(spender, from, to, amount)`: moves `amount` base units of `token`
+/// from `from` to `to` under `spender`'s allowance.
+///
+/// # Errors
+/// The token's own error (allowance or balance too low).
+pub fn transfer_from(
+    e: &Env,
+    token: &Address,
+    spender: &Address,
+    from: &Address,
+    to: &Address,
+    amount: i128,
+) {
+    let args = vec![
+        e,
+        spender.into_val(e),
+        from.into_val(e),
+        to.into_val(e),
+        amount.into_val(e),
+    ];
+    call::<()>(e, token, &Symbol::new(e, "transfer_from"), args)
+}

@@ -1,0 +1,293 @@
+//! Domain logic of tiers and subscriptions. Functions take `e: &Env` first, assume
+//! `contract.rs` checked authorization, and mark their steps Check / Effect / Interaction;
+//! token transfers come last.
+//!
+//! Time is Unix seconds; amounts are base units. Paid time stacks:
+//! `expires_at = max(now, expires_at) + periods * period`. An upgrade turns the unused paid
+//! time into time at the new tier: `credit = floor(price * remaining / period)` at the price
+//! paid, then `floor(credit * new_period / new_price)` seconds; both round down.
+
+use soroban_sdk::{Address, Env};
+use tributary_common::{
+    host::{self, now},
+    insurance::is_insured,
+    skim::pay_with_skim,
+};
+
+use crate::{
+    errors::AccessError,
+    events::{RenewalFailed, Renewed, Subscribed, TierRetired, TierSet, Upgraded},
+    storage::{self, RenewalFailure, Subscription, Tier},
+};
+
+/// `floor(a * b / c)` for `a >= 0`, `b >= 0`, `c > 0`, or `InvalidPeriods` if it overflows.
+fn mul_div(a: i128, b: i128, c: i128) -> Result<i128, AccessError> {
+    // a * b / c = (a / c) * b + (a % c) * b / c, exactly.
+    let whole = (a / c).checked_mul(b);
+    let part = (a % c).checked_mul(b).map(|x| x / c);
+    match (whole, part) {
+        (Some(w), Some(p)) => w.checked_add(p).ok_or(AccessError::InvalidPeriods),
+        _ => Err(AccessError::InvalidPeriods),
+    }
+}
+
+/// `price * periods` and `period * periods`, or `InvalidPeriods` for zero periods or overflow.
+fn charge(tier: &Tier, periods: u32) -> Result<(i128, u64), AccessError> {
+    if periods == 0 {
+        return Err(AccessError::InvalidPeriods);
+    }
+    let gross = tier.price.checked_mul(i128::from(periods));
+    let span = tier.period.checked_mul(u64::from(periods));
+    match (gross, span) {
+        (Some(g), Some(s)) => Ok((g, s)),
+        _ => Err(AccessError::InvalidPeriods),
+    }
+}
+
+/// Creates or updates tier `level` of `creator`; returns its version (1 when created).
+pub fn set_tier(
+    e: &Env,
+    creator: &Address,
+    level: u32,
+    token: &Address,
+    price: i128,
+    period: u64,
+    grace: u64,
+) -> Result<u32, AccessError> {
+    if price <= 0 {
+        return Err(AccessError::InvalidPrice);
+    }
+    if period == 0 {
+        return Err(AccessError::InvalidPeriod);
+    }
+    if !is_insured(e, &storage::get_insurance(e), token) {
+        return Err(AccessError::TokenNotInsured);
+    }
+    let version = storage::get_tier(e, creator, level).map_or(1, |t| t.version + 1);
+    let tier = Tier {
+        token: token.clone(),
+        price,
+        period,
+        grace,
+        version,
+        retired: false,
+    };
+    storage::set_tier(e, creator, level, &tier);
+    TierSet {
+        creator: creator.clone(),
+        level,
+        token: token.clone(),
+        price,
+        period,
+        grace,
+        version,
+    }
+    .publish(e);
+    Ok(version)
+}
+
+/// Stops new subscriptions to tier `level`; existing ones run to their end.
+pub fn retire_tier(e: &Env, creator: &Address, level: u32) -> Result<(), AccessError> {
+    let mut tier = storage::get_tier(e, creator, level).ok_or(AccessError::TierNotFound)?;
+    if tier.retired {
+        return Err(AccessError::TierRetired);
+    }
+    tier.retired = true;
+    storage::set_tier(e, creator, level, &tier);
+    TierRetired {
+        creator: creator.clone(),
+        level,
+    }
+    .publish(e);
+    Ok(())
+}
+
+/// Pays `periods` of tier `level` for `fan`; returns the new `expires_at`.
+pub fn subscribe(
+    e: &Env,
+    fan: &Address,
+    creator: &Address,
+    level: u32,
+    periods: u32,
+    max_price: i128,
+) -> Result<u64, AccessError> {
+    // Check
+    if fan == creator {
+        return Err(AccessError::FanIsCreator);
+    }
+    let tier = storage::get_tier(e, creator, level).ok_or(AccessError::TierNotFound)?;
+    if tier.retired {
+        return Err(AccessError::TierRetired);
+    }
+    if tier.price > max_price {
+        return Err(AccessError::PriceAboveMax);
+    }
+    let (gross, span) = charge(&tier, periods)?;
+    let t = now(e);
+    let mut upgraded = None;
+    let (start, paid) = match storage::get_sub(e, fan, creator) {
+        Some(s) if s.expires_at > t => {
+            if level < s.level {
+                return Err(AccessError::LevelBelowCurrent);
+            }
+            if level == s.level {
+                (s.expires_at, s.paid)
+            } else {
+                if s.token != tier.token {
+                    return Err(AccessError::TokenMismatch);
+                }
+                let credit = mul_div(s.price, i128::from(s.expires_at - t), i128::from(s.period))?;
+                let credited = mul_div(credit, i128::from(tier.period), tier.price)?;
+                let credited = u64::try_from(credited).map_err(|_| AccessError::InvalidPeriods)?;
+                upgraded = Some((s.level, credited));
+                (
+                    t.checked_add(credited).ok_or(AccessError::InvalidPeriods)?,
+                    s.paid,
+                )
+            }
+        }
+        // A new or lapsed subscription; the skim basis carries over only in the same token.
+        Some(s) if s.token == tier.token => (t, s.paid),
+        _ => (t, 0),
+    };
+    let expires_at = start.checked_add(span).ok_or(AccessError::InvalidPeriods)?;
+    // Effect
+    let sub = Subscription {
+        level,
+        token: tier.token.clone(),
+        price: tier.price,
+        period: tier.period,
+        grace: tier.grace,
+        version: tier.version,
+        expires_at,
+        paid: paid + gross,
+    };
+    storage::set_sub(e, fan, creator, &sub);
+    // Interaction: the payment passes through this contract, which pays the skim.
+    let this = e.current_contract_address();
+    host::transfer(e, &tier.token, fan, &this, gross);
+    pay_with_skim(
+        e,
+        &tier.token,
+        creator,
+        &storage::get_insurance(e),
+        paid,
+        gross,
+    );
+    if let Some((from, credited)) = upgraded {
+        Upgraded {
+            fan: fan.clone(),
+            creator: creator.clone(),
+            from,
+            to: level,
+            credited,
+        }
+        .publish(e);
+    }
+    Subscribed {
+        fan: fan.clone(),
+        creator: creator.clone(),
+        level,
+        periods,
+        amount: gross,
+        expires_at,
+    }
+    .publish(e);
+    Ok(expires_at)
+}
+
+/// Why renewing `sub` at `tier`'s terms for `gross` can't charge, if it can't.
+fn renewal_failure(
+    e: &Env,
+    fan: &Address,
+    sub: &Subscription,
+    tier: &Option<Tier>,
+    gross: i128,
+) -> Option<RenewalFailure> {
+    let tier = match tier {
+        Some(t) if !t.retired => t,
+        _ => return Some(RenewalFailure::TierRetired),
+    };
+    if tier.token != sub.token
+        || tier.price > sub.price
+        || tier.period < sub.period
+        || tier.grace < sub.grace
+    {
+        return Some(RenewalFailure::TermsWorse);
+    }
+    if host::allowance(e, &sub.token, fan, &e.current_contract_address()) < gross {
+        return Some(RenewalFailure::AllowanceTooLow);
+    }
+    if host::balance(e, &sub.token, fan) < gross {
+        return Some(RenewalFailure::BalanceTooLow);
+    }
+    None
+}
+
+/// Renews `periods` of `fan`'s subscription through their allowance. Returns whether it
+/// charged; when it can't, it emits `renewal_failed` and changes nothing else.
+pub fn renew(e: &Env, fan: &Address, creator: &Address, periods: u32) -> Result<bool, AccessError> {
+    // Check
+    let mut sub = storage::get_sub(e, fan, creator).ok_or(AccessError::SubscriptionNotFound)?;
+    let tier = storage::get_tier(e, creator, sub.level);
+    // The charge is at the tier's current price, which the checks keep at or below the snapshot.
+    let current = tier.clone().unwrap_or_else(|| Tier {
+        token: sub.token.clone(),
+        price: sub.price,
+        period: sub.period,
+        grace: sub.grace,
+        version: sub.version,
+        retired: true,
+    });
+    let (gross, span) = charge(&current, periods)?;
+    if let Some(reason) = renewal_failure(e, fan, &sub, &tier, gross) {
+        RenewalFailed {
+            fan: fan.clone(),
+            creator: creator.clone(),
+            reason,
+        }
+        .publish(e);
+        return Ok(false);
+    }
+    // Effect: equal or better terms become the new snapshot.
+    let cum_before = sub.paid;
+    sub.expires_at = sub
+        .expires_at
+        .max(now(e))
+        .checked_add(span)
+        .ok_or(AccessError::InvalidPeriods)?;
+    sub.price = current.price;
+    sub.period = current.period;
+    sub.grace = current.grace;
+    sub.version = current.version;
+    sub.paid += gross;
+    storage::set_sub(e, fan, creator, &sub);
+    // Interaction
+    let this = e.current_contract_address();
+    host::transfer_from(e, &sub.token, &this, fan, &this, gross);
+    pay_with_skim(
+        e,
+        &sub.token,
+        creator,
+        &storage::get_insurance(e),
+        cum_before,
+        gross,
+    );
+    Renewed {
+        fan: fan.clone(),
+        creator: creator.clone(),
+        periods,
+        amount: gross,
+        expires_at: sub.expires_at,
+    }
+    .publish(e);
+    Ok(true)
+}
+
+/// `level >= min_level && now < expires_at + grace`; `false` without a subscription.
+pub fn has_access(e: &Env, fan: &Address, creator: &Address, min_level: u32) -> bool {
+    match storage::get_sub(e, fan, creator) {
+        Some(s) => s.level >= min_level && now(e) < s.expires_at.saturating_add(s.grace),
+        None => false,
+    }
+}
