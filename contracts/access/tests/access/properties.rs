@@ -1,6 +1,8 @@
 //! Invariant 6 of PROTOCOL.md: `has_access` equals a plain model of the subscription rules for
 //! every sequence of tier changes, subscribes, renewals, upgrades and retirements, at every
-//! time. The model also predicts which calls succeed.
+//! time. The model also predicts which calls succeed. Invariants 1–3 for payments: the
+//! contract never keeps a balance, the fan paid exactly what the creator and insurance
+//! received, and insurance holds `floor(1%)` of the subscription's cumulative gross.
 
 use proptest::prelude::*;
 use tributary_fixture::UNIT;
@@ -135,6 +137,7 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let s = Setup::new();
     let a = &s.f.access;
     s.f.xlm.admin.mint(&s.fan, &(1_000_000 * UNIT));
+    let fan_start = s.balance(&s.fan);
     let mut m = Model::default();
     for level in 1..=2u32 {
         let t = a.tier(&s.creator, &level).unwrap();
@@ -196,6 +199,11 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             }
             Step::Jump { seconds } => s.f.jump(seconds),
         }
+        let paid = a.subscription(&s.fan, &s.creator).map_or(0, |sub| sub.paid);
+        prop_assert_eq!(s.balance(&a.address), 0);
+        prop_assert_eq!(s.balance(&s.f.insurance.address), paid / 100);
+        prop_assert_eq!(s.balance(&s.creator), paid - paid / 100);
+        prop_assert_eq!(s.balance(&s.fan), fan_start - paid);
         let now = s.f.now();
         for min_level in 0..=3 {
             prop_assert_eq!(
