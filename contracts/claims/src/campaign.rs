@@ -86,7 +86,7 @@ fn check_entry(
     claimant: &Claimant,
     amount: i128,
     proof: &Vec<BytesN<32>>,
-) -> Result<(u128, u128), ClaimsError> {
+) -> Result<(i128, i128), ClaimsError> {
     if amount <= 0 {
         return Err(ClaimsError::InvalidAmount);
     }
@@ -142,11 +142,14 @@ pub fn create(
     if approver.as_ref() == Some(funder) {
         return Err(ClaimsError::ApproverIsFunder);
     }
-    if !is_insured(e, &storage::get_insurance(e), token) {
+    let mut config = storage::get_config(e);
+    if !is_insured(e, &config.insurance, token) {
         return Err(ClaimsError::TokenNotInsured);
     }
     // Effect
-    let id = storage::take_id(e);
+    let id = config.next_id;
+    config.next_id += 1;
+    storage::set_config(e, &config);
     let status = match approver {
         Some(_) => CampaignStatus::Draft,
         None => CampaignStatus::Active,
@@ -232,7 +235,8 @@ pub fn claim(
     c.remaining -= amount;
     storage::set_campaign(e, id, &c);
     // Interaction: each entry is its own position, so its skim is floor(amount * 1%).
-    let net = pay_with_skim(e, &c.token, to, &storage::get_insurance(e), 0, amount);
+    let insurance = storage::get_config(e).insurance;
+    let net = pay_with_skim(e, &c.token, to, &insurance, 0, amount);
     Claimed {
         id,
         to: to.clone(),

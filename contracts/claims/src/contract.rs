@@ -23,7 +23,13 @@ pub struct ClaimsContract;
 impl ClaimsContract {
     /// Deploys the contract bound, immutably, to the insurance contract at `insurance`.
     pub fn __constructor(e: Env, insurance: Address) {
-        storage::set_insurance(&e, &insurance);
+        storage::set_config(
+            &e,
+            &storage::Config {
+                insurance,
+                next_id: 1,
+            },
+        );
     }
 
     /// Escrows `total` base units of `token` from `funder` for `count` entries committed to

@@ -1,6 +1,6 @@
 //! Storage layout of the claims contract: one key enum, typed accessors.
 //!
-//! Instance: the insurance contract's address and the next campaign id.
+//! Instance: one `Config` entry (the insurance contract's address and the next campaign id).
 //! Persistent: one entry per campaign, and one bitmap entry per 128 entry indices that have
 //! been claimed or revoked. A campaign's storage grows only as claims arrive.
 
@@ -12,14 +12,12 @@ use crate::errors::ClaimsError;
 #[contracttype]
 #[derive(Clone)]
 enum DataKey {
-    /// Instance: the insurance contract (`Address`), set once by the constructor.
-    Insurance,
-    /// Instance: the id the next campaign gets (`u64`, starts at 1).
-    NextId,
+    /// Instance: the contract's `Config`, set by the constructor.
+    Config,
     /// Persistent: a campaign by id.
     Campaign(u64),
-    /// Persistent: `u128` bitmap of settled (claimed or revoked) entries
-    /// `128 * word .. 128 * word + 127` of a campaign.
+    /// Persistent: 128-bit bitmap (an `i128`, bit `i % 128`) of the settled (claimed or
+    /// revoked) entries `128 * word .. 128 * word + 127` of a campaign.
     Settled(u64, u32),
 }
 
@@ -97,22 +95,25 @@ pub struct ClaimRequest {
     pub signature: Option<BytesN<64>>,
 }
 
-pub fn get_insurance(e: &Env) -> Address {
+/// The contract's configuration: immutable but for the id counter.
+#[contracttype]
+#[derive(Clone)]
+pub struct Config {
+    /// The insurance contract: asset allowlist and skim recipient.
+    pub insurance: Address,
+    /// The id the next campaign gets (starts at 1).
+    pub next_id: u64,
+}
+
+pub fn get_config(e: &Env) -> Config {
     e.storage()
         .instance()
-        .get(&DataKey::Insurance)
-        .unwrap_optimized() // Invariant: the constructor sets the insurance address.
+        .get(&DataKey::Config)
+        .unwrap_optimized() // Invariant: the constructor sets the configuration.
 }
 
-pub fn set_insurance(e: &Env, insurance: &Address) {
-    e.storage().instance().set(&DataKey::Insurance, insurance);
-}
-
-/// Reserves and returns the next campaign id.
-pub fn take_id(e: &Env) -> u64 {
-    let id: u64 = e.storage().instance().get(&DataKey::NextId).unwrap_or(1);
-    e.storage().instance().set(&DataKey::NextId, &(id + 1));
-    id
+pub fn set_config(e: &Env, config: &Config) {
+    e.storage().instance().set(&DataKey::Config, config);
 }
 
 /// Reads a campaign and extends its TTL.
@@ -125,13 +126,14 @@ pub fn set_campaign(e: &Env, id: u64, c: &Campaign) {
     write_persistent(e, &DataKey::Campaign(id), c);
 }
 
-/// The bitmap word holding entry `index`, and the entry's bit in it.
-pub fn get_settled(e: &Env, id: u64, index: u32) -> (u128, u128) {
+/// The bitmap word holding entry `index`, and the entry's bit in it. The word is an `i128`
+/// used as 128 bits (bit 127 is the sign bit), which needs no extra host conversions.
+pub fn get_settled(e: &Env, id: u64, index: u32) -> (i128, i128) {
     let word = read_persistent(e, &DataKey::Settled(id, index / 128)).unwrap_or(0);
-    (word, 1u128 << (index % 128))
+    (word, 1i128 << (index % 128))
 }
 
 /// Writes the bitmap word holding entry `index`.
-pub fn set_settled(e: &Env, id: u64, index: u32, word: u128) {
+pub fn set_settled(e: &Env, id: u64, index: u32, word: i128) {
     write_persistent(e, &DataKey::Settled(id, index / 128), &word);
 }

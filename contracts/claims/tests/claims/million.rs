@@ -26,7 +26,10 @@ fn million_recipient_campaign_pays_random_entries() {
     let c = s.f.claims.get_campaign(&id);
     assert_eq!((c.count, c.total), (RECIPIENTS, s.tree.total()));
     assert_eq!(s.tree.proof(e, 0).len(), 20, "depth 20");
-    for index in [0, 7, 31, 123_456, 500_007, 654_321, 999_007, 999_999] {
+    // 127 is the sign bit of a bitmap word, 128 the first bit of the next word.
+    for index in [
+        0, 7, 31, 127, 128, 123_456, 500_007, 654_321, 999_007, 999_999,
+    ] {
         // Entries at the end sit under nodes that moved up unpaired: their proofs are shorter.
         assert!(s.tree.proof(e, index).len() <= 20);
         let to = s.payee(index);
@@ -36,4 +39,5 @@ fn million_recipient_campaign_pays_random_entries() {
         assert!(s.f.claims.is_claimed(&id, &index));
     }
     assert!(!s.f.claims.is_claimed(&id, &1));
+    assert!(!s.f.claims.is_claimed(&id, &126) && !s.f.claims.is_claimed(&id, &129));
 }
