@@ -2,7 +2,7 @@
 //! transitions. Functions take `e: &Env` first, assume `contract.rs` checked authorization,
 //! and mark their steps Check / Effect / Interaction; token transfers come last.
 
-use soroban_sdk::{xdr::ToXdr, Address, Bytes, BytesN, Env, Vec};
+use soroban_sdk::{xdr::ToXdr, Address, Bytes, BytesN, Env};
 use tributary_common::{
     host::{self, now},
     insurance::is_insured,
@@ -19,6 +19,9 @@ use crate::{
 /// Domain tag of the claim-key message.
 pub const CLAIM_DOMAIN: &[u8] = b"tributary-claim-v1";
 
+/// Deepest proof accepted: 2^32 leaves, more than a `u32` index can address.
+pub const MAX_DEPTH: usize = 32;
+
 /// Largest entry XDR: an `Address` claimant with a contract or account address is about 100
 /// bytes.
 const MAX_ENTRY_XDR: usize = 160;
@@ -27,17 +30,29 @@ const MAX_ENTRY_XDR: usize = 160;
 /// handed to the host once: appending to host `Bytes` would allocate a new object per chunk.
 struct HostSha256<'a>(&'a Env);
 
-impl Sha256 for HostSha256<'_> {
-    fn sha256(&self, chunks: &[&[u8]]) -> [u8; 32] {
-        // The longest input is a leaf's: its prefix byte and the entry XDR.
-        let mut buf = [0u8; 1 + MAX_ENTRY_XDR];
-        let mut len = 0;
+impl HostSha256<'_> {
+    /// Joins `chunks` (`len` bytes in all, at most `N`) in an `N`-byte buffer and hashes them.
+    fn join_and_hash<const N: usize>(&self, chunks: &[&[u8]], len: usize) -> [u8; 32] {
+        let mut buf = [0u8; N];
+        let mut at = 0;
         for chunk in chunks {
-            buf[len..len + chunk.len()].copy_from_slice(chunk);
-            len += chunk.len();
+            buf[at..at + chunk.len()].copy_from_slice(chunk);
+            at += chunk.len();
         }
         let data = Bytes::from_slice(self.0, &buf[..len]);
         self.0.crypto().sha256(&data).to_array()
+    }
+}
+
+impl Sha256 for HostSha256<'_> {
+    fn sha256(&self, chunks: &[&[u8]]) -> [u8; 32] {
+        let len = chunks.iter().map(|c| c.len()).sum();
+        // An inner node is 65 bytes (prefix and two hashes); only a leaf needs the big buffer.
+        if len <= 65 {
+            self.join_and_hash::<65>(chunks, len)
+        } else {
+            self.join_and_hash::<{ 1 + MAX_ENTRY_XDR }>(chunks, len)
+        }
     }
 }
 
@@ -57,7 +72,7 @@ fn verify_entry(
     index: u32,
     claimant: &Claimant,
     amount: i128,
-    proof: &Vec<BytesN<32>>,
+    proof: &Bytes,
 ) -> Result<(), ClaimsError> {
     let entry = (index, claimant.clone(), amount).to_xdr(e);
     let len = entry.len() as usize;
@@ -68,7 +83,18 @@ fn verify_entry(
     entry.copy_into_slice(&mut buf[..len]);
     let h = HostSha256(e);
     let leaf = merkle::leaf(&h, &buf[..len]);
-    let siblings = (0..proof.len()).map(|i| proof.get_unchecked(i).to_array());
+    // The proof is the sibling hashes, 32 bytes each, leaf first: copied in once.
+    let len = proof.len() as usize;
+    if len % 32 != 0 || len > 32 * MAX_DEPTH {
+        return Err(ClaimsError::InvalidProof);
+    }
+    let mut path = [0u8; 32 * MAX_DEPTH];
+    proof.copy_into_slice(&mut path[..len]);
+    let siblings = path[..len].chunks_exact(32).map(|c| {
+        let mut sibling = [0u8; 32];
+        sibling.copy_from_slice(c);
+        sibling
+    });
     if merkle::root(&h, leaf, siblings) == c.root.to_array() {
         Ok(())
     } else {
@@ -85,7 +111,7 @@ fn check_entry(
     index: u32,
     claimant: &Claimant,
     amount: i128,
-    proof: &Vec<BytesN<32>>,
+    proof: &Bytes,
 ) -> Result<(i128, i128), ClaimsError> {
     if amount <= 0 {
         return Err(ClaimsError::InvalidAmount);
@@ -194,7 +220,7 @@ pub fn claim(
     index: u32,
     claimant: Claimant,
     amount: i128,
-    proof: &Vec<BytesN<32>>,
+    proof: &Bytes,
     to: &Address,
     signature: &Option<BytesN<64>>,
 ) -> Result<i128, ClaimsError> {
@@ -257,7 +283,7 @@ pub fn revoke(
     index: u32,
     claimant: &Claimant,
     amount: i128,
-    proof: &Vec<BytesN<32>>,
+    proof: &Bytes,
 ) -> Result<(), ClaimsError> {
     // Check
     require_open(&c)?;

@@ -5,7 +5,7 @@
 //! SDK show). Its `# Errors`, `# Events` and `# Authorization` sections are rustdoc-only
 //! (`cfg_attr(doc, ...)`), which keeps several KB of text out of the deployed WASM.
 
-use soroban_sdk::{contract, contractimpl, Address, BytesN, Env, Vec};
+use soroban_sdk::{contract, contractimpl, Address, Bytes, BytesN, Env, Vec};
 use tributary_common::ttl::extend_instance;
 
 use crate::{
@@ -110,7 +110,8 @@ The campaign's approver."
         doc = "
 # Arguments
 - `claimant`, `amount`: the entry as listed; with `index` they form the leaf.
-- `proof`: sibling hashes from the leaf up to the root.
+- `proof`: the Merkle proof, the sibling hashes from the leaf up to the root concatenated,
+  32 bytes each (at most 32 of them).
 - `signature`: for a `Key` claimant, the ed25519 signature by that key of
   `claim_message(contract, id, index, to)`.
 
@@ -120,7 +121,8 @@ The campaign's approver."
 - `RecipientIsContract` if `to` is this contract.
 - `InvalidAmount` if `amount <= 0`; `IndexOutOfRange` if `index >= count`.
 - `AlreadySettled` if the entry was claimed or revoked.
-- `InvalidProof` if the leaf and proof do not reach the root.
+- `InvalidProof` if the leaf and proof do not reach the root, or the proof's length is not a
+  multiple of 32 bytes up to 1,024.
 - `InsufficientEscrow` if the remaining escrow is below `amount`.
 - `MissingSignature` for a `Key` claimant without a signature. A signature that does not
   verify fails the call with the host's crypto error.
@@ -139,7 +141,7 @@ The campaign's approver."
         index: u32,
         claimant: Claimant,
         amount: i128,
-        proof: Vec<BytesN<32>>,
+        proof: Bytes,
         to: Address,
         signature: Option<BytesN<64>>,
     ) -> Result<i128, ClaimsError> {
@@ -262,7 +264,7 @@ The funder."
         index: u32,
         claimant: Claimant,
         amount: i128,
-        proof: Vec<BytesN<32>>,
+        proof: Bytes,
     ) -> Result<(), ClaimsError> {
         extend_instance(&e);
         let c = storage::get_campaign(&e, id)?;

@@ -16,7 +16,7 @@ mod errors;
 mod events;
 mod storage;
 
-pub use campaign::{claim_message, CLAIM_DOMAIN};
+pub use campaign::{claim_message, CLAIM_DOMAIN, MAX_DEPTH};
 pub use contract::{ClaimsContract, ClaimsContractClient};
 pub use errors::ClaimsError;
 pub use events::{

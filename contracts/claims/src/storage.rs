@@ -4,7 +4,7 @@
 //! Persistent: one entry per campaign, and one bitmap entry per 128 entry indices that have
 //! been claimed or revoked. A campaign's storage grows only as claims arrive.
 
-use soroban_sdk::{contracttype, unwrap::UnwrapOptimized, Address, BytesN, Env, Vec};
+use soroban_sdk::{contracttype, unwrap::UnwrapOptimized, Address, Bytes, BytesN, Env};
 use tributary_common::ttl::{read_persistent, write_persistent};
 
 use crate::errors::ClaimsError;
@@ -87,8 +87,8 @@ pub struct ClaimRequest {
     pub claimant: Claimant,
     /// Entry amount, base units.
     pub amount: i128,
-    /// Sibling hashes from the leaf up.
-    pub proof: Vec<BytesN<32>>,
+    /// Merkle proof: sibling hashes from the leaf up, concatenated, 32 bytes each.
+    pub proof: Bytes,
     /// Where to pay.
     pub to: Address,
     /// Claim-key signature, for a `Key` claimant.

@@ -227,6 +227,23 @@ fn bad_proofs_and_entries_are_rejected() {
         c.try_claim(&id, &0, &claimant, &(amount + 1), &proof, &to, &None),
         ClaimsError::InvalidProof
     );
+    // A proof whose length is not whole 32-byte hashes, or deeper than MAX_DEPTH.
+    let mut ragged = proof.clone();
+    ragged.push_back(0);
+    assert_fails_unchanged!(
+        s,
+        id,
+        c.try_claim(&id, &0, &claimant, amount, &ragged, &to, &None),
+        ClaimsError::InvalidProof
+    );
+    let too_deep =
+        soroban_sdk::Bytes::from_slice(e, &[7u8; 32 * (tributary_claims::MAX_DEPTH + 1)]);
+    assert_fails_unchanged!(
+        s,
+        id,
+        c.try_claim(&id, &0, &claimant, amount, &too_deep, &to, &None),
+        ClaimsError::InvalidProof
+    );
     // A proof from another campaign's tree.
     let other = Tree::new(std::vec![(addr(0), 100 * UNIT), (addr(9), 1)]);
     assert_fails_unchanged!(

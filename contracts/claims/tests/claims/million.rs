@@ -25,13 +25,17 @@ fn million_recipient_campaign_pays_random_entries() {
     let e = &s.f.env;
     let c = s.f.claims.get_campaign(&id);
     assert_eq!((c.count, c.total), (RECIPIENTS, s.tree.total()));
-    assert_eq!(s.tree.proof(e, 0).len(), 20, "depth 20");
+    assert_eq!(
+        s.tree.proof(e, 0).len(),
+        20 * 32,
+        "depth 20: twenty 32-byte siblings"
+    );
     // 127 is the sign bit of a bitmap word, 128 the first bit of the next word.
     for index in [
         0, 7, 31, 127, 128, 123_456, 500_007, 654_321, 999_007, 999_999,
     ] {
         // Entries at the end sit under nodes that moved up unpaired: their proofs are shorter.
-        assert!(s.tree.proof(e, index).len() <= 20);
+        assert!(s.tree.proof(e, index).len() <= 20 * 32);
         let to = s.payee(index);
         let amount = UNIT + i128::from(index);
         assert_eq!(s.try_claim(id, index, &to), Ok(Ok(amount - amount / 100)));
