@@ -85,7 +85,7 @@ fn verify_entry(
     let leaf = merkle::leaf(&h, &buf[..len]);
     // The proof is the sibling hashes, 32 bytes each, leaf first: copied in once.
     let len = proof.len() as usize;
-    if len % 32 != 0 || len > 32 * MAX_DEPTH {
+    if !len.is_multiple_of(32) || len > 32 * MAX_DEPTH {
         return Err(ClaimsError::InvalidProof);
     }
     let mut path = [0u8; 32 * MAX_DEPTH];
