@@ -4,6 +4,7 @@
 
 use soroban_sdk::{xdr::ToXdr, Address, Bytes, BytesN, Env};
 use tributary_common::{
+    config::{get_config, take_ids},
     host::{self, now},
     insurance::is_insured,
     merkle::{self, Sha256},
@@ -168,14 +169,12 @@ pub fn create(
     if approver.as_ref() == Some(funder) {
         return Err(ClaimsError::ApproverIsFunder);
     }
-    let mut config = storage::get_config(e);
+    let mut config = get_config(e);
     if !is_insured(e, &config.insurance, token) {
         return Err(ClaimsError::TokenNotInsured);
     }
     // Effect
-    let id = config.next_id;
-    config.next_id += 1;
-    storage::set_config(e, &config);
+    let id = take_ids(e, &mut config, 1);
     let status = match approver {
         Some(_) => CampaignStatus::Draft,
         None => CampaignStatus::Active,
@@ -261,7 +260,7 @@ pub fn claim(
     c.remaining -= amount;
     storage::set_campaign(e, id, &c);
     // Interaction: each entry is its own position, so its skim is floor(amount * 1%).
-    let insurance = storage::get_config(e).insurance;
+    let insurance = get_config(e).insurance;
     let net = pay_with_skim(e, &c.token, to, &insurance, 0, amount);
     Claimed {
         id,

@@ -6,7 +6,7 @@
 //! (`cfg_attr(doc, ...)`), which keeps several KB of text out of the deployed WASM.
 
 use soroban_sdk::{contract, contractimpl, Address, Bytes, BytesN, Env, Vec};
-use tributary_common::ttl::extend_instance;
+use tributary_common::{config::init_config, ttl::extend_instance};
 
 use crate::{
     campaign::{self, require_open},
@@ -23,13 +23,7 @@ pub struct ClaimsContract;
 impl ClaimsContract {
     /// Deploys the contract bound, immutably, to the insurance contract at `insurance`.
     pub fn __constructor(e: Env, insurance: Address) {
-        storage::set_config(
-            &e,
-            &storage::Config {
-                insurance,
-                next_id: 1,
-            },
-        );
+        init_config(&e, insurance);
     }
 
     /// Escrows `total` base units of `token` from `funder` for `count` entries committed to

@@ -1,10 +1,10 @@
 //! Storage layout of the claims contract: one key enum, typed accessors.
 //!
-//! Instance: one `Config` entry (the insurance contract's address and the next campaign id).
+//! Instance: `tributary_common::config::Config` (insurance address, next id).
 //! Persistent: one entry per campaign, and one bitmap entry per 128 entry indices that have
 //! been claimed or revoked. A campaign's storage grows only as claims arrive.
 
-use soroban_sdk::{contracttype, unwrap::UnwrapOptimized, Address, Bytes, BytesN, Env};
+use soroban_sdk::{contracttype, Address, Bytes, BytesN, Env};
 use tributary_common::ttl::{read_persistent, write_persistent};
 
 use crate::errors::ClaimsError;
@@ -12,8 +12,6 @@ use crate::errors::ClaimsError;
 #[contracttype]
 #[derive(Clone)]
 enum DataKey {
-    /// Instance: the contract's `Config`, set by the constructor.
-    Config,
     /// Persistent: a campaign by id.
     Campaign(u64),
     /// Persistent: 128-bit bitmap (an `i128`, bit `i % 128`) of the settled (claimed or
@@ -93,27 +91,6 @@ pub struct ClaimRequest {
     pub to: Address,
     /// Claim-key signature, for a `Key` claimant.
     pub signature: Option<BytesN<64>>,
-}
-
-/// The contract's configuration: immutable but for the id counter.
-#[contracttype]
-#[derive(Clone)]
-pub struct Config {
-    /// The insurance contract: asset allowlist and skim recipient.
-    pub insurance: Address,
-    /// The id the next campaign gets (starts at 1).
-    pub next_id: u64,
-}
-
-pub fn get_config(e: &Env) -> Config {
-    e.storage()
-        .instance()
-        .get(&DataKey::Config)
-        .unwrap_optimized() // Invariant: the constructor sets the configuration.
-}
-
-pub fn set_config(e: &Env, config: &Config) {
-    e.storage().instance().set(&DataKey::Config, config);
 }
 
 /// Reads a campaign and extends its TTL.

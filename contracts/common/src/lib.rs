@@ -1,6 +1,7 @@
 //! Shared, non-contract code for the Tributary contracts.
 //!
 //! Everything here is `no_std` and compiles into each contract's WASM:
+//! - [`config`]: the insurance address and id counter of the stream and claims contracts;
 //! - [`host`]: the ledger time and token calls without the SDK's panicking conversions;
 //! - [`math`]: overflow-free `floor(a * b / c)` for amounts times durations;
 //! - [`merkle`]: the claims campaigns' Merkle leaf, node and proof rules;
@@ -10,6 +11,7 @@
 //! - [`vec`]: `Vec` helpers that keep `core::fmt` out of the WASM.
 #![no_std]
 
+pub mod config;
 pub mod host;
 pub mod insurance;
 pub mod math;

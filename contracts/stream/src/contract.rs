@@ -6,7 +6,7 @@
 //! (`cfg_attr(doc, ...)`), which keeps several KB of text out of the deployed WASM.
 
 use soroban_sdk::{contract, contractimpl, Address, Env, Vec};
-use tributary_common::ttl::extend_instance;
+use tributary_common::{config::init_config, ttl::extend_instance};
 
 use crate::{
     errors::StreamError,
@@ -29,13 +29,7 @@ impl StreamContract {
 - `insurance`: the insurance contract, which holds the asset allowlist and receives skims."
     )]
     pub fn __constructor(e: Env, insurance: Address) {
-        storage::set_config(
-            &e,
-            &storage::Config {
-                insurance,
-                next_id: 1,
-            },
-        );
+        init_config(&e, insurance);
     }
 
     /// Creates a stream of `deposit` base units of `token` from `sender` to `recipient` and

@@ -1,10 +1,9 @@
 //! Storage layout of the stream contract: one key enum, typed accessors.
 //!
-//! Instance: one `Config` entry (the insurance contract's address and the next stream id),
-//! so a create reads and writes one instance key.
+//! Instance: `tributary_common::config::Config` (insurance address, next id).
 //! Persistent: one entry per stream, extended on every read and write.
 
-use soroban_sdk::{contracttype, unwrap::UnwrapOptimized, Address, Env};
+use soroban_sdk::{contracttype, Address, Env};
 use tributary_common::ttl::{read_persistent, write_persistent};
 
 use crate::errors::StreamError;
@@ -13,8 +12,6 @@ use crate::errors::StreamError;
 #[contracttype]
 #[derive(Clone)]
 enum DataKey {
-    /// Instance: the contract's `Config`, set by the constructor.
-    Config,
     /// Persistent: a stream by id.
     Stream(u64),
 }
@@ -88,27 +85,6 @@ pub enum StreamStatus {
     Canceled = 3,
     /// Nothing left to withdraw or refund.
     Depleted = 4,
-}
-
-/// The contract's configuration: immutable but for the id counter.
-#[contracttype]
-#[derive(Clone)]
-pub struct Config {
-    /// The insurance contract: asset allowlist and skim recipient.
-    pub insurance: Address,
-    /// The id the next stream gets (starts at 1).
-    pub next_id: u64,
-}
-
-pub fn get_config(e: &Env) -> Config {
-    e.storage()
-        .instance()
-        .get(&DataKey::Config)
-        .unwrap_optimized() // Invariant: the constructor sets the configuration.
-}
-
-pub fn set_config(e: &Env, config: &Config) {
-    e.storage().instance().set(&DataKey::Config, config);
 }
 
 /// Reads a stream and extends its TTL.

@@ -5,6 +5,7 @@
 
 use soroban_sdk::{Address, Env, Vec};
 use tributary_common::{
+    config::{get_config, take_ids},
     host::{self, now},
     insurance::is_insured,
     math::mul_div_floor,
@@ -142,14 +143,12 @@ pub fn create(e: &Env, sender: &Address, p: StreamParams) -> Result<u64, StreamE
     // Check
     let this = e.current_contract_address();
     validate(e, &this, sender, &p)?;
-    let mut config = storage::get_config(e);
+    let mut config = get_config(e);
     if !is_insured(e, &config.insurance, &p.token) {
         return Err(StreamError::TokenNotInsured);
     }
     // Effect
-    let id = config.next_id;
-    config.next_id += 1;
-    storage::set_config(e, &config);
+    let id = take_ids(e, &mut config, 1);
     store(e, sender, id, &p);
     // Interaction
     host::transfer(e, &p.token, sender, &this, p.deposit);
@@ -170,7 +169,7 @@ pub fn create_batch(
     if params.is_empty() {
         return Err(StreamError::EmptyBatch);
     }
-    let mut config = storage::get_config(e);
+    let mut config = get_config(e);
     let this = e.current_contract_address();
     // Distinct tokens and their summed deposits, index-aligned.
     let mut tokens: Vec<Address> = Vec::new(e);
@@ -191,9 +190,7 @@ pub fn create_batch(
         totals.set(t, total.ok_or(StreamError::InvalidDeposit)?);
     }
     // Effect
-    let first = config.next_id;
-    config.next_id += u64::from(params.len());
-    storage::set_config(e, &config);
+    let first = take_ids(e, &mut config, u64::from(params.len()));
     for i in 0..params.len() {
         store(e, sender, first + u64::from(i), &params.get_unchecked(i));
     }
@@ -233,7 +230,7 @@ pub fn withdraw(
     s.withdrawn += amount;
     storage::set_stream(e, id, &s);
     // Interaction
-    let insurance = storage::get_config(e).insurance;
+    let insurance = get_config(e).insurance;
     let net = pay_with_skim(e, &s.token, to, &insurance, cum_before, amount);
     Withdrawn {
         id,
