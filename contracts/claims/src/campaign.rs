@@ -27,33 +27,26 @@ pub const MAX_DEPTH: usize = 32;
 /// bytes.
 const MAX_ENTRY_XDR: usize = 160;
 
-/// The host's SHA-256, for the shared Merkle rules. The chunks are joined in guest memory and
-/// handed to the host once: appending to host `Bytes` would allocate a new object per chunk.
+/// The host's SHA-256, for the shared Merkle rules. Several chunks (only a leaf's prefix and
+/// entry) are joined in guest memory and handed to the host once: appending to host `Bytes`
+/// would allocate a new object per chunk.
 struct HostSha256<'a>(&'a Env);
-
-impl HostSha256<'_> {
-    /// Joins `chunks` (`len` bytes in all, at most `N`) in an `N`-byte buffer and hashes them.
-    fn join_and_hash<const N: usize>(&self, chunks: &[&[u8]], len: usize) -> [u8; 32] {
-        let mut buf = [0u8; N];
-        let mut at = 0;
-        for chunk in chunks {
-            buf[at..at + chunk.len()].copy_from_slice(chunk);
-            at += chunk.len();
-        }
-        let data = Bytes::from_slice(self.0, &buf[..len]);
-        self.0.crypto().sha256(&data).to_array()
-    }
-}
 
 impl Sha256 for HostSha256<'_> {
     fn sha256(&self, chunks: &[&[u8]]) -> [u8; 32] {
-        let len = chunks.iter().map(|c| c.len()).sum();
-        // An inner node is 65 bytes (prefix and two hashes); only a leaf needs the big buffer.
-        if len <= 65 {
-            self.join_and_hash::<65>(chunks, len)
-        } else {
-            self.join_and_hash::<{ 1 + MAX_ENTRY_XDR }>(chunks, len)
-        }
+        let data = match chunks {
+            [single] => Bytes::from_slice(self.0, single),
+            _ => {
+                let mut buf = [0u8; 1 + MAX_ENTRY_XDR];
+                let mut len = 0;
+                for chunk in chunks {
+                    buf[len..len + chunk.len()].copy_from_slice(chunk);
+                    len += chunk.len();
+                }
+                Bytes::from_slice(self.0, &buf[..len])
+            }
+        };
+        self.0.crypto().sha256(&data).to_array()
     }
 }
 
@@ -91,12 +84,7 @@ fn verify_entry(
     }
     let mut path = [0u8; 32 * MAX_DEPTH];
     proof.copy_into_slice(&mut path[..len]);
-    let siblings = path[..len].chunks_exact(32).map(|c| {
-        let mut sibling = [0u8; 32];
-        sibling.copy_from_slice(c);
-        sibling
-    });
-    if merkle::root(&h, leaf, siblings) == c.root.to_array() {
+    if merkle::root_from_concat(&h, leaf, &path[..len]) == c.root.to_array() {
         Ok(())
     } else {
         Err(ClaimsError::InvalidProof)
