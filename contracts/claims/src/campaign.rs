@@ -23,8 +23,8 @@ pub const CLAIM_DOMAIN: &[u8] = b"tributary-claim-v1";
 /// Deepest proof accepted: 2^32 leaves, more than a `u32` index can address.
 pub const MAX_DEPTH: usize = 32;
 
-/// Largest entry XDR: an `Address` claimant with a contract or account address is about 100
-/// bytes.
+/// Largest XDR copied into guest memory: an entry with an `Address` claimant is about 100
+/// bytes, and the claim message's `(contract, id, index, to)` about 110.
 const MAX_ENTRY_XDR: usize = 160;
 
 /// The host's SHA-256, for the shared Merkle rules. Several chunks (only a leaf's prefix and
@@ -54,9 +54,15 @@ impl Sha256 for HostSha256<'_> {
 /// xdr(ScVal::Vec[contract, id, index, to]))`. Binding `to` means a copied transaction can't
 /// redirect the payout; binding the contract and campaign means it can't be replayed elsewhere.
 pub fn claim_message(e: &Env, contract: &Address, id: u64, index: u32, to: &Address) -> BytesN<32> {
-    let mut data = Bytes::from_slice(e, CLAIM_DOMAIN);
-    data.append(&(contract.clone(), id, index, to.clone()).to_xdr(e));
-    e.crypto().sha256(&data).to_bytes()
+    // Joined in guest memory: a host-side append would need one more host function.
+    let fields = (contract.clone(), id, index, to.clone()).to_xdr(e);
+    let mut buf = [0u8; CLAIM_DOMAIN.len() + MAX_ENTRY_XDR];
+    let len = CLAIM_DOMAIN.len() + fields.len() as usize;
+    buf[..CLAIM_DOMAIN.len()].copy_from_slice(CLAIM_DOMAIN);
+    fields.copy_into_slice(&mut buf[CLAIM_DOMAIN.len()..len]);
+    e.crypto()
+        .sha256(&Bytes::from_slice(e, &buf[..len]))
+        .to_bytes()
 }
 
 /// Checks that entry `(index, claimant, amount)` is in campaign `c`'s tree.
