@@ -385,3 +385,29 @@ fn claim_many_pays_every_entry_or_none() {
     assert!(s.f.claims.is_claimed(&id, &0) && s.f.claims.is_claimed(&id, &1));
     assert_eq!(s.f.claims.get_campaign(&id).status, CampaignStatus::Active);
 }
+
+#[test]
+fn claim_many_needs_each_redirected_claimants_auth() {
+    let s = Setup::new();
+    let id = s.campaign();
+    let e = &s.f.env;
+    let (who, amount) = &s.tree.entries[2];
+    let other = Address::generate(e);
+    let request = ClaimRequest {
+        id,
+        index: 2,
+        claimant: who.claimant(e),
+        amount: *amount,
+        proof: s.tree.proof(e, 2),
+        to: other.clone(),
+        signature: None,
+    };
+    let batch = vec![e, request];
+    assert_eq!(s.f.claims.claim_many(&batch), amount - amount / 100);
+    s.f.assert_auth(
+        &who.address(e),
+        &s.f.claims.address,
+        "claim_many",
+        (batch,).into_val(e),
+    );
+}
