@@ -118,8 +118,8 @@ time at the price paid, converted into time at the new tier."
         doc,
         doc = "
 # Errors
-`SubscriptionNotFound`; `InvalidPeriods` if `periods == 0` or the payment would overflow.
-Nothing else: when it can't charge it emits `renewal_failed { reason }` and returns `false`.
+`SubscriptionNotFound`; `InvalidPeriods` if `periods == 0` or the payment would overflow;
+`TierNotFound` only if the invariant that tiers are never deleted broke. Nothing else: when it can't charge it emits `renewal_failed { reason }` and returns `false`.
 
 # Events
 `renewed` and `skim_paid`, or `renewal_failed` with `AllowanceTooLow`, `BalanceTooLow`,

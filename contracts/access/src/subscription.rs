@@ -196,18 +196,17 @@ pub fn subscribe(
     Ok(expires_at)
 }
 
-/// Why renewing `sub` at `tier`'s terms for `gross` can't charge, if it can't.
+/// Why renewing `sub` at `tier`'s current terms for `gross` can't charge, if it can't.
 fn renewal_failure(
     e: &Env,
     fan: &Address,
     sub: &Subscription,
-    tier: &Option<Tier>,
+    tier: &Tier,
     gross: i128,
 ) -> Option<RenewalFailure> {
-    let tier = match tier {
-        Some(t) if !t.retired => t,
-        _ => return Some(RenewalFailure::TierRetired),
-    };
+    if tier.retired {
+        return Some(RenewalFailure::TierRetired);
+    }
     if tier.token != sub.token
         || tier.price > sub.price
         || tier.period < sub.period
@@ -229,17 +228,10 @@ fn renewal_failure(
 pub fn renew(e: &Env, fan: &Address, creator: &Address, periods: u32) -> Result<bool, AccessError> {
     // Check
     let mut sub = storage::get_sub(e, fan, creator).ok_or(AccessError::SubscriptionNotFound)?;
-    let tier = storage::get_tier(e, creator, sub.level);
+    // Invariant: tiers are never deleted, so a subscription's tier exists.
+    let tier = storage::get_tier(e, creator, sub.level).ok_or(AccessError::TierNotFound)?;
     // The charge is at the tier's current price, which the checks keep at or below the snapshot.
-    let current = tier.clone().unwrap_or_else(|| Tier {
-        token: sub.token.clone(),
-        price: sub.price,
-        period: sub.period,
-        grace: sub.grace,
-        version: sub.version,
-        retired: true,
-    });
-    let (gross, span) = charge(&current, periods)?;
+    let (gross, span) = charge(&tier, periods)?;
     if let Some(reason) = renewal_failure(e, fan, &sub, &tier, gross) {
         RenewalFailed {
             fan: fan.clone(),
@@ -256,10 +248,10 @@ pub fn renew(e: &Env, fan: &Address, creator: &Address, periods: u32) -> Result<
         .max(now(e))
         .checked_add(span)
         .ok_or(AccessError::InvalidPeriods)?;
-    sub.price = current.price;
-    sub.period = current.period;
-    sub.grace = current.grace;
-    sub.version = current.version;
+    sub.price = tier.price;
+    sub.period = tier.period;
+    sub.grace = tier.grace;
+    sub.version = tier.version;
     sub.paid += gross;
     storage::set_sub(e, fan, creator, &sub);
     // Interaction
