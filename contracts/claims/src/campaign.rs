@@ -125,6 +125,16 @@ fn check_entry(
     Ok((word, bit))
 }
 
+/// Fails unless `c` is open for claims: approved, not paused, not clawed back.
+pub fn require_active(c: &Campaign) -> Result<(), ClaimsError> {
+    match c.status {
+        CampaignStatus::Active => Ok(()),
+        CampaignStatus::Draft => Err(ClaimsError::CampaignInDraft),
+        CampaignStatus::Paused => Err(ClaimsError::CampaignPaused),
+        CampaignStatus::ClawedBack => Err(ClaimsError::CampaignClosed),
+    }
+}
+
 /// Fails unless `c` has not been clawed back.
 pub fn require_open(c: &Campaign) -> Result<(), ClaimsError> {
     if c.status == CampaignStatus::ClawedBack {
@@ -218,12 +228,7 @@ pub fn claim(
     signature: &Option<BytesN<64>>,
 ) -> Result<i128, ClaimsError> {
     // Check
-    match c.status {
-        CampaignStatus::Active => {}
-        CampaignStatus::Draft => return Err(ClaimsError::CampaignInDraft),
-        CampaignStatus::Paused => return Err(ClaimsError::CampaignPaused),
-        CampaignStatus::ClawedBack => return Err(ClaimsError::CampaignClosed),
-    }
+    require_active(&c)?;
     let t = now(e);
     if t < c.start {
         return Err(ClaimsError::NotStarted);

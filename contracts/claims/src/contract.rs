@@ -9,7 +9,7 @@ use soroban_sdk::{contract, contractimpl, Address, Bytes, BytesN, Env, Vec};
 use tributary_common::{config::init_config, ttl::extend_instance};
 
 use crate::{
-    campaign::{self, require_open},
+    campaign::{self, require_active, require_open},
     errors::ClaimsError,
     events::{CampaignApproved, ExpiryExtended, Paused, Resumed},
     storage::{self, Campaign, CampaignStatus, ClaimRequest, Claimant},
@@ -200,12 +200,7 @@ The funder."
         extend_instance(&e);
         let mut c = storage::get_campaign(&e, id)?;
         c.funder.require_auth();
-        match c.status {
-            CampaignStatus::Active => {}
-            CampaignStatus::Draft => return Err(ClaimsError::CampaignInDraft),
-            CampaignStatus::Paused => return Err(ClaimsError::CampaignPaused),
-            CampaignStatus::ClawedBack => return Err(ClaimsError::CampaignClosed),
-        }
+        require_active(&c)?;
         c.status = CampaignStatus::Paused;
         storage::set_campaign(&e, id, &c);
         Paused { id }.publish(&e);
