@@ -1,0 +1,298 @@
+//! Transaction envelope validation: structure, fees, Soroban limits, source account, sequence
+//! number, time and ledger bounds, and ed25519 signatures (stellar-core's
+//! `commonValid` rules for V1 envelopes).
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use soroban_env_host::fees::{compute_transaction_resource_fee, TransactionResources};
+use stellar_xdr::{
+    AccountEntry, AccountId, DecoratedSignature, Operation, OperationBody, Preconditions,
+    PublicKey, SignerKey, SorobanTransactionData, SorobanTransactionDataExt, Transaction,
+    TransactionEnvelope, TransactionExt, TransactionResultResult as R,
+};
+
+use crate::{
+    classic::{load_account, min_balance},
+    settings::{Settings, BASE_FEE},
+    state::is_classic,
+    txn::Overlay,
+};
+
+/// A transaction that passed the checks that don't depend on ledger state.
+#[derive(Clone, Debug)]
+pub struct CheckedTx {
+    /// Transaction hash (the signature payload's SHA-256).
+    pub hash: [u8; 32],
+    /// The envelope as submitted.
+    pub envelope: TransactionEnvelope,
+    /// Its transaction.
+    pub tx: Transaction,
+    /// The source account.
+    pub source: AccountId,
+    /// The Soroban data of a Soroban transaction.
+    pub soroban: Option<SorobanTransactionData>,
+    /// Size of the envelope's XDR, bytes.
+    pub size_bytes: u32,
+    /// Non-refundable resource fee the declared resources cost, stroops (0 for classic).
+    pub non_refundable_fee: i64,
+}
+
+impl CheckedTx {
+    /// Stroops charged up front: the minimum inclusion fee plus the declared resource fee.
+    pub fn fee_charged_up_front(&self) -> i64 {
+        self.inclusion_fee_due() + self.soroban.as_ref().map_or(0, |s| s.resource_fee)
+    }
+
+    /// The inclusion fee charged: the base fee per operation (no surge pricing here).
+    pub fn inclusion_fee_due(&self) -> i64 {
+        i64::from(BASE_FEE) * self.tx.operations.len() as i64
+    }
+
+    /// The refundable part of the declared resource fee, stroops.
+    pub fn refundable_fee(&self) -> i64 {
+        self.soroban
+            .as_ref()
+            .map_or(0, |s| s.resource_fee - self.non_refundable_fee)
+    }
+
+    /// The account each operation runs as.
+    pub fn op_source(&self, op: &Operation) -> AccountId {
+        op.source_account
+            .clone()
+            .map_or_else(|| self.source.clone(), |m| m.account_id())
+    }
+}
+
+/// Checks that don't depend on ledger state. The error is the transaction result code.
+pub fn check_static(
+    settings: &Settings,
+    envelope: TransactionEnvelope,
+    size_bytes: u32,
+) -> Result<CheckedTx, R> {
+    let tx = match &envelope {
+        TransactionEnvelope::Tx(v1) => v1.tx.clone(),
+        TransactionEnvelope::TxV0(_) | TransactionEnvelope::TxFeeBump(_) => {
+            return Err(R::TxNotSupported)
+        }
+    };
+    let hash = envelope
+        .hash(settings.network_id)
+        .map_err(|_| R::TxMalformed)?;
+    if tx.operations.is_empty() {
+        return Err(R::TxMissingOperation);
+    }
+    let soroban_ops = tx
+        .operations
+        .iter()
+        .filter(|op| is_soroban(&op.body))
+        .count();
+    let soroban = match &tx.ext {
+        TransactionExt::V1(data) => Some(data.clone()),
+        TransactionExt::V0 => None,
+    };
+    if soroban_ops > 0 && (tx.operations.len() != 1 || soroban.is_none()) {
+        return Err(R::TxMalformed);
+    }
+    if soroban_ops == 0 && soroban.is_some() {
+        return Err(R::TxMalformed);
+    }
+    let resource_fee = soroban.as_ref().map_or(0, |s| s.resource_fee);
+    if resource_fee < 0 || resource_fee > i64::from(tx.fee) {
+        return Err(R::TxSorobanInvalid);
+    }
+    let ops = tx.operations.len() as i64;
+    if i64::from(tx.fee) - resource_fee < i64::from(BASE_FEE) * ops {
+        return Err(R::TxInsufficientFee);
+    }
+    let non_refundable_fee = match &soroban {
+        Some(data) => {
+            let resources = declared_resources(data, size_bytes);
+            check_limits(settings, &resources, data)?;
+            let (non_refundable, _) =
+                compute_transaction_resource_fee(&resources, &settings.fees());
+            if non_refundable > resource_fee {
+                return Err(R::TxInsufficientFee);
+            }
+            non_refundable
+        }
+        None => 0,
+    };
+    let source = tx.source_account.clone().account_id();
+    Ok(CheckedTx {
+        hash,
+        envelope,
+        tx,
+        source,
+        soroban,
+        size_bytes,
+        non_refundable_fee,
+    })
+}
+
+/// The resources a Soroban transaction declares, with no contract events yet.
+pub fn declared_resources(data: &SorobanTransactionData, size_bytes: u32) -> TransactionResources {
+    let fp = &data.resources.footprint;
+    let classic = fp
+        .read_only
+        .iter()
+        .chain(fp.read_write.iter())
+        .filter(|k| is_classic(k))
+        .count();
+    TransactionResources {
+        instructions: data.resources.instructions,
+        disk_read_entries: (classic + archived_indices(data).len()) as u32,
+        write_entries: fp.read_write.len() as u32,
+        disk_read_bytes: data.resources.disk_read_bytes,
+        write_bytes: data.resources.write_bytes,
+        contract_events_size_bytes: 0,
+        transaction_size_bytes: size_bytes,
+    }
+}
+
+/// Indices into the read-write footprint of archived entries to restore first.
+pub fn archived_indices(data: &SorobanTransactionData) -> &[u32] {
+    match &data.ext {
+        SorobanTransactionDataExt::V1(ext) => ext.archived_soroban_entries.as_slice(),
+        SorobanTransactionDataExt::V0 => &[],
+    }
+}
+
+fn check_limits(
+    settings: &Settings,
+    r: &TransactionResources,
+    data: &SorobanTransactionData,
+) -> Result<(), R> {
+    let l = &settings.limits;
+    let fp = &data.resources.footprint;
+    let ok = r.instructions <= l.instructions
+        && r.disk_read_entries <= l.disk_read_entries
+        && r.write_entries <= l.write_entries
+        && (fp.read_only.len() + fp.read_write.len()) as u32 <= l.footprint_entries
+        && r.disk_read_bytes <= l.disk_read_bytes
+        && r.write_bytes <= l.write_bytes
+        && r.transaction_size_bytes <= l.tx_size_bytes
+        && archived_indices(data)
+            .iter()
+            .all(|i| (*i as usize) < fp.read_write.len());
+    if ok {
+        Ok(())
+    } else {
+        Err(R::TxSorobanInvalid)
+    }
+}
+
+fn is_soroban(op: &OperationBody) -> bool {
+    matches!(
+        op,
+        OperationBody::InvokeHostFunction(_)
+            | OperationBody::ExtendFootprintTtl(_)
+            | OperationBody::RestoreFootprint(_)
+    )
+}
+
+/// Checks against the ledger: bounds at (`ledger_seq`, `close_time`), the source account, the
+/// sequence number (`expected_seq`, the next unused one), signatures and the fee balance.
+pub fn check_with_state(
+    tx: &CheckedTx,
+    view: &Overlay<'_>,
+    ledger_seq: u32,
+    close_time: u64,
+    expected_seq: Option<i64>,
+) -> Result<(), R> {
+    check_bounds(&tx.tx.cond, ledger_seq, close_time)?;
+    let Some(source) = load_account(view, &tx.source) else {
+        return Err(R::TxNoAccount);
+    };
+    let next = expected_seq.unwrap_or(source.seq_num.0 + 1);
+    if tx.tx.seq_num.0 != next {
+        return Err(R::TxBadSeq);
+    }
+    let signatures = match &tx.envelope {
+        TransactionEnvelope::Tx(v1) => v1.signatures.as_slice(),
+        _ => &[],
+    };
+    let mut used = vec![false; signatures.len()];
+    let mut signers = vec![source.clone()];
+    for op in tx.tx.operations.iter() {
+        let id = tx.op_source(op);
+        if signers.iter().all(|a| a.account_id != id) {
+            let Some(account) = load_account(view, &id) else {
+                return Err(R::TxFailed(Default::default()));
+            };
+            signers.push(account);
+        }
+    }
+    for account in &signers {
+        if !has_enough_weight(account, &tx.hash, signatures, &mut used) {
+            return Err(R::TxBadAuth);
+        }
+    }
+    if used.iter().any(|u| !u) {
+        return Err(R::TxBadAuthExtra);
+    }
+    if source.balance - min_balance(&source) < tx.fee_charged_up_front() {
+        return Err(R::TxInsufficientBalance);
+    }
+    Ok(())
+}
+
+fn check_bounds(cond: &Preconditions, ledger_seq: u32, close_time: u64) -> Result<(), R> {
+    let (time, ledgers) = match cond {
+        Preconditions::None => (None, None),
+        Preconditions::Time(t) => (Some(t), None),
+        Preconditions::V2(v2) => (v2.time_bounds.as_ref(), v2.ledger_bounds.as_ref()),
+    };
+    if let Some(t) = time {
+        if close_time < t.min_time.0 {
+            return Err(R::TxTooEarly);
+        }
+        if t.max_time.0 != 0 && close_time > t.max_time.0 {
+            return Err(R::TxTooLate);
+        }
+    }
+    if let Some(l) = ledgers {
+        if ledger_seq < l.min_ledger {
+            return Err(R::TxTooEarly);
+        }
+        if l.max_ledger != 0 && ledger_seq >= l.max_ledger {
+            return Err(R::TxTooLate);
+        }
+    }
+    Ok(())
+}
+
+/// Whether the valid signatures of `account`'s ed25519 signers reach its medium threshold.
+fn has_enough_weight(
+    account: &AccountEntry,
+    hash: &[u8; 32],
+    signatures: &[DecoratedSignature],
+    used: &mut [bool],
+) -> bool {
+    let PublicKey::PublicKeyTypeEd25519(master) = &account.account_id.0;
+    let mut keys: Vec<([u8; 32], u32)> = vec![(master.0, u32::from(account.thresholds.0[0]))];
+    for s in account.signers.iter() {
+        if let SignerKey::Ed25519(k) = &s.key {
+            keys.push((k.0, s.weight));
+        }
+    }
+    let needed = u32::from(account.thresholds.0[2]).max(1);
+    let mut weight = 0u32;
+    for (key, key_weight) in keys {
+        if key_weight == 0 {
+            continue;
+        }
+        let hint = &key[28..];
+        let Ok(vk) = VerifyingKey::from_bytes(&key) else {
+            continue;
+        };
+        let found = signatures.iter().enumerate().find(|(_, s)| {
+            s.hint.0 == hint
+                && Signature::from_slice(s.signature.as_slice())
+                    .is_ok_and(|sig| vk.verify_strict(hash, &sig).is_ok())
+        });
+        if let Some((i, _)) = found {
+            used[i] = true;
+            weight = weight.saturating_add(key_weight.min(255));
+        }
+    }
+    weight >= needed
+}

@@ -1,0 +1,466 @@
+//! Client side for the localnet tests: keys, friendbot, and the simulate → sign → send →
+//! confirm flow over stellar-rpc-client, with real ed25519 signatures on the envelope and on
+//! Soroban authorization entries.
+#![allow(clippy::unwrap_used, clippy::panic, dead_code)]
+
+use std::time::Duration;
+
+use ed25519_dalek::{Signer, SigningKey};
+use sha2::{Digest, Sha256};
+use stellar_rpc_client::{Client, GetTransactionResponse};
+use stellar_xdr::{
+    AccountId, BytesM, ContractExecutable, ContractId, ContractIdPreimage,
+    ContractIdPreimageFromAddress, CreateContractArgs, CreateContractArgsV2, DecoratedSignature,
+    Hash, HashIdPreimage, HashIdPreimageSorobanAuthorization, HostFunction, InvokeContractArgs,
+    InvokeHostFunctionOp, Limits, Memo, MuxedAccount, Operation, OperationBody, Preconditions,
+    PublicKey, ScAddress, ScBytes, ScMap, ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber,
+    Signature, SignatureHint, SorobanAuthorizationEntry, SorobanCredentials, Transaction,
+    TransactionEnvelope, TransactionExt, TransactionV1Envelope, Uint256, WriteXdr,
+};
+use tributary_localnet::server::{Config, Localnet};
+
+/// A test account's key.
+#[derive(Clone)]
+pub struct Key(pub SigningKey);
+
+impl Key {
+    /// A deterministic key from a label.
+    pub fn from_label(label: &str) -> Self {
+        Key(SigningKey::from_bytes(
+            &Sha256::digest(label.as_bytes()).into(),
+        ))
+    }
+    pub fn public(&self) -> [u8; 32] {
+        self.0.verifying_key().to_bytes()
+    }
+    pub fn account_id(&self) -> AccountId {
+        AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(self.public())))
+    }
+    pub fn address(&self) -> ScAddress {
+        ScAddress::Account(self.account_id())
+    }
+    pub fn strkey(&self) -> String {
+        self.account_id().to_string()
+    }
+    pub fn sign_decorated(&self, payload: &[u8]) -> DecoratedSignature {
+        let p = self.public();
+        DecoratedSignature {
+            hint: SignatureHint([p[28], p[29], p[30], p[31]]),
+            signature: Signature(self.0.sign(payload).to_bytes().to_vec().try_into().unwrap()),
+        }
+    }
+}
+
+/// A running localnet (ledgers closed on demand) and a client for it.
+pub struct Net {
+    pub localnet: Localnet,
+    pub client: Client,
+    pub network_id: [u8; 32],
+}
+
+/// Why a transaction didn't succeed.
+pub enum TxError {
+    /// Simulation reported an error.
+    Simulation(String),
+    /// `sendTransaction` returned ERROR with this result.
+    Rejected(stellar_xdr::TransactionResult),
+    /// The transaction was applied and failed.
+    Failed(Box<GetTransactionResponse>),
+    /// The RPC call itself failed.
+    Rpc(String),
+}
+
+impl std::fmt::Debug for TxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TxError::Simulation(e) => write!(f, "simulation: {e}"),
+            TxError::Rejected(r) => write!(f, "rejected: {:?}", r.result),
+            TxError::Failed(r) => {
+                writeln!(f, "failed: {:?}", r.result.as_ref().map(|r| &r.result))?;
+                for e in &r.events.diagnostic_events {
+                    writeln!(f, "  {:?}", e.event.body)?;
+                }
+                Ok(())
+            }
+            TxError::Rpc(e) => write!(f, "rpc: {e}"),
+        }
+    }
+}
+
+impl Net {
+    pub async fn start() -> Net {
+        Self::start_with(Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ledger_interval: None,
+            ..Config::default()
+        })
+        .await
+    }
+
+    pub async fn start_with(config: Config) -> Net {
+        let network_id = Sha256::digest(config.passphrase.as_bytes()).into();
+        let localnet = Localnet::start(config).await.unwrap();
+        let client = Client::new(&localnet.rpc_url()).unwrap();
+        Net {
+            localnet,
+            client,
+            network_id,
+        }
+    }
+
+    /// Funds `key` through friendbot over HTTP.
+    pub async fn fund(&self, key: &Key) {
+        let url = format!("{}?addr={}", self.localnet.friendbot_url(), key.strkey());
+        let (status, body) = http_get(url).await;
+        assert_eq!(status, 200, "friendbot: {body}");
+    }
+
+    /// A new funded account.
+    pub async fn account(&self, label: &str) -> Key {
+        let k = Key::from_label(label);
+        self.fund(&k).await;
+        k
+    }
+
+    /// Builds, simulates, signs (envelope by `source`, address auth entries by `signers`),
+    /// sends, closes a ledger and returns the confirmed transaction.
+    pub async fn invoke(
+        &self,
+        source: &Key,
+        host_fn: HostFunction,
+        signers: &[&Key],
+    ) -> Result<GetTransactionResponse, TxError> {
+        let envelope = self.prepare(source, host_fn, signers).await?;
+        self.submit(&envelope).await
+    }
+
+    /// The signed envelope, ready to send.
+    pub async fn prepare(
+        &self,
+        source: &Key,
+        host_fn: HostFunction,
+        signers: &[&Key],
+    ) -> Result<TransactionEnvelope, TxError> {
+        let rpc = |e: stellar_rpc_client::Error| TxError::Rpc(e.to_string());
+        let account = self
+            .client
+            .get_account(&source.strkey())
+            .await
+            .map_err(rpc)?;
+        let op = |auth: Vec<SorobanAuthorizationEntry>| Operation {
+            source_account: None,
+            body: OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                host_function: host_fn.clone(),
+                auth: auth.try_into().unwrap(),
+            }),
+        };
+        let mut tx = Transaction {
+            source_account: MuxedAccount::Ed25519(Uint256(source.public())),
+            fee: 100,
+            seq_num: SequenceNumber(account.seq_num.0 + 1),
+            cond: Preconditions::None,
+            memo: Memo::None,
+            operations: vec![op(vec![])].try_into().unwrap(),
+            ext: TransactionExt::V0,
+        };
+        let unsigned = TransactionEnvelope::Tx(TransactionV1Envelope {
+            tx: tx.clone(),
+            signatures: Default::default(),
+        });
+        let sim = self
+            .client
+            .simulate_transaction_envelope(&unsigned, None)
+            .await
+            .map_err(rpc)?;
+        if let Some(e) = sim.error.clone() {
+            return Err(TxError::Simulation(e));
+        }
+        let latest = sim.latest_ledger;
+        let results = sim.results().map_err(rpc)?;
+        let auth = results.first().map(|r| r.auth.clone()).unwrap_or_default();
+        let signed: Vec<_> = auth
+            .into_iter()
+            .map(|a| self.sign_auth(a, signers, latest + 100))
+            .collect();
+        let data = sim.transaction_data().map_err(rpc)?;
+        tx.fee = 100
+            + u32::try_from(data.resource_fee).unwrap_or_else(|_| panic!("resource fee {data:?}"));
+        tx.operations = vec![op(signed)].try_into().unwrap();
+        tx.ext = TransactionExt::V1(data);
+        Ok(self.sign_envelope(tx, &[source]))
+    }
+
+    /// Signs `tx` by `keys`.
+    pub fn sign_envelope(&self, tx: Transaction, keys: &[&Key]) -> TransactionEnvelope {
+        let mut env = TransactionEnvelope::Tx(TransactionV1Envelope {
+            tx,
+            signatures: Default::default(),
+        });
+        let hash = env.hash(self.network_id).unwrap();
+        if let TransactionEnvelope::Tx(v1) = &mut env {
+            v1.signatures = keys
+                .iter()
+                .map(|k| k.sign_decorated(&hash))
+                .collect::<Vec<_>>()
+                .try_into()
+                .unwrap();
+        }
+        env
+    }
+
+    /// Signs an address-credential auth entry with the signer whose address it names, if any.
+    pub fn sign_auth(
+        &self,
+        entry: SorobanAuthorizationEntry,
+        signers: &[&Key],
+        expiration: u32,
+    ) -> SorobanAuthorizationEntry {
+        let SorobanCredentials::Address(creds) = &entry.credentials else {
+            return entry;
+        };
+        // With no matching signer the entry stays unsigned, and the host rejects it.
+        let Some(key) = signers.iter().find(|k| k.address() == creds.address) else {
+            return entry;
+        };
+        self.sign_auth_with(entry.clone(), key, expiration)
+    }
+
+    /// Signs an address-credential auth entry with `key`, whatever address it names.
+    pub fn sign_auth_with(
+        &self,
+        mut entry: SorobanAuthorizationEntry,
+        key: &Key,
+        expiration: u32,
+    ) -> SorobanAuthorizationEntry {
+        let SorobanCredentials::Address(creds) = &mut entry.credentials else {
+            return entry;
+        };
+        let preimage = HashIdPreimage::SorobanAuthorization(HashIdPreimageSorobanAuthorization {
+            network_id: Hash(self.network_id),
+            nonce: creds.nonce,
+            signature_expiration_ledger: expiration,
+            invocation: entry.root_invocation.clone(),
+        });
+        let payload: [u8; 32] = Sha256::digest(preimage.to_xdr(Limits::none()).unwrap()).into();
+        let sig = key.0.sign(&payload).to_bytes();
+        creds.signature_expiration_ledger = expiration;
+        creds.signature = ScVal::Vec(Some(ScVec(
+            vec![ScVal::Map(Some(ScMap(
+                vec![
+                    ScMapEntry {
+                        key: sym("public_key"),
+                        val: ScVal::Bytes(ScBytes(key.public().to_vec().try_into().unwrap())),
+                    },
+                    ScMapEntry {
+                        key: sym("signature"),
+                        val: ScVal::Bytes(ScBytes(sig.to_vec().try_into().unwrap())),
+                    },
+                ]
+                .try_into()
+                .unwrap(),
+            )))]
+            .try_into()
+            .unwrap(),
+        )));
+        entry
+    }
+
+    /// Sends a signed envelope, closes a ledger, and returns the applied transaction.
+    pub async fn submit(
+        &self,
+        envelope: &TransactionEnvelope,
+    ) -> Result<GetTransactionResponse, TxError> {
+        let hash = self.send(envelope).await?;
+        self.localnet.close_ledger();
+        self.confirm(&hash).await
+    }
+
+    /// Sends without closing a ledger; returns the hash.
+    pub async fn send(&self, envelope: &TransactionEnvelope) -> Result<Hash, TxError> {
+        self.client
+            .send_transaction(envelope)
+            .await
+            .map_err(|e| match e {
+                stellar_rpc_client::Error::TransactionSubmissionFailed(m) => TxError::Rpc(m),
+                e => TxError::Rpc(e.to_string()),
+            })
+    }
+
+    /// The applied transaction `hash`, waiting up to 10 s.
+    pub async fn confirm(&self, hash: &Hash) -> Result<GetTransactionResponse, TxError> {
+        for _ in 0..200 {
+            let r = self
+                .client
+                .get_transaction(hash)
+                .await
+                .map_err(|e| TxError::Rpc(e.to_string()))?;
+            match r.status.as_str() {
+                "SUCCESS" => return Ok(r),
+                "FAILED" => return Err(TxError::Failed(Box::new(r))),
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        Err(TxError::Rpc(format!("{hash} not applied")))
+    }
+
+    /// Uploads `wasm`; returns its hash.
+    pub async fn upload(&self, source: &Key, wasm: &[u8]) -> [u8; 32] {
+        let f = HostFunction::UploadContractWasm(BytesM::try_from(wasm.to_vec()).unwrap());
+        let r = self.invoke(source, f, &[]).await.unwrap();
+        match r.return_value().unwrap() {
+            ScVal::Bytes(b) => b.as_slice().try_into().unwrap(),
+            v => panic!("upload returned {v:?}"),
+        }
+    }
+
+    /// Deploys `wasm_hash` with constructor `args`; returns the contract address.
+    pub async fn deploy(
+        &self,
+        source: &Key,
+        wasm_hash: [u8; 32],
+        args: Vec<ScVal>,
+        salt: u8,
+    ) -> ScAddress {
+        let f = HostFunction::CreateContractV2(CreateContractArgsV2 {
+            contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
+                address: source.address(),
+                salt: Uint256([salt; 32]),
+            }),
+            executable: ContractExecutable::Wasm(Hash(wasm_hash)),
+            constructor_args: args.try_into().unwrap(),
+        });
+        address_of(self.invoke(source, f, &[]).await.unwrap())
+    }
+
+    /// Deploys the Stellar Asset Contract of `asset`; returns its address.
+    pub async fn deploy_sac(&self, source: &Key, asset: stellar_xdr::Asset) -> ScAddress {
+        let f = HostFunction::CreateContract(CreateContractArgs {
+            contract_id_preimage: ContractIdPreimage::Asset(asset),
+            executable: ContractExecutable::StellarAsset,
+        });
+        address_of(self.invoke(source, f, &[]).await.unwrap())
+    }
+
+    /// Calls `contract.function(args)` from `source`, signing auth by `signers`.
+    pub async fn call(
+        &self,
+        source: &Key,
+        contract: &ScAddress,
+        function: &str,
+        args: Vec<ScVal>,
+        signers: &[&Key],
+    ) -> Result<ScVal, TxError> {
+        let r = self
+            .invoke(source, call_fn(contract, function, args), signers)
+            .await?;
+        Ok(r.return_value().unwrap())
+    }
+
+    /// Simulates a read-only call; returns its value.
+    pub async fn read(
+        &self,
+        source: &Key,
+        contract: &ScAddress,
+        function: &str,
+        args: Vec<ScVal>,
+    ) -> ScVal {
+        let account = self.client.get_account(&source.strkey()).await.unwrap();
+        let tx = Transaction {
+            source_account: MuxedAccount::Ed25519(Uint256(source.public())),
+            fee: 100,
+            seq_num: SequenceNumber(account.seq_num.0 + 1),
+            cond: Preconditions::None,
+            memo: Memo::None,
+            operations: vec![Operation {
+                source_account: None,
+                body: OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                    host_function: call_fn(contract, function, args),
+                    auth: Default::default(),
+                }),
+            }]
+            .try_into()
+            .unwrap(),
+            ext: TransactionExt::V0,
+        };
+        let env = TransactionEnvelope::Tx(TransactionV1Envelope {
+            tx,
+            signatures: Default::default(),
+        });
+        let sim = self
+            .client
+            .simulate_transaction_envelope(&env, None)
+            .await
+            .unwrap();
+        assert!(sim.error.is_none(), "{:?}", sim.error);
+        sim.results().unwrap()[0].xdr.clone()
+    }
+}
+
+/// The host function calling `contract.function(args)`.
+pub fn call_fn(contract: &ScAddress, function: &str, args: Vec<ScVal>) -> HostFunction {
+    HostFunction::InvokeContract(InvokeContractArgs {
+        contract_address: contract.clone(),
+        function_name: ScSymbol(function.try_into().unwrap()),
+        args: args.try_into().unwrap(),
+    })
+}
+
+fn address_of(r: GetTransactionResponse) -> ScAddress {
+    match r.return_value().unwrap() {
+        ScVal::Address(a) => a,
+        v => panic!("create returned {v:?}"),
+    }
+}
+
+/// A symbol value.
+pub fn sym(s: &str) -> ScVal {
+    ScVal::Symbol(ScSymbol(s.try_into().unwrap()))
+}
+
+/// An i128 value.
+pub fn i128_val(v: i128) -> ScVal {
+    ScVal::I128(stellar_xdr::Int128Parts {
+        hi: (v >> 64) as i64,
+        lo: v as u64,
+    })
+}
+
+/// The contract id bytes of a contract address.
+pub fn contract_bytes(a: &ScAddress) -> [u8; 32] {
+    match a {
+        ScAddress::Contract(ContractId(Hash(h))) => *h,
+        _ => panic!("not a contract: {a}"),
+    }
+}
+
+/// A plain HTTP GET; returns status and body.
+pub async fn http_get(url: String) -> (u16, String) {
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut r = agent.get(&url).call().unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    })
+    .await
+    .unwrap()
+}
+
+/// A plain HTTP POST of `body` with `content_type`; returns status and body.
+pub async fn http_post(url: String, content_type: &'static str, body: Vec<u8>) -> (u16, String) {
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut r = agent
+            .post(&url)
+            .header("content-type", content_type)
+            .send(&body[..])
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    })
+    .await
+    .unwrap()
+}
