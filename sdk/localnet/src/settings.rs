@@ -244,8 +244,10 @@ mod tests {
         let parsed = s.budget(u32::MAX).unwrap();
         let default = Budget::default();
         for ty in ContractCostType::variants() {
-            parsed.charge(ty, Some(1000)).unwrap();
-            default.charge(ty, Some(1000)).unwrap();
+            for input in [None, Some(1)] {
+                let (a, b) = (parsed.charge(ty, input), default.charge(ty, input));
+                assert_eq!(a.is_ok(), b.is_ok(), "{ty:?} {input:?}");
+            }
         }
         assert_eq!(
             parsed.get_cpu_insns_consumed().unwrap(),
