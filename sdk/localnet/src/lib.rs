@@ -15,6 +15,7 @@
 //! bumps), nor a history archive (it keeps only its retention window).
 //!
 //! Start it with [`server::Localnet::start`] or the `localnet` binary.
+#![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
 pub mod classic;

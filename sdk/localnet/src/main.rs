@@ -38,7 +38,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let config = Config {
         listen: args.listen,
-        passphrase: args.network_passphrase,
+        settings: tributary_localnet::settings::Settings::mainnet_like(&args.network_passphrase),
         ledger_interval: (args.ledger_ms > 0).then(|| Duration::from_millis(args.ledger_ms)),
         retention_ledgers: args.retention_ledgers,
         state_file: args.state,

@@ -29,8 +29,9 @@ use crate::{
 pub struct Config {
     /// Address to serve on (default `127.0.0.1:8000`; port 0 picks a free one).
     pub listen: SocketAddr,
-    /// Network passphrase (default `Standalone Network ; February 2017`).
-    pub passphrase: String,
+    /// Network settings (default: Mainnet's limits, fees and TTLs under the passphrase
+    /// `Standalone Network ; February 2017`). Tests may shorten the TTLs to see archival.
+    pub settings: Settings,
     /// Ledger close cadence; `None` closes ledgers only on demand (`/localnet/close`,
     /// [`Localnet::close_ledger`], and each friendbot request).
     pub ledger_interval: Option<Duration>,
@@ -48,7 +49,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8000)),
-            passphrase: PASSPHRASE.to_string(),
+            settings: Settings::mainnet_like(PASSPHRASE),
             ledger_interval: Some(Duration::from_secs(1)),
             retention_ledgers: 120_960,
             state_file: None,
@@ -93,7 +94,7 @@ impl Localnet {
     /// # Errors
     /// [`StartError`]: the address is taken, or the state file is unusable.
     pub async fn start(config: Config) -> Result<Self, StartError> {
-        let settings = Settings::mainnet_like(&config.passphrase);
+        let settings = config.settings.clone();
         let node = match &config.state_file {
             Some(path) if path.exists() => persist::load(settings, path)?,
             _ => Node::genesis(settings, config.retention_ledgers)
@@ -173,7 +174,7 @@ impl Localnet {
         });
         tracing::info!(
             "local network on http://{addr}/rpc (passphrase {:?})",
-            config.passphrase
+            config.settings.passphrase
         );
         Ok(Self {
             shared,

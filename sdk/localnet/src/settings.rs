@@ -73,7 +73,7 @@ pub const MAINNET_TX_LIMITS: TxLimits = TxLimits {
 };
 
 /// Everything about the network that doesn't change while it runs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// Network passphrase.
     pub passphrase: String,

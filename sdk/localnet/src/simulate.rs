@@ -17,14 +17,15 @@ use soroban_simulation::simulation::{
     simulate_extend_ttl_op, simulate_invoke_host_function_op, simulate_restore_op,
     SimulationAdjustmentConfig, SimulationAdjustmentFactor,
 };
+use soroban_simulation::AutoRestoringSnapshotSource;
 use stellar_xdr::{
-    LedgerEntry, LedgerKey, Limits, Memo, OperationBody, SorobanTransactionData,
-    TransactionEnvelope, TransactionExt, WriteXdr,
+    LedgerEntry, Limits, Memo, OperationBody, SorobanTransactionData, TransactionEnvelope,
+    TransactionExt, WriteXdr,
 };
 
 use crate::{
     settings::Settings,
-    state::{liveness, LedgerState, Liveness, Snapshot},
+    state::{LedgerState, Snapshot},
 };
 
 /// The response of `simulateTransaction`. Failures are reported in `error`, not as JSON-RPC
@@ -243,37 +244,28 @@ pub fn simulate(
                 );
             }
             let keys = data.resources.footprint.read_only.to_vec();
-            let archived: Vec<LedgerKey> = keys
-                .iter()
-                .filter(|k| {
-                    state.get(k).is_some_and(|e| {
-                        liveness(e, k, ledger.sequence_number) == Liveness::Archived
-                    })
-                })
-                .cloned()
-                .collect();
-            let snapshot = Snapshot(state);
-            let restore_preamble = if archived.is_empty() {
-                None
-            } else {
-                match simulate_restore_op(&snapshot, &network, &adjust, ledger, &archived) {
-                    Ok(r) => Some(preamble(&r.transaction_data)),
-                    Err(e) => return fail(format!("{e:#}"), latest),
-                }
+            // As stellar-rpc does: extend on a view where archived keys are restored, and
+            // return that restore as the preamble.
+            let restoring = match AutoRestoringSnapshotSource::new(Rc::new(Snapshot(state)), ledger)
+            {
+                Ok(s) => s,
+                Err(e) => return fail(format!("{e:#}"), latest),
             };
-            match simulate_extend_ttl_op(
-                &snapshot,
+            let extended = simulate_extend_ttl_op(
+                &restoring,
                 &network,
                 &adjust,
                 ledger,
                 &keys,
                 extend.extend_to,
-            ) {
-                Ok(r) => SimulateResponse {
-                    restore_preamble,
+            );
+            let restore = restoring.simulate_restore_keys_op(&network, &adjust, ledger);
+            match (extended, restore) {
+                (Ok(r), Ok(restore)) => SimulateResponse {
+                    restore_preamble: restore.map(|r| preamble(&r.transaction_data)),
                     ..data_only(&r.transaction_data, latest)
                 },
-                Err(e) => fail(format!("{e:#}"), latest),
+                (Err(e), _) | (_, Err(e)) => fail(format!("{e:#}"), latest),
             }
         }
         OperationBody::RestoreFootprint(_) => {

@@ -9,14 +9,15 @@ use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
 use stellar_rpc_client::{Client, GetTransactionResponse};
 use stellar_xdr::{
-    AccountId, BytesM, ContractExecutable, ContractId, ContractIdPreimage,
-    ContractIdPreimageFromAddress, CreateContractArgs, CreateContractArgsV2, DecoratedSignature,
-    Hash, HashIdPreimage, HashIdPreimageSorobanAuthorization, HostFunction, InvokeContractArgs,
-    InvokeHostFunctionOp, Limits, Memo, MuxedAccount, Operation, OperationBody, Preconditions,
-    PublicKey, ScAddress, ScBytes, ScMap, ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber,
-    Signature, SignatureHint, SorobanAuthorizationEntry, SorobanCredentials, Transaction,
-    TransactionEnvelope, TransactionExt, TransactionV1Envelope, Uint256, WriteXdr,
+    AccountId, AlphaNum4, Asset, AssetCode4, BytesM, ContractExecutable, ContractId,
+    ContractIdPreimage, ContractIdPreimageFromAddress, CreateContractArgs, CreateContractArgsV2,
+    DecoratedSignature, Hash, HashIdPreimage, HashIdPreimageSorobanAuthorization, HostFunction,
+    InvokeContractArgs, InvokeHostFunctionOp, Limits, Memo, MuxedAccount, Operation, OperationBody,
+    Preconditions, PublicKey, ScAddress, ScBytes, ScMap, ScMapEntry, ScSymbol, ScVal, ScVec,
+    SequenceNumber, Signature, SignatureHint, SorobanAuthorizationEntry, SorobanCredentials,
+    Transaction, TransactionEnvelope, TransactionExt, TransactionV1Envelope, Uint256, WriteXdr,
 };
+use tributary_fixture::{ACCESS_WASM, CLAIMS_WASM, INSURANCE_WASM, STREAM_WASM};
 use tributary_localnet::server::{Config, Localnet};
 
 /// A test account's key.
@@ -98,7 +99,7 @@ impl Net {
     }
 
     pub async fn start_with(config: Config) -> Net {
-        let network_id = Sha256::digest(config.passphrase.as_bytes()).into();
+        let network_id = config.settings.network_id;
         let localnet = Localnet::start(config).await.unwrap();
         let client = Client::new(&localnet.rpc_url()).unwrap();
         Net {
@@ -147,6 +148,19 @@ impl Net {
             .get_account(&source.strkey())
             .await
             .map_err(rpc)?;
+        self.prepare_at(source, account.seq_num.0 + 1, host_fn, signers)
+            .await
+    }
+
+    /// [`Net::prepare`] with an explicit sequence number.
+    pub async fn prepare_at(
+        &self,
+        source: &Key,
+        seq: i64,
+        host_fn: HostFunction,
+        signers: &[&Key],
+    ) -> Result<TransactionEnvelope, TxError> {
+        let rpc = |e: stellar_rpc_client::Error| TxError::Rpc(e.to_string());
         let op = |auth: Vec<SorobanAuthorizationEntry>| Operation {
             source_account: None,
             body: OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
@@ -157,7 +171,7 @@ impl Net {
         let mut tx = Transaction {
             source_account: MuxedAccount::Ed25519(Uint256(source.public())),
             fee: 100,
-            seq_num: SequenceNumber(account.seq_num.0 + 1),
+            seq_num: SequenceNumber(seq),
             cond: Preconditions::None,
             memo: Memo::None,
             operations: vec![op(vec![])].try_into().unwrap(),
@@ -460,6 +474,276 @@ pub async fn http_post(url: String, content_type: &'static str, body: Vec<u8>) -
             .send(&body[..])
             .unwrap();
         (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    })
+    .await
+    .unwrap()
+}
+
+/// A raw JSON-RPC call; returns the whole response object.
+pub async fn rpc_raw(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
+    let body = serde_json::json!({ "jsonrpc": "2.0", "id": 7, "method": method, "params": params });
+    let (_, text) = http_post(
+        url.to_string(),
+        "application/json",
+        body.to_string().into_bytes(),
+    )
+    .await;
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method}: {e}: {text}"))
+}
+
+/// The `(code, message)` of a JSON-RPC error response.
+pub fn rpc_error(v: &serde_json::Value) -> (i64, String) {
+    let e = v
+        .get("error")
+        .unwrap_or_else(|| panic!("expected an error, got {v}"));
+    (
+        e["code"].as_i64().unwrap(),
+        e["message"].as_str().unwrap().to_string(),
+    )
+}
+
+/// An ScVal map from `(symbol, value)` pairs, sorted by key as the host requires.
+pub fn struct_val(mut fields: Vec<(&str, ScVal)>) -> ScVal {
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+    ScVal::Map(Some(ScMap(
+        fields
+            .into_iter()
+            .map(|(k, v)| ScMapEntry {
+                key: sym(k),
+                val: v,
+            })
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap(),
+    )))
+}
+
+/// An ScVal vector.
+pub fn vec_val(items: Vec<ScVal>) -> ScVal {
+    ScVal::Vec(Some(ScVec(items.try_into().unwrap())))
+}
+
+/// One lumen in stroops.
+pub const XLM: i128 = 10_000_000;
+
+/// The deployed protocol.
+pub struct Deployed {
+    pub xlm: ScAddress,
+    pub usdc: ScAddress,
+    pub insurance: ScAddress,
+    pub stream: ScAddress,
+    pub claims: ScAddress,
+    pub access: ScAddress,
+}
+
+/// Deploys both SACs (XLM and USDC issued by `issuer`) and the four contracts.
+pub async fn deploy_all(net: &Net, deployer: &Key, issuer: &Key) -> Deployed {
+    let xlm = net.deploy_sac(deployer, Asset::Native).await;
+    let usdc = net
+        .deploy_sac(
+            deployer,
+            Asset::CreditAlphanum4(AlphaNum4 {
+                asset_code: AssetCode4(*b"USDC"),
+                issuer: issuer.account_id(),
+            }),
+        )
+        .await;
+    let council: Vec<ScVal> = (0..5)
+        .map(|i| ScVal::Address(Key::from_label(&format!("council {i}")).address()))
+        .collect();
+    let insurance_wasm = net.upload(deployer, INSURANCE_WASM).await;
+    let insurance = net
+        .deploy(
+            deployer,
+            insurance_wasm,
+            vec![
+                ScVal::Vec(Some(council.try_into().unwrap())),
+                ScVal::Vec(Some(
+                    vec![ScVal::Address(xlm.clone()), ScVal::Address(usdc.clone())]
+                        .try_into()
+                        .unwrap(),
+                )),
+            ],
+            1,
+        )
+        .await;
+    let mut ids = Vec::new();
+    for (salt, wasm) in [(2, STREAM_WASM), (3, CLAIMS_WASM), (4, ACCESS_WASM)] {
+        let hash = net.upload(deployer, wasm).await;
+        ids.push(
+            net.deploy(
+                deployer,
+                hash,
+                vec![ScVal::Address(insurance.clone())],
+                salt,
+            )
+            .await,
+        );
+    }
+    let access = ids.pop().unwrap();
+    let claims = ids.pop().unwrap();
+    let stream = ids.pop().unwrap();
+    Deployed {
+        xlm,
+        usdc,
+        insurance,
+        stream,
+        claims,
+        access,
+    }
+}
+
+/// The u64 in `v`.
+pub fn u64_of(v: &ScVal) -> u64 {
+    match v {
+        ScVal::U64(n) => *n,
+        v => panic!("not a u64: {v:?}"),
+    }
+}
+
+/// The i128 in `v`.
+pub fn i128_of(v: &ScVal) -> i128 {
+    match v {
+        ScVal::I128(p) => (i128::from(p.hi) << 64) | i128::from(p.lo),
+        v => panic!("not an i128: {v:?}"),
+    }
+}
+
+impl Net {
+    /// A classic transaction of `ops` from `source`, signed and applied.
+    pub async fn classic(
+        &self,
+        source: &Key,
+        ops: Vec<OperationBody>,
+    ) -> Result<GetTransactionResponse, TxError> {
+        let account = self
+            .client
+            .get_account(&source.strkey())
+            .await
+            .map_err(|e| TxError::Rpc(e.to_string()))?;
+        let tx = Transaction {
+            source_account: MuxedAccount::Ed25519(Uint256(source.public())),
+            fee: 100 * ops.len() as u32,
+            seq_num: SequenceNumber(account.seq_num.0 + 1),
+            cond: Preconditions::None,
+            memo: Memo::None,
+            operations: ops
+                .into_iter()
+                .map(|body| Operation {
+                    source_account: None,
+                    body,
+                })
+                .collect::<Vec<_>>()
+                .try_into()
+                .unwrap(),
+            ext: TransactionExt::V0,
+        };
+        let envelope = self.sign_envelope(tx, &[source]);
+        self.submit(&envelope).await
+    }
+
+    /// A `RestoreFootprint` (`read_write` keys) or `ExtendFootprintTTL` (`read_only` keys)
+    /// transaction, simulated for its resources and fee; returns it signed with the simulation.
+    pub async fn ttl_op(
+        &self,
+        source: &Key,
+        body: OperationBody,
+        footprint: stellar_xdr::LedgerFootprint,
+    ) -> (
+        TransactionEnvelope,
+        stellar_rpc_client::SimulateTransactionResponse,
+    ) {
+        let account = self.client.get_account(&source.strkey()).await.unwrap();
+        let mut tx = Transaction {
+            source_account: MuxedAccount::Ed25519(Uint256(source.public())),
+            fee: 100,
+            seq_num: SequenceNumber(account.seq_num.0 + 1),
+            cond: Preconditions::None,
+            memo: Memo::None,
+            operations: vec![Operation {
+                source_account: None,
+                body,
+            }]
+            .try_into()
+            .unwrap(),
+            ext: TransactionExt::V1(stellar_xdr::SorobanTransactionData {
+                ext: stellar_xdr::SorobanTransactionDataExt::V0,
+                resources: stellar_xdr::SorobanResources {
+                    footprint,
+                    instructions: 0,
+                    disk_read_bytes: 0,
+                    write_bytes: 0,
+                },
+                resource_fee: 0,
+            }),
+        };
+        let unsigned = TransactionEnvelope::Tx(TransactionV1Envelope {
+            tx: tx.clone(),
+            signatures: Default::default(),
+        });
+        let sim = self
+            .client
+            .simulate_transaction_envelope(&unsigned, None)
+            .await
+            .unwrap();
+        assert!(sim.error.is_none(), "{:?}", sim.error);
+        let data = sim.transaction_data().unwrap();
+        tx.fee = 100 + u32::try_from(data.resource_fee).unwrap();
+        tx.ext = TransactionExt::V1(data);
+        (self.sign_envelope(tx, &[source]), sim)
+    }
+
+    /// The live-until ledger `getLedgerEntries` reports for `key`, if the entry is served.
+    pub async fn live_until(&self, key: &stellar_xdr::LedgerKey) -> Option<u32> {
+        let r = self
+            .client
+            .get_ledger_entries(std::slice::from_ref(key))
+            .await
+            .unwrap();
+        r.entries
+            .unwrap_or_default()
+            .first()
+            .map(|e| e.live_until_ledger_seq_ledger_seq.unwrap_or(0))
+    }
+
+    /// The latest closed ledger.
+    pub fn latest(&self) -> u32 {
+        self.localnet.shared().lock().header().ledger_seq
+    }
+}
+
+/// A POST over a raw socket that reads the response while still writing the body, for
+/// requests the server answers before reading them whole (oversized ones). Returns the status
+/// and body.
+pub async fn http_post_streaming(
+    addr: std::net::SocketAddr,
+    path: &'static str,
+    body: Vec<u8>,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let write = std::thread::spawn(move || {
+            let _ = writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(&body));
+        });
+        let mut response = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stream.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            response.extend_from_slice(&buf[..n]);
+        }
+        let _ = write.join();
+        let text = String::from_utf8_lossy(&response).to_string();
+        let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        (status, body)
     })
     .await
     .unwrap()
