@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use stellar_rpc_client::EventStart;
 use stellar_xdr::{LedgerKey, ScVal, SorobanTransactionData, TransactionEnvelope, TransactionExt};
-use support::{deploy_all, i128_val, struct_val, vec_val, Key, Net, XLM};
+use support::{deploy_all, i128_val, vec_val, Key, Net, XLM};
 use tributary_localnet::server::Config;
 
 const RELAYERS: usize = 20;
@@ -154,18 +154,7 @@ async fn main() {
         .events
         .len();
     let params: Vec<ScVal> = (0..EVENT_BATCH)
-        .map(|_| {
-            struct_val(vec![
-                ("recipient", ScVal::Address(recipient.address())),
-                ("token", ScVal::Address(d.xlm.clone())),
-                ("deposit", i128_val(1000)),
-                ("start", ScVal::U64(now)),
-                ("cliff", ScVal::U64(now)),
-                ("end", ScVal::U64(now + 10_000)),
-                ("cancelable", ScVal::Bool(true)),
-                ("transferable", ScVal::Bool(false)),
-            ])
-        })
+        .map(|_| support::stream_params(&recipient, &d.xlm, 1000, now))
         .collect();
     let batch = EVENT_BATCH as u64;
     let mut created = transactions as u64;

@@ -216,7 +216,10 @@ pub fn check_with_state(
         let id = tx.op_source(op);
         if signers.iter().all(|a| a.account_id != id) {
             let Some(account) = load_account(view, &id) else {
-                return Err(R::TxFailed(Default::default()));
+                // stellar-core: an operation whose source account doesn't exist fails the
+                // transaction with opNO_ACCOUNT.
+                let results = vec![stellar_xdr::OperationResult::OpNoAccount];
+                return Err(R::TxFailed(results.try_into().unwrap_or_default()));
             };
             signers.push(account);
         }

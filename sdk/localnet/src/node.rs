@@ -89,7 +89,6 @@ impl Node {
     /// # Errors
     /// A host error if the WASM module cache can't be set up.
     pub fn genesis(settings: Settings, retention: u32) -> Result<Self, HostError> {
-        let settings = Arc::new(settings);
         let root = SigningKey::from_bytes(&settings.network_id);
         let close_time = unix_now();
         let mut state = LedgerState::default();
@@ -116,21 +115,7 @@ impl Node {
             skip_list: Default::default(),
             ext: LedgerHeaderExt::V0,
         };
-        let modules = Modules::new(settings.clone(), &state)?;
-        let mut node = Self {
-            modules,
-            settings,
-            retention,
-            header_hash: xdr_hash(&header),
-            header,
-            state,
-            pending: Vec::new(),
-            pending_hashes: HashSet::new(),
-            next_seq: HashMap::new(),
-            history: History::default(),
-            time_offset: 0,
-            root,
-        };
+        let mut node = Self::from_parts(settings, retention, header, state, History::default(), 0)?;
         let record = node.ledger_record(
             Vec::new(),
             Vec::new(),
@@ -458,10 +443,7 @@ impl Node {
                     let o = soroban::extend(&self.settings, &mut view, ledger, tx, b.extend_to);
                     (o.result.clone(), Some(o))
                 }
-                body if load_account(&view, &source).is_none() => {
-                    let _ = body;
-                    (OperationResult::OpNoAccount, None)
-                }
+                _ if load_account(&view, &source).is_none() => (OperationResult::OpNoAccount, None),
                 body => (classic::apply(&mut view, &source, body), None),
             };
             let success = outcome

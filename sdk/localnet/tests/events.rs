@@ -7,7 +7,7 @@ mod support;
 use serde_json::json;
 use stellar_rpc_client::{EventStart, GetTransactionsRequest, TransactionsPaginationOptions};
 use stellar_xdr::{Limits, ReadXdr, ScVal, WriteXdr};
-use support::{deploy_all, i128_val, rpc_error, rpc_raw, struct_val, sym, vec_val, Net, XLM};
+use support::{deploy_all, rpc_error, rpc_raw, stream_params, sym, vec_val, Net, XLM};
 
 const BATCHES: u64 = 50;
 const PER_BATCH: u64 = 40;
@@ -28,18 +28,7 @@ async fn pages_through_thousands_of_stream_events_without_gaps_or_repeats() {
     let now = net.localnet.shared().lock().header().scp_value.close_time.0;
     for _ in 0..BATCHES {
         let params: Vec<ScVal> = (0..PER_BATCH)
-            .map(|_| {
-                struct_val(vec![
-                    ("recipient", ScVal::Address(recipient.address())),
-                    ("token", ScVal::Address(d.xlm.clone())),
-                    ("deposit", i128_val(XLM)),
-                    ("start", ScVal::U64(now)),
-                    ("cliff", ScVal::U64(now)),
-                    ("end", ScVal::U64(now + 1000)),
-                    ("cancelable", ScVal::Bool(true)),
-                    ("transferable", ScVal::Bool(false)),
-                ])
-            })
+            .map(|_| stream_params(&recipient, &d.xlm, XLM, now))
             .collect();
         net.call(
             &sender,

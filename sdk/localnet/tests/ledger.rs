@@ -119,24 +119,27 @@ async fn classic_operations_move_lumens_and_credit_that_the_asset_contract_sees(
     }
 }
 
-fn short_ttls() -> Settings {
-    Settings {
+/// A network whose TTLs are short enough to watch entries expire: persistent entries live 20
+/// ledgers, temporary ones 5.
+async fn short_ttl_net() -> Net {
+    let settings = Settings {
         min_persistent_ttl: 20,
         min_temp_ttl: 5,
         max_entry_ttl: 1_000,
         ..Settings::mainnet_like(PASSPHRASE)
-    }
+    };
+    Net::start_with(Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ledger_interval: None,
+        settings,
+        ..Config::default()
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn archived_code_is_restored_automatically_or_explicitly_and_ttls_extend() {
-    let net = Net::start_with(Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        ledger_interval: None,
-        settings: short_ttls(),
-        ..Config::default()
-    })
-    .await;
+    let net = short_ttl_net().await;
     let deployer = net.account("deployer").await;
     let hash = net.upload(&deployer, tributary_fixture::STREAM_WASM).await;
     let key = LedgerKey::ContractCode(LedgerKeyContractCode { hash: Hash(hash) });
@@ -202,13 +205,7 @@ async fn archived_code_is_restored_automatically_or_explicitly_and_ttls_extend()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_temporary_entry_is_gone() {
-    let net = Net::start_with(Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        ledger_interval: None,
-        settings: short_ttls(),
-        ..Config::default()
-    })
-    .await;
+    let net = short_ttl_net().await;
     let alice = net.account("alice").await;
     let bob = net.account("bob").await;
     let xlm = net.deploy_sac(&alice, Asset::Native).await;

@@ -168,15 +168,7 @@ impl Net {
                 auth: auth.try_into().unwrap(),
             }),
         };
-        let mut tx = Transaction {
-            source_account: MuxedAccount::Ed25519(Uint256(source.public())),
-            fee: 100,
-            seq_num: SequenceNumber(seq),
-            cond: Preconditions::None,
-            memo: Memo::None,
-            operations: vec![op(vec![])].try_into().unwrap(),
-            ext: TransactionExt::V0,
-        };
+        let mut tx = transaction(source, seq, vec![op(vec![]).body]);
         let unsigned = TransactionEnvelope::Tx(TransactionV1Envelope {
             tx: tx.clone(),
             signatures: Default::default(),
@@ -379,23 +371,14 @@ impl Net {
         args: Vec<ScVal>,
     ) -> ScVal {
         let account = self.client.get_account(&source.strkey()).await.unwrap();
-        let tx = Transaction {
-            source_account: MuxedAccount::Ed25519(Uint256(source.public())),
-            fee: 100,
-            seq_num: SequenceNumber(account.seq_num.0 + 1),
-            cond: Preconditions::None,
-            memo: Memo::None,
-            operations: vec![Operation {
-                source_account: None,
-                body: OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
-                    host_function: call_fn(contract, function, args),
-                    auth: Default::default(),
-                }),
-            }]
-            .try_into()
-            .unwrap(),
-            ext: TransactionExt::V0,
-        };
+        let tx = transaction(
+            source,
+            account.seq_num.0 + 1,
+            vec![OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                host_function: call_fn(contract, function, args),
+                auth: Default::default(),
+            })],
+        );
         let env = TransactionEnvelope::Tx(TransactionV1Envelope {
             tx,
             signatures: Default::default(),
@@ -621,23 +604,7 @@ impl Net {
             .get_account(&source.strkey())
             .await
             .map_err(|e| TxError::Rpc(e.to_string()))?;
-        let tx = Transaction {
-            source_account: MuxedAccount::Ed25519(Uint256(source.public())),
-            fee: 100 * ops.len() as u32,
-            seq_num: SequenceNumber(account.seq_num.0 + 1),
-            cond: Preconditions::None,
-            memo: Memo::None,
-            operations: ops
-                .into_iter()
-                .map(|body| Operation {
-                    source_account: None,
-                    body,
-                })
-                .collect::<Vec<_>>()
-                .try_into()
-                .unwrap(),
-            ext: TransactionExt::V0,
-        };
+        let tx = transaction(source, account.seq_num.0 + 1, ops);
         let envelope = self.sign_envelope(tx, &[source]);
         self.submit(&envelope).await
     }
@@ -654,29 +621,17 @@ impl Net {
         stellar_rpc_client::SimulateTransactionResponse,
     ) {
         let account = self.client.get_account(&source.strkey()).await.unwrap();
-        let mut tx = Transaction {
-            source_account: MuxedAccount::Ed25519(Uint256(source.public())),
-            fee: 100,
-            seq_num: SequenceNumber(account.seq_num.0 + 1),
-            cond: Preconditions::None,
-            memo: Memo::None,
-            operations: vec![Operation {
-                source_account: None,
-                body,
-            }]
-            .try_into()
-            .unwrap(),
-            ext: TransactionExt::V1(stellar_xdr::SorobanTransactionData {
-                ext: stellar_xdr::SorobanTransactionDataExt::V0,
-                resources: stellar_xdr::SorobanResources {
-                    footprint,
-                    instructions: 0,
-                    disk_read_bytes: 0,
-                    write_bytes: 0,
-                },
-                resource_fee: 0,
-            }),
-        };
+        let mut tx = transaction(source, account.seq_num.0 + 1, vec![body]);
+        tx.ext = TransactionExt::V1(stellar_xdr::SorobanTransactionData {
+            ext: stellar_xdr::SorobanTransactionDataExt::V0,
+            resources: stellar_xdr::SorobanResources {
+                footprint,
+                instructions: 0,
+                disk_read_bytes: 0,
+                write_bytes: 0,
+            },
+            resource_fee: 0,
+        });
         let unsigned = TransactionEnvelope::Tx(TransactionV1Envelope {
             tx: tx.clone(),
             signatures: Default::default(),
@@ -747,4 +702,41 @@ pub async fn http_post_streaming(
     })
     .await
     .unwrap()
+}
+
+/// A transaction of `ops` from `source` with sequence number `seq` and the base fee per
+/// operation; no memo, no bounds, no Soroban data.
+pub fn transaction(source: &Key, seq: i64, ops: Vec<OperationBody>) -> Transaction {
+    Transaction {
+        source_account: MuxedAccount::Ed25519(Uint256(source.public())),
+        fee: 100 * ops.len() as u32,
+        seq_num: SequenceNumber(seq),
+        cond: Preconditions::None,
+        memo: Memo::None,
+        operations: ops
+            .into_iter()
+            .map(|body| Operation {
+                source_account: None,
+                body,
+            })
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap(),
+        ext: TransactionExt::V0,
+    }
+}
+
+/// `create_streams` parameters: a stream of `deposit` base units of `token` to `recipient`,
+/// vesting from `start` over 10,000 seconds with no cliff.
+pub fn stream_params(recipient: &Key, token: &ScAddress, deposit: i128, start: u64) -> ScVal {
+    struct_val(vec![
+        ("recipient", ScVal::Address(recipient.address())),
+        ("token", ScVal::Address(token.clone())),
+        ("deposit", i128_val(deposit)),
+        ("start", ScVal::U64(start)),
+        ("cliff", ScVal::U64(start)),
+        ("end", ScVal::U64(start + 10_000)),
+        ("cancelable", ScVal::Bool(true)),
+        ("transferable", ScVal::Bool(false)),
+    ])
 }
