@@ -54,6 +54,22 @@ fn retarget(data: &mut SorobanTransactionData, from: u64, to: u64) {
     data.resources.footprint.read_write = rw.try_into().unwrap();
 }
 
+/// The simulated transaction from `relayer` at the next of its sequence numbers, with the
+/// sender's auth entry signed; the envelope signature comes after retargeting.
+async fn unsigned(
+    net: &Net,
+    relayer: &Key,
+    seq: &mut i64,
+    f: stellar_xdr::HostFunction,
+    sender: &Key,
+) -> stellar_xdr::Transaction {
+    *seq += 1;
+    match net.prepare_at(relayer, *seq, f, &[sender]).await.unwrap() {
+        TransactionEnvelope::Tx(v1) => v1.tx,
+        _ => panic!("v1 envelope"),
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let transactions = size("BENCH_TRANSACTIONS", 2_000);
@@ -115,15 +131,7 @@ async fn main() {
                 ScVal::Bool(false),
             ],
         );
-        let TransactionEnvelope::Tx(v1) = net
-            .prepare_at(r, seqs[i % RELAYERS] + 1, f, &[s])
-            .await
-            .unwrap()
-        else {
-            panic!("v1 envelope")
-        };
-        seqs[i % RELAYERS] += 1;
-        let mut tx = v1.tx;
+        let mut tx = unsigned(&net, r, &mut seqs[i % RELAYERS], f, s).await;
         if let TransactionExt::V1(data) = &mut tx.ext {
             retarget(data, base, base + i as u64);
         }
@@ -172,15 +180,7 @@ async fn main() {
                 "create_streams",
                 vec![ScVal::Address(s.address()), vec_val(params.clone())],
             );
-            let TransactionEnvelope::Tx(v1) = net
-                .prepare_at(r, seqs[i % RELAYERS] + 1, f, &[s])
-                .await
-                .unwrap()
-            else {
-                panic!("v1 envelope")
-            };
-            seqs[i % RELAYERS] += 1;
-            let mut tx = v1.tx;
+            let mut tx = unsigned(&net, r, &mut seqs[i % RELAYERS], f, s).await;
             if let TransactionExt::V1(data) = &mut tx.ext {
                 for k in (0..batch).rev() {
                     retarget(data, round_base + k, round_base + j * batch + k);

@@ -238,16 +238,12 @@ async fn an_expired_temporary_entry_is_gone() {
         .unwrap();
     net.submit(&envelope).await.unwrap();
     assert_eq!(net.live_until(&allowance).await, Some(expiration));
+    let owner_and_spender = vec![
+        ScVal::Address(alice.address()),
+        ScVal::Address(bob.address()),
+    ];
     let allowed = net
-        .read(
-            &bob,
-            &xlm,
-            "allowance",
-            vec![
-                ScVal::Address(alice.address()),
-                ScVal::Address(bob.address()),
-            ],
-        )
+        .read(&bob, &xlm, "allowance", owner_and_spender.clone())
         .await;
     assert_eq!(i128_of(&allowed), XLM);
     while net.latest() <= expiration {
@@ -255,15 +251,7 @@ async fn an_expired_temporary_entry_is_gone() {
     }
     assert_eq!(net.live_until(&allowance).await, None, "evicted");
     let allowed = net
-        .read(
-            &bob,
-            &xlm,
-            "allowance",
-            vec![
-                ScVal::Address(alice.address()),
-                ScVal::Address(bob.address()),
-            ],
-        )
+        .read(&bob, &xlm, "allowance", owner_and_spender.clone())
         .await;
     assert_eq!(i128_of(&allowed), 0);
 }

@@ -169,15 +169,7 @@ impl Net {
             }),
         };
         let mut tx = transaction(source, seq, vec![op(vec![]).body]);
-        let unsigned = TransactionEnvelope::Tx(TransactionV1Envelope {
-            tx: tx.clone(),
-            signatures: Default::default(),
-        });
-        let sim = self
-            .client
-            .simulate_transaction_envelope(&unsigned, None)
-            .await
-            .map_err(rpc)?;
+        let sim = self.simulate(&tx).await.map_err(rpc)?;
         if let Some(e) = sim.error.clone() {
             return Err(TxError::Simulation(e));
         }
@@ -194,6 +186,20 @@ impl Net {
         tx.operations = vec![op(signed)].try_into().unwrap();
         tx.ext = TransactionExt::V1(data);
         Ok(self.sign_envelope(tx, &[source]))
+    }
+
+    /// Simulates an unsigned `tx`.
+    pub async fn simulate(
+        &self,
+        tx: &Transaction,
+    ) -> Result<stellar_rpc_client::SimulateTransactionResponse, stellar_rpc_client::Error> {
+        let unsigned = TransactionEnvelope::Tx(TransactionV1Envelope {
+            tx: tx.clone(),
+            signatures: Default::default(),
+        });
+        self.client
+            .simulate_transaction_envelope(&unsigned, None)
+            .await
     }
 
     /// Signs `tx` by `keys`.
@@ -632,15 +638,7 @@ impl Net {
             },
             resource_fee: 0,
         });
-        let unsigned = TransactionEnvelope::Tx(TransactionV1Envelope {
-            tx: tx.clone(),
-            signatures: Default::default(),
-        });
-        let sim = self
-            .client
-            .simulate_transaction_envelope(&unsigned, None)
-            .await
-            .unwrap();
+        let sim = self.simulate(&tx).await.unwrap();
         assert!(sim.error.is_none(), "{:?}", sim.error);
         let data = sim.transaction_data().unwrap();
         tx.fee = 100 + u32::try_from(data.resource_fee).unwrap();
