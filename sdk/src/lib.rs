@@ -1,0 +1,19 @@
+//! # tributary-sdk
+//!
+//! What wallets and backends use to work with the Tributary contracts:
+//!
+//! - [`generated`]: typed bindings generated from each contract's spec by `scripts/gen-sdk`:
+//!   one Rust type per contract type, a builder per function returning a typed [`Call`], the
+//!   error enums, and a decoder per event;
+//! - [`client`]: the transaction flow over Stellar RPC (build, simulate, sign envelope and
+//!   authorization entries, send, confirm), with typed errors ([`Error`]);
+//! - off-chain mirrors of the protocol's rules: [`stream_math`], [`skim`], [`access`],
+//!   [`merkle`] (claim campaign trees from CSV) and [`claim_key`] signatures.
+#![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
+
+pub mod call;
+pub mod generated;
+pub mod scval;
+
+pub use call::Call;
