@@ -12,8 +12,19 @@
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
+pub mod access;
 pub mod call;
+pub mod claim_key;
+pub mod client;
+pub mod error;
 pub mod generated;
+pub mod merkle;
 pub mod scval;
+pub mod signer;
+pub mod skim;
+pub mod stream_math;
 
 pub use call::Call;
+pub use client::{Client, Invoked};
+pub use error::Error;
+pub use signer::Signer;

@@ -17,7 +17,10 @@
 //! | a union | `Vec[Symbol(case), values…]` |
 //! | an enum | `U32` |
 
-use stellar_xdr::{Int128Parts, ScAddress, ScBytes, ScMap, ScMapEntry, ScString, ScSymbol, ScVal, ScVec, UInt128Parts};
+use stellar_xdr::{
+    Int128Parts, ScAddress, ScBytes, ScMap, ScMapEntry, ScString, ScSymbol, ScVal, ScVec,
+    UInt128Parts,
+};
 
 /// A value that doesn't have the shape its type needs.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -34,12 +37,20 @@ pub struct DecodeError {
 impl DecodeError {
     /// `expected` where `found` was.
     pub fn new(expected: impl Into<String>, found: &ScVal) -> Self {
-        Self { expected: expected.into(), path: String::new(), found: describe(found) }
+        Self {
+            expected: expected.into(),
+            path: String::new(),
+            found: describe(found),
+        }
     }
 
     /// The same error, one level deeper: `segment.path`.
     pub fn at(mut self, segment: &str) -> Self {
-        self.path = if self.path.is_empty() { segment.to_string() } else { format!("{segment}.{}", self.path) };
+        self.path = if self.path.is_empty() {
+            segment.to_string()
+        } else {
+            format!("{segment}.{}", self.path)
+        };
         self
     }
 }
@@ -99,7 +110,10 @@ scalar!(i64, I64, "i64");
 
 impl ToScVal for i128 {
     fn to_sc_val(&self) -> ScVal {
-        ScVal::I128(Int128Parts { hi: (*self >> 64) as i64, lo: *self as u64 })
+        ScVal::I128(Int128Parts {
+            hi: (*self >> 64) as i64,
+            lo: *self as u64,
+        })
     }
 }
 
@@ -114,7 +128,10 @@ impl FromScVal for i128 {
 
 impl ToScVal for u128 {
     fn to_sc_val(&self) -> ScVal {
-        ScVal::U128(UInt128Parts { hi: (*self >> 64) as u64, lo: *self as u64 })
+        ScVal::U128(UInt128Parts {
+            hi: (*self >> 64) as u64,
+            lo: *self as u64,
+        })
     }
 }
 
@@ -166,7 +183,10 @@ impl<const N: usize> ToScVal for [u8; N] {
 impl<const N: usize> FromScVal for [u8; N] {
     fn from_sc_val(v: &ScVal) -> Result<Self, DecodeError> {
         match v {
-            ScVal::Bytes(b) => b.as_slice().try_into().map_err(|_| DecodeError::new(format!("BytesN<{N}>"), v)),
+            ScVal::Bytes(b) => b
+                .as_slice()
+                .try_into()
+                .map_err(|_| DecodeError::new(format!("BytesN<{N}>"), v)),
             other => Err(DecodeError::new(format!("BytesN<{N}>"), other)),
         }
     }
@@ -174,14 +194,18 @@ impl<const N: usize> FromScVal for [u8; N] {
 
 impl ToScVal for String {
     fn to_sc_val(&self) -> ScVal {
-        ScVal::String(ScString(self.as_bytes().to_vec().try_into().unwrap_or_default()))
+        ScVal::String(ScString(
+            self.as_bytes().to_vec().try_into().unwrap_or_default(),
+        ))
     }
 }
 
 impl FromScVal for String {
     fn from_sc_val(v: &ScVal) -> Result<Self, DecodeError> {
         match v {
-            ScVal::String(s) => String::from_utf8(s.to_vec()).map_err(|_| DecodeError::new("UTF-8 String", v)),
+            ScVal::String(s) => {
+                String::from_utf8(s.to_vec()).map_err(|_| DecodeError::new("UTF-8 String", v))
+            }
             other => Err(DecodeError::new("String", other)),
         }
     }
@@ -258,7 +282,11 @@ impl<T: ToScVal> ToScVal for Vec<T> {
 
 impl<T: FromScVal> FromScVal for Vec<T> {
     fn from_sc_val(v: &ScVal) -> Result<Self, DecodeError> {
-        items(v, "Vec")?.iter().enumerate().map(|(i, x)| T::from_sc_val(x).map_err(|e| e.at(&i.to_string()))).collect()
+        items(v, "Vec")?
+            .iter()
+            .enumerate()
+            .map(|(i, x)| T::from_sc_val(x).map_err(|e| e.at(&i.to_string())))
+            .collect()
     }
 }
 
@@ -287,7 +315,13 @@ pub fn items<'a>(v: &'a ScVal, what: &str) -> Result<&'a [ScVal], DecodeError> {
 /// A struct value: a `Map` of `Symbol(name)` to value, sorted by name.
 pub fn struct_of(mut fields: Vec<(&str, ScVal)>) -> ScVal {
     fields.sort_by(|a, b| a.0.cmp(b.0));
-    let entries: Vec<ScMapEntry> = fields.into_iter().map(|(k, v)| ScMapEntry { key: symbol(k), val: v }).collect();
+    let entries: Vec<ScMapEntry> = fields
+        .into_iter()
+        .map(|(k, v)| ScMapEntry {
+            key: symbol(k),
+            val: v,
+        })
+        .collect();
     ScVal::Map(Some(ScMap(entries.try_into().unwrap_or_default())))
 }
 
@@ -301,7 +335,10 @@ pub fn fields<'a>(v: &'a ScVal, what: &str, names: &[&str]) -> Result<Vec<&'a Sc
         return Err(DecodeError::new(what, v));
     };
     if entries.len() != names.len() {
-        return Err(DecodeError::new(format!("{what} with {} fields", names.len()), v));
+        return Err(DecodeError::new(
+            format!("{what} with {} fields", names.len()),
+            v,
+        ));
     }
     names
         .iter()
@@ -330,11 +367,18 @@ pub fn union_case<'a>(v: &'a ScVal, what: &str) -> Result<(String, &'a [ScVal]),
 ///
 /// # Errors
 /// [`DecodeError`] if there are more or fewer.
-pub fn expect_len<'a>(values: &'a [ScVal], n: usize, what: &str) -> Result<&'a [ScVal], DecodeError> {
+pub fn expect_len<'a>(
+    values: &'a [ScVal],
+    n: usize,
+    what: &str,
+) -> Result<&'a [ScVal], DecodeError> {
     if values.len() == n {
         Ok(values)
     } else {
-        Err(DecodeError::new(format!("{n} {what}"), &vec_of(values.to_vec())))
+        Err(DecodeError::new(
+            format!("{n} {what}"),
+            &vec_of(values.to_vec()),
+        ))
     }
 }
 
@@ -364,9 +408,15 @@ mod tests {
         }
         let key = [7u8; 32];
         assert_eq!(<[u8; 32]>::from_sc_val(&key.to_sc_val()), Ok(key));
-        assert!(<[u8; 64]>::from_sc_val(&key.to_sc_val()).is_err(), "length is checked");
+        assert!(
+            <[u8; 64]>::from_sc_val(&key.to_sc_val()).is_err(),
+            "length is checked"
+        );
         assert_eq!(Option::<u64>::from_sc_val(&ScVal::Void), Ok(None));
-        assert_eq!(Vec::<u32>::from_sc_val(&vec![1u32, 2].to_sc_val()), Ok(vec![1, 2]));
+        assert_eq!(
+            Vec::<u32>::from_sc_val(&vec![1u32, 2].to_sc_val()),
+            Ok(vec![1, 2])
+        );
     }
 
     #[test]
@@ -374,7 +424,10 @@ mod tests {
         let v = struct_of(vec![("a", 1u32.to_sc_val())]);
         let e = fields(&v, "S", &["a", "b"]).unwrap_err();
         assert_eq!(e.expected, "S with 2 fields");
-        let e = u64::from_sc_val(&1u32.to_sc_val()).unwrap_err().at("amount").at("S");
+        let e = u64::from_sc_val(&1u32.to_sc_val())
+            .unwrap_err()
+            .at("amount")
+            .at("S");
         assert_eq!(e.to_string(), "cannot decode u64 at S.amount: found U32");
     }
 }

@@ -7,8 +7,9 @@
 use std::{collections::BTreeMap, fmt::Write as _, fs, path::Path, process::ExitCode};
 
 use stellar_xdr::{
-    ScSpecEntry, ScSpecEventDataFormat, ScSpecEventParamLocationV0, ScSpecEventV0, ScSpecFunctionV0, ScSpecTypeDef,
-    ScSpecUdtEnumV0, ScSpecUdtErrorEnumV0, ScSpecUdtStructV0, ScSpecUdtUnionCaseV0, ScSpecUdtUnionV0,
+    ScSpecEntry, ScSpecEventDataFormat, ScSpecEventParamLocationV0, ScSpecEventV0,
+    ScSpecFunctionV0, ScSpecTypeDef, ScSpecUdtEnumV0, ScSpecUdtErrorEnumV0, ScSpecUdtStructV0,
+    ScSpecUdtUnionCaseV0, ScSpecUdtUnionV0,
 };
 
 /// The contracts: module name and WASM file.
@@ -40,7 +41,8 @@ fn run(wasm_dir: &Path, out_dir: &Path) -> Result<(), String> {
     for (module, file) in CONTRACTS {
         let path = wasm_dir.join(file);
         let wasm = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let spec = soroban_spec::read::from_wasm(&wasm).map_err(|e| format!("{}: {e:?}", path.display()))?;
+        let spec = soroban_spec::read::from_wasm(&wasm)
+            .map_err(|e| format!("{}: {e:?}", path.display()))?;
         let (code, error) = contract_module(module, file, &spec)?;
         errors.push((module, error));
         let out = out_dir.join(format!("{module}.rs"));
@@ -64,7 +66,11 @@ fn mod_rs(errors: &[(&str, String)]) -> String {
          #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]\n#[non_exhaustive]\npub enum ContractError {\n",
     );
     for (m, e) in errors {
-        let _ = writeln!(s, "    /// A `{m}` contract error.\n    #[error(\"{m}: {{0}}\")]\n    {}({m}::{e}),", camel(m));
+        let _ = writeln!(
+            s,
+            "    /// A `{m}` contract error.\n    #[error(\"{m}: {{0}}\")]\n    {}({m}::{e}),",
+            camel(m)
+        );
     }
     s.push_str("}\n\nimpl ContractError {\n    /// The error with contract error code `code`, if any contract has it.\n    pub fn from_code(code: u32) -> Option<Self> {\n");
     for (m, e) in errors {
@@ -87,7 +93,11 @@ struct Spec<'a> {
     events: Vec<&'a ScSpecEventV0>,
 }
 
-fn contract_module(module: &str, file: &str, entries: &[ScSpecEntry]) -> Result<(String, String), String> {
+fn contract_module(
+    module: &str,
+    file: &str,
+    entries: &[ScSpecEntry],
+) -> Result<(String, String), String> {
     let mut spec = Spec {
         structs: BTreeMap::new(),
         unions: BTreeMap::new(),
@@ -112,10 +122,14 @@ fn contract_module(module: &str, file: &str, entries: &[ScSpecEntry]) -> Result<
             ScSpecEntry::EventV0(ev) => spec.events.push(ev),
         }
     }
-    spec.functions.sort_by_key(|f| f.name.to_utf8_string_lossy());
+    spec.functions
+        .sort_by_key(|f| f.name.to_utf8_string_lossy());
     spec.events.sort_by_key(|e| e.name.to_utf8_string_lossy());
     let [error] = &spec.errors[..] else {
-        return Err(format!("{file}: expected exactly one error enum, found {}", spec.errors.len()));
+        return Err(format!(
+            "{file}: expected exactly one error enum, found {}",
+            spec.errors.len()
+        ));
     };
     let error_name = error.name.to_utf8_string_lossy();
 
@@ -125,7 +139,11 @@ fn contract_module(module: &str, file: &str, entries: &[ScSpecEntry]) -> Result<
         .functions
         .iter()
         .flat_map(|f| f.inputs.iter().map(|i| &i.type_).chain(f.outputs.iter()))
-        .chain(spec.events.iter().flat_map(|e| e.params.iter().map(|p| &p.type_)))
+        .chain(
+            spec.events
+                .iter()
+                .flat_map(|e| e.params.iter().map(|p| &p.type_)),
+        )
         .collect();
     for t in roots {
         reach(&spec, t, &mut used);
@@ -234,7 +252,11 @@ fn is_copy(t: &ScSpecTypeDef) -> bool {
 }
 
 fn doc(s: &mut String, indent: &str, text: &str, fallback: &str) {
-    let text = if text.trim().is_empty() { fallback } else { text };
+    let text = if text.trim().is_empty() {
+        fallback
+    } else {
+        text
+    };
     for line in text.lines() {
         let line = line.trim_end();
         if line.is_empty() {
@@ -247,14 +269,18 @@ fn doc(s: &mut String, indent: &str, text: &str, fallback: &str) {
 
 /// `snake_case` or `kebab` to `CamelCase`.
 fn camel(name: &str) -> String {
-    name.split(['_', '-']).filter(|p| !p.is_empty()).map(|p| p[..1].to_uppercase() + &p[1..]).collect()
+    name.split(['_', '-'])
+        .filter(|p| !p.is_empty())
+        .map(|p| p[..1].to_uppercase() + &p[1..])
+        .collect()
 }
 
 /// A field or argument name that is a Rust keyword gets a raw identifier.
 fn ident(name: &str) -> String {
     match name {
-        "type" | "fn" | "match" | "move" | "ref" | "self" | "struct" | "enum" | "use" | "mod" | "impl" | "loop"
-        | "where" | "async" | "await" | "dyn" | "box" | "final" | "override" | "priv" | "virtual" | "yield" => {
+        "type" | "fn" | "match" | "move" | "ref" | "self" | "struct" | "enum" | "use" | "mod"
+        | "impl" | "loop" | "where" | "async" | "await" | "dyn" | "box" | "final" | "override"
+        | "priv" | "virtual" | "yield" => {
             format!("r#{name}")
         }
         other => other.to_string(),
@@ -263,21 +289,42 @@ fn ident(name: &str) -> String {
 
 fn struct_code(s: &mut String, st: &ScSpecUdtStructV0) {
     let name = st.name.to_utf8_string_lossy();
-    doc(s, "", &st.doc.to_utf8_string_lossy(), &format!("The `{name}` contract type."));
-    let _ = writeln!(s, "#[derive(Clone, Debug, PartialEq, Eq)]\npub struct {name} {{");
+    doc(
+        s,
+        "",
+        &st.doc.to_utf8_string_lossy(),
+        &format!("The `{name}` contract type."),
+    );
+    let _ = writeln!(
+        s,
+        "#[derive(Clone, Debug, PartialEq, Eq)]\npub struct {name} {{"
+    );
     for f in st.fields.iter() {
         let fname = f.name.to_utf8_string_lossy();
-        doc(s, "    ", &f.doc.to_utf8_string_lossy(), &format!("`{fname}`."));
+        doc(
+            s,
+            "    ",
+            &f.doc.to_utf8_string_lossy(),
+            &format!("`{fname}`."),
+        );
         let _ = writeln!(s, "    pub {}: {},", ident(&fname), rust_type(&f.type_));
     }
     s.push_str("}\n\n");
     let _ = writeln!(s, "impl ToScVal for {name} {{\n    fn to_sc_val(&self) -> ScVal {{\n        scval::struct_of(vec![");
     for f in st.fields.iter() {
         let fname = f.name.to_utf8_string_lossy();
-        let _ = writeln!(s, "            (\"{fname}\", self.{}.to_sc_val()),", ident(&fname));
+        let _ = writeln!(
+            s,
+            "            (\"{fname}\", self.{}.to_sc_val()),",
+            ident(&fname)
+        );
     }
     s.push_str("        ])\n    }\n}\n\n");
-    let names: Vec<String> = st.fields.iter().map(|f| format!("\"{}\"", f.name.to_utf8_string_lossy())).collect();
+    let names: Vec<String> = st
+        .fields
+        .iter()
+        .map(|f| format!("\"{}\"", f.name.to_utf8_string_lossy()))
+        .collect();
     let _ = writeln!(
         s,
         "impl FromScVal for {name} {{\n    fn from_sc_val(v: &ScVal) -> Result<Self, DecodeError> {{\n        let f = scval::fields(v, \"struct {name}\", &[{}])?;\n        Ok(Self {{",
@@ -285,37 +332,65 @@ fn struct_code(s: &mut String, st: &ScSpecUdtStructV0) {
     );
     for (i, f) in st.fields.iter().enumerate() {
         let fname = f.name.to_utf8_string_lossy();
-        let _ = writeln!(s, "            {}: FromScVal::from_sc_val(f[{i}]).map_err(|e| e.at(\"{fname}\"))?,", ident(&fname));
+        let _ = writeln!(
+            s,
+            "            {}: FromScVal::from_sc_val(f[{i}]).map_err(|e| e.at(\"{fname}\"))?,",
+            ident(&fname)
+        );
     }
     s.push_str("        })\n    }\n}\n\n");
 }
 
 fn union_code(s: &mut String, u: &ScSpecUdtUnionV0) {
     let name = u.name.to_utf8_string_lossy();
-    doc(s, "", &u.doc.to_utf8_string_lossy(), &format!("The `{name}` contract type."));
-    let _ = writeln!(s, "#[derive(Clone, Debug, PartialEq, Eq)]\npub enum {name} {{");
+    doc(
+        s,
+        "",
+        &u.doc.to_utf8_string_lossy(),
+        &format!("The `{name}` contract type."),
+    );
+    let _ = writeln!(
+        s,
+        "#[derive(Clone, Debug, PartialEq, Eq)]\npub enum {name} {{"
+    );
     for c in u.cases.iter() {
         match c {
             ScSpecUdtUnionCaseV0::VoidV0(v) => {
                 let cname = v.name.to_utf8_string_lossy();
-                doc(s, "    ", &v.doc.to_utf8_string_lossy(), &format!("`{cname}`."));
+                doc(
+                    s,
+                    "    ",
+                    &v.doc.to_utf8_string_lossy(),
+                    &format!("`{cname}`."),
+                );
                 let _ = writeln!(s, "    {cname},");
             }
             ScSpecUdtUnionCaseV0::TupleV0(t) => {
                 let cname = t.name.to_utf8_string_lossy();
-                doc(s, "    ", &t.doc.to_utf8_string_lossy(), &format!("`{cname}`."));
+                doc(
+                    s,
+                    "    ",
+                    &t.doc.to_utf8_string_lossy(),
+                    &format!("`{cname}`."),
+                );
                 let types: Vec<String> = t.type_.iter().map(rust_type).collect();
                 let _ = writeln!(s, "    {cname}({}),", types.join(", "));
             }
         }
     }
     s.push_str("}\n\n");
-    let _ = writeln!(s, "impl ToScVal for {name} {{\n    fn to_sc_val(&self) -> ScVal {{\n        match self {{");
+    let _ = writeln!(
+        s,
+        "impl ToScVal for {name} {{\n    fn to_sc_val(&self) -> ScVal {{\n        match self {{"
+    );
     for c in u.cases.iter() {
         match c {
             ScSpecUdtUnionCaseV0::VoidV0(v) => {
                 let cname = v.name.to_utf8_string_lossy();
-                let _ = writeln!(s, "            Self::{cname} => scval::vec_of(vec![scval::symbol(\"{cname}\")]),");
+                let _ = writeln!(
+                    s,
+                    "            Self::{cname} => scval::vec_of(vec![scval::symbol(\"{cname}\")]),"
+                );
             }
             ScSpecUdtUnionCaseV0::TupleV0(t) => {
                 let cname = t.name.to_utf8_string_lossy();
@@ -357,16 +432,32 @@ fn union_code(s: &mut String, u: &ScSpecUdtUnionV0) {
             }
         }
     }
-    let _ = writeln!(s, "            _ => Err(DecodeError::new(\"union {name}\", v)),\n        }}\n    }}\n}}\n");
+    let _ = writeln!(
+        s,
+        "            _ => Err(DecodeError::new(\"union {name}\", v)),\n        }}\n    }}\n}}\n"
+    );
 }
 
 fn enum_code(s: &mut String, en: &ScSpecUdtEnumV0) {
     let name = en.name.to_utf8_string_lossy();
-    doc(s, "", &en.doc.to_utf8_string_lossy(), &format!("The `{name}` contract type."));
-    let _ = writeln!(s, "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\n#[repr(u32)]\npub enum {name} {{");
+    doc(
+        s,
+        "",
+        &en.doc.to_utf8_string_lossy(),
+        &format!("The `{name}` contract type."),
+    );
+    let _ = writeln!(
+        s,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\n#[repr(u32)]\npub enum {name} {{"
+    );
     for c in en.cases.iter() {
         let cname = c.name.to_utf8_string_lossy();
-        doc(s, "    ", &c.doc.to_utf8_string_lossy(), &format!("`{cname}`."));
+        doc(
+            s,
+            "    ",
+            &c.doc.to_utf8_string_lossy(),
+            &format!("`{cname}`."),
+        );
         let _ = writeln!(s, "    {cname} = {},", c.value);
     }
     s.push_str("}\n\n");
@@ -376,22 +467,50 @@ fn enum_code(s: &mut String, en: &ScSpecUdtEnumV0) {
     );
     let _ = writeln!(s, "impl FromScVal for {name} {{\n    fn from_sc_val(v: &ScVal) -> Result<Self, DecodeError> {{\n        match v {{");
     for c in en.cases.iter() {
-        let _ = writeln!(s, "            ScVal::U32({}) => Ok(Self::{}),", c.value, c.name.to_utf8_string_lossy());
+        let _ = writeln!(
+            s,
+            "            ScVal::U32({}) => Ok(Self::{}),",
+            c.value,
+            c.name.to_utf8_string_lossy()
+        );
     }
-    let _ = writeln!(s, "            _ => Err(DecodeError::new(\"enum {name}\", v)),\n        }}\n    }}\n}}\n");
+    let _ = writeln!(
+        s,
+        "            _ => Err(DecodeError::new(\"enum {name}\", v)),\n        }}\n    }}\n}}\n"
+    );
 }
 
 fn error_code(s: &mut String, er: &ScSpecUdtErrorEnumV0) {
     let name = er.name.to_utf8_string_lossy();
-    doc(s, "", &er.doc.to_utf8_string_lossy(), &format!("The contract's errors (`{name}`)."));
+    doc(
+        s,
+        "",
+        &er.doc.to_utf8_string_lossy(),
+        &format!("The contract's errors (`{name}`)."),
+    );
     let _ = writeln!(s, "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]\n#[repr(u32)]\npub enum {name} {{");
     for c in er.cases.iter() {
         let cname = c.name.to_utf8_string_lossy();
         let text = c.doc.to_utf8_string_lossy();
         doc(s, "    ", &text, &format!("`{cname}`."));
-        let summary = text.lines().next().unwrap_or("").trim().replace('"', "'").replace('{', "{{").replace('}', "}}");
-        let message = if summary.is_empty() { cname.clone() } else { format!("{cname}: {summary}") };
-        let _ = writeln!(s, "    #[error(\"{message} (error {})\")]\n    {cname} = {},", c.value, c.value);
+        let summary = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .replace('"', "'")
+            .replace('{', "{{")
+            .replace('}', "}}");
+        let message = if summary.is_empty() {
+            cname.clone()
+        } else {
+            format!("{cname}: {summary}")
+        };
+        let _ = writeln!(
+            s,
+            "    #[error(\"{message} (error {})\")]\n    {cname} = {},",
+            c.value, c.value
+        );
     }
     s.push_str("}\n\n");
     let _ = writeln!(
@@ -399,7 +518,12 @@ fn error_code(s: &mut String, er: &ScSpecUdtErrorEnumV0) {
         "impl {name} {{\n    /// The error with contract error code `code`, if this contract has it.\n    pub fn from_code(code: u32) -> Option<Self> {{\n        match code {{"
     );
     for c in er.cases.iter() {
-        let _ = writeln!(s, "            {} => Some(Self::{}),", c.value, c.name.to_utf8_string_lossy());
+        let _ = writeln!(
+            s,
+            "            {} => Some(Self::{}),",
+            c.value,
+            c.name.to_utf8_string_lossy()
+        );
     }
     s.push_str("            _ => None,\n        }\n    }\n}\n\n");
 }
@@ -430,9 +554,21 @@ fn functions_code(s: &mut String, module: &str, contract: &str, functions: &[&Sc
                 }
             })
             .collect();
-        let values: Vec<String> = f.inputs.iter().map(|i| format!("{}.to_sc_val()", ident(&i.name.to_utf8_string_lossy()))).collect();
-        let out = f.outputs.first().map_or_else(|| "()".to_string(), rust_type);
-        doc(s, "    ", &f.doc.to_utf8_string_lossy(), &format!("`{fname}`."));
+        let values: Vec<String> = f
+            .inputs
+            .iter()
+            .map(|i| format!("{}.to_sc_val()", ident(&i.name.to_utf8_string_lossy())))
+            .collect();
+        let out = f
+            .outputs
+            .first()
+            .map_or_else(|| "()".to_string(), rust_type);
+        doc(
+            s,
+            "    ",
+            &f.doc.to_utf8_string_lossy(),
+            &format!("`{fname}`."),
+        );
         let _ = writeln!(
             s,
             "    pub fn {}(&self{}{}) -> Call<{out}> {{\n        Call::new(self.invoke(\"{fname}\", vec![{}]), <{out} as FromScVal>::from_sc_val)\n    }}\n",
@@ -447,28 +583,73 @@ fn functions_code(s: &mut String, module: &str, contract: &str, functions: &[&Sc
         let params: Vec<String> = f
             .inputs
             .iter()
-            .map(|i| format!("{}: &{}", ident(&i.name.to_utf8_string_lossy()), rust_type(&i.type_)))
+            .map(|i| {
+                format!(
+                    "{}: &{}",
+                    ident(&i.name.to_utf8_string_lossy()),
+                    rust_type(&i.type_)
+                )
+            })
             .collect();
-        let values: Vec<String> = f.inputs.iter().map(|i| format!("{}.to_sc_val()", ident(&i.name.to_utf8_string_lossy()))).collect();
-        doc(s, "", &f.doc.to_utf8_string_lossy(), "The constructor's arguments, in order, for deploying the contract.");
-        let _ = writeln!(s, "pub fn constructor_args({}) -> Vec<ScVal> {{\n    vec![{}]\n}}\n", params.join(", "), values.join(", "));
+        let values: Vec<String> = f
+            .inputs
+            .iter()
+            .map(|i| format!("{}.to_sc_val()", ident(&i.name.to_utf8_string_lossy())))
+            .collect();
+        doc(
+            s,
+            "",
+            &f.doc.to_utf8_string_lossy(),
+            "The constructor's arguments, in order, for deploying the contract.",
+        );
+        let _ = writeln!(
+            s,
+            "pub fn constructor_args({}) -> Vec<ScVal> {{\n    vec![{}]\n}}\n",
+            params.join(", "),
+            values.join(", ")
+        );
     }
 }
 
 fn events_code(s: &mut String, contract: &str, events: &[&ScSpecEventV0]) {
     for ev in events {
         let name = ev.name.to_utf8_string_lossy();
-        let prefix: Vec<String> = ev.prefix_topics.iter().map(|p| format!("\"{}\"", p.to_utf8_string_lossy())).collect();
-        doc(s, "", &ev.doc.to_utf8_string_lossy(), &format!("The `{name}` event."));
-        let _ = writeln!(s, "#[derive(Clone, Debug, PartialEq, Eq)]\npub struct {name} {{");
+        let prefix: Vec<String> = ev
+            .prefix_topics
+            .iter()
+            .map(|p| format!("\"{}\"", p.to_utf8_string_lossy()))
+            .collect();
+        doc(
+            s,
+            "",
+            &ev.doc.to_utf8_string_lossy(),
+            &format!("The `{name}` event."),
+        );
+        let _ = writeln!(
+            s,
+            "#[derive(Clone, Debug, PartialEq, Eq)]\npub struct {name} {{"
+        );
         for p in ev.params.iter() {
             let pname = p.name.to_utf8_string_lossy();
-            doc(s, "    ", &p.doc.to_utf8_string_lossy(), &format!("`{pname}`."));
+            doc(
+                s,
+                "    ",
+                &p.doc.to_utf8_string_lossy(),
+                &format!("`{pname}`."),
+            );
             let _ = writeln!(s, "    pub {}: {},", ident(&pname), rust_type(&p.type_));
         }
         s.push_str("}\n\n");
-        let topics: Vec<_> = ev.params.iter().filter(|p| p.location == ScSpecEventParamLocationV0::TopicList).collect();
-        let data: Vec<_> = ev.params.iter().filter(|p| p.location == ScSpecEventParamLocationV0::Data).collect();
+        let topics: Vec<_> = ev
+            .params
+            .iter()
+            .filter(|p| p.location == ScSpecEventParamLocationV0::TopicList)
+            .collect();
+        let data: Vec<_> = ev
+            .params
+            .iter()
+            .filter(|p| p.location == ScSpecEventParamLocationV0::Data)
+            .collect();
         let _ = writeln!(
             s,
             "impl {name} {{\n    /// The topics every `{name}` event starts with.\n    pub const PREFIX: &'static [&'static str] = &[{}];\n\n    /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.\n    ///\n    /// # Errors\n    /// [`DecodeError`] if the topics match but the values don't have this event's shape.\n    pub fn decode(topics: &[ScVal], data: &ScVal) -> Result<Option<Self>, DecodeError> {{\n        let Some(topics) = scval::strip_prefix(topics, Self::PREFIX) else {{\n            return Ok(None);\n        }};\n        {}scval::expect_len(topics, {}, \"{name} topics\")?;",
@@ -476,7 +657,10 @@ fn events_code(s: &mut String, contract: &str, events: &[&ScSpecEventV0]) {
             if topics.is_empty() { "" } else { "let topics = " },
             topics.len()
         );
-        let data_names: Vec<String> = data.iter().map(|p| format!("\"{}\"", p.name.to_utf8_string_lossy())).collect();
+        let data_names: Vec<String> = data
+            .iter()
+            .map(|p| format!("\"{}\"", p.name.to_utf8_string_lossy()))
+            .collect();
         match ev.data_format {
             ScSpecEventDataFormat::SingleValue => {
                 let _ = writeln!(s, "        let values = [data];");
@@ -490,7 +674,11 @@ fn events_code(s: &mut String, contract: &str, events: &[&ScSpecEventV0]) {
                 );
             }
             ScSpecEventDataFormat::Map => {
-                let _ = writeln!(s, "        let values = scval::fields(data, \"{name} data\", &[{}])?;", data_names.join(", "));
+                let _ = writeln!(
+                    s,
+                    "        let values = scval::fields(data, \"{name} data\", &[{}])?;",
+                    data_names.join(", ")
+                );
             }
         }
         let _ = writeln!(s, "        Ok(Some(Self {{");
@@ -507,7 +695,11 @@ fn events_code(s: &mut String, contract: &str, events: &[&ScSpecEventV0]) {
                     _ => format!("values[{}]", di - 1),
                 }
             };
-            let _ = writeln!(s, "            {}: FromScVal::from_sc_val({source}).map_err(|e| e.at(\"{pname}\"))?,", ident(&pname));
+            let _ = writeln!(
+                s,
+                "            {}: FromScVal::from_sc_val({source}).map_err(|e| e.at(\"{pname}\"))?,",
+                ident(&pname)
+            );
         }
         s.push_str("        }))\n    }\n}\n\n");
     }
