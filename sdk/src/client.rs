@@ -508,15 +508,8 @@ impl Client {
     /// # Errors
     /// As [`Client::submit`].
     pub async fn deploy_asset(&self, source: &Signer, asset: Asset) -> Result<ScAddress, Error> {
+        let address = asset_contract(self.network_id, &asset);
         let preimage = ContractIdPreimage::Asset(asset);
-        let id = stellar_xdr::HashIdPreimage::ContractId(stellar_xdr::HashIdPreimageContractId {
-            network_id: Hash(self.network_id),
-            contract_id_preimage: preimage.clone(),
-        });
-        let address = ScAddress::Contract(stellar_xdr::ContractId(Hash(
-            Sha256::digest(stellar_xdr::WriteXdr::to_xdr(&id, Limits::none()).unwrap_or_default())
-                .into(),
-        )));
         if let ScAddress::Contract(stellar_xdr::ContractId(Hash(bytes))) = &address {
             if self.rpc.get_contract_instance(bytes).await.is_ok() {
                 return Ok(address);
@@ -529,6 +522,17 @@ impl Client {
         let done = self.submit(source, f, &[]).await?;
         Ok(crate::scval::FromScVal::from_sc_val(&done.value)?)
     }
+}
+
+/// The address of `asset`'s Stellar Asset Contract on the network with `network_id`:
+/// `sha256(xdr(HashIdPreimage::ContractId { network_id, Asset(asset) }))` (CAP-46-6).
+pub fn asset_contract(network_id: [u8; 32], asset: &Asset) -> ScAddress {
+    let preimage = stellar_xdr::HashIdPreimage::ContractId(stellar_xdr::HashIdPreimageContractId {
+        network_id: Hash(network_id),
+        contract_id_preimage: ContractIdPreimage::Asset(asset.clone()),
+    });
+    let bytes = stellar_xdr::WriteXdr::to_xdr(&preimage, Limits::none()).unwrap_or_default();
+    ScAddress::Contract(stellar_xdr::ContractId(Hash(Sha256::digest(bytes).into())))
 }
 
 /// The base fee plus `resource_fee`, as a transaction fee.

@@ -18,6 +18,7 @@ pub mod claim_key;
 pub mod client;
 pub mod error;
 pub mod generated;
+pub mod insurance;
 pub mod merkle;
 pub mod scval;
 pub mod signer;

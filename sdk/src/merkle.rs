@@ -106,7 +106,7 @@ pub fn verify(
     amount: i128,
     proof: &[u8],
 ) -> bool {
-    proof.len() % 32 == 0
+    proof.len().is_multiple_of(32)
         && merkle::root_from_concat(&NativeSha, leaf(index, claimant, amount), proof) == *root
 }
 

@@ -147,7 +147,17 @@ fn generated_types_round_trip_through_the_host() {
     let sender = f.funded(&f.xlm, 1_000);
     let recipient = Address::generate(&f.env);
     let now = f.now();
-    let id = f.stream.create_stream(&sender, &recipient, &f.xlm.id, &1_000, &now, &now, &(now + 10), &true, &true);
+    let id = f.stream.create_stream(
+        &sender,
+        &recipient,
+        &f.xlm.id,
+        &1_000,
+        &now,
+        &now,
+        &(now + 10),
+        &true,
+        &true,
+    );
     let contract_value = f.stream.get_stream(&id);
     let s: Stream = to_sdk(&f, contract_value.clone());
     assert_eq!(s.deposit, 1_000);
@@ -158,6 +168,85 @@ fn generated_types_round_trip_through_the_host() {
     assert_eq!(back, contract_value);
     let xdr_sdk = s.to_sc_val().to_xdr(stellar_xdr::Limits::none()).unwrap();
     let host_val: Val = contract_value.into_val(&f.env);
-    let xdr_host = ScVal::try_from_val(&f.env, &host_val).unwrap().to_xdr(stellar_xdr::Limits::none()).unwrap();
+    let xdr_host = ScVal::try_from_val(&f.env, &host_val)
+        .unwrap()
+        .to_xdr(stellar_xdr::Limits::none())
+        .unwrap();
     assert_eq!(xdr_sdk, xdr_host);
+}
+
+#[test]
+fn the_approval_hash_is_the_one_the_insurance_contract_accepts() {
+    let f = Fixture::create();
+    let recipient = Address::generate(&f.env);
+    let reason = BytesN::from_array(&f.env, &[7; 32]);
+    f.xlm.admin.mint(&f.insurance.address, &100);
+    let id = f
+        .insurance
+        .propose_bailout(&f.council[0], &f.xlm.id, &5, &recipient, &reason);
+    let action: tributary_sdk::generated::insurance::Action =
+        to_sdk(&f, f.insurance.proposal(&id).action);
+    let hash = tributary_sdk::insurance::proposal_hash(
+        &sc_address(&f, &f.insurance.address),
+        id,
+        &action,
+        f.insurance.epoch(),
+    );
+    assert_eq!(hash, f.proposal_hash(id).to_array());
+    for member in &f.council {
+        f.insurance
+            .approve(member, &id, &BytesN::from_array(&f.env, &hash));
+    }
+    let status: tributary_sdk::generated::insurance::ProposalStatus =
+        to_sdk(&f, f.insurance.proposal(&id).status);
+    assert_eq!(
+        status,
+        tributary_sdk::generated::insurance::ProposalStatus::Queued
+    );
+}
+
+#[test]
+fn generated_event_decoders_read_the_contracts_events() {
+    use soroban_sdk::testutils::Events as _;
+    use tributary_sdk::generated::stream::StreamEvent;
+    let f = Fixture::create();
+    let sender = f.funded(&f.xlm, 1_000);
+    let recipient = Address::generate(&f.env);
+    let now = f.now();
+    let id = f.stream.create_stream(
+        &sender,
+        &recipient,
+        &f.xlm.id,
+        &1_000,
+        &now,
+        &now,
+        &(now + 10),
+        &true,
+        &false,
+    );
+    f.jump(5);
+    f.stream.withdraw(&id, &recipient, &500);
+    let events = f.env.events().all().filter_by_contract(&f.stream.address);
+    let decoded: Vec<StreamEvent> = events
+        .events()
+        .iter()
+        .map(|e| {
+            let soroban_sdk::xdr::ContractEventBody::V0(body) = &e.body;
+            StreamEvent::decode(&body.topics, &body.data)
+                .unwrap()
+                .expect("a stream event")
+        })
+        .collect();
+    match &decoded[..] {
+        [StreamEvent::SkimPaid(skim), StreamEvent::Withdrawn(w)] => {
+            assert_eq!((skim.amount, w.id, w.amount), (5, id, 500));
+            assert_eq!(w.to, sc_address(&f, &recipient));
+        }
+        other => panic!("unexpected events {other:?}"),
+    }
+    // Another contract's topics decode to nothing rather than to a wrong event.
+    assert_eq!(
+        StreamEvent::decode(&[tributary_sdk::scval::symbol("transfer")], &ScVal::Void),
+        Ok(None)
+    );
 }

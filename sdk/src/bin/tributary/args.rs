@@ -1,0 +1,290 @@
+//! Command-line arguments (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Drive the Tributary protocol over Stellar RPC.
+#[derive(Parser, Debug)]
+#[command(name = "tributary", version, about)]
+pub struct Cli {
+    /// Stellar RPC endpoint.
+    #[arg(
+        long,
+        env = "TRIBUTARY_RPC_URL",
+        default_value = "http://127.0.0.1:8000/rpc",
+        global = true
+    )]
+    pub rpc_url: String,
+    /// Network passphrase; checked against the RPC before anything is sent.
+    #[arg(
+        long,
+        env = "TRIBUTARY_NETWORK_PASSPHRASE",
+        default_value = "Standalone Network ; February 2017",
+        global = true
+    )]
+    pub network_passphrase: String,
+    /// File holding the signing key's secret seed (S…); else TRIBUTARY_SECRET_KEY.
+    #[arg(long, global = true)]
+    pub key_file: Option<PathBuf>,
+    /// The deployment file: written by `deploy`, read by every other command.
+    #[arg(
+        long,
+        env = "TRIBUTARY_DEPLOYMENT",
+        default_value = "deployment.json",
+        global = true
+    )]
+    pub deployment: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Upload and deploy the four contracts (insurance first) and write the deployment file.
+    Deploy(DeployArgs),
+    /// Payment streams.
+    #[command(subcommand)]
+    Stream(StreamCommand),
+    /// Claim campaigns.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// Creator tiers.
+    #[command(subcommand)]
+    Tier(TierCommand),
+    /// Subscribe to a creator's tier (the key is the fan).
+    Subscribe(SubscribeArgs),
+    /// Access checks.
+    #[command(subcommand)]
+    Access(AccessCommand),
+    /// The insurance treasury and its council.
+    #[command(subcommand)]
+    Insurance(InsuranceCommand),
+}
+
+/// `deploy`.
+#[derive(Args, Debug)]
+pub struct DeployArgs {
+    /// Directory with tributary_{insurance,stream,claims,access}.wasm.
+    #[arg(long, default_value = "target/wasm")]
+    pub wasm_dir: PathBuf,
+    /// A council member (G…); exactly five.
+    #[arg(long = "council", required = true)]
+    pub council: Vec<String>,
+    /// An insured asset: `native`, `CODE:ISSUER` (its Stellar Asset Contract is deployed if
+    /// missing) or a contract address (C…).
+    #[arg(long = "asset", required = true)]
+    pub assets: Vec<String>,
+}
+
+/// `stream …`.
+#[derive(Subcommand, Debug)]
+pub enum StreamCommand {
+    /// Create a stream from the key's account.
+    Create {
+        /// Recipient address.
+        #[arg(long)]
+        recipient: String,
+        /// Token: a contract address, `native`, or `CODE:ISSUER`.
+        #[arg(long)]
+        token: String,
+        /// Deposit, base units.
+        #[arg(long)]
+        deposit: i128,
+        /// Vesting start, Unix seconds (default: now).
+        #[arg(long)]
+        start: Option<u64>,
+        /// Cliff, Unix seconds (default: the start).
+        #[arg(long)]
+        cliff: Option<u64>,
+        /// Vesting end, Unix seconds.
+        #[arg(long)]
+        end: u64,
+        /// The sender may cancel.
+        #[arg(long)]
+        cancelable: bool,
+        /// The recipient may transfer the stream.
+        #[arg(long)]
+        transferable: bool,
+    },
+    /// Withdraw from a stream (everything withdrawable unless --amount).
+    Withdraw {
+        /// Stream id.
+        #[arg(long)]
+        id: u64,
+        /// Where to pay (default: the recipient).
+        #[arg(long)]
+        to: Option<String>,
+        /// Gross amount, base units.
+        #[arg(long)]
+        amount: Option<i128>,
+    },
+    /// Cancel a stream (the key is the sender).
+    Cancel {
+        /// Stream id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Show a stream with its status and amounts now.
+    Show {
+        /// Stream id.
+        #[arg(long)]
+        id: u64,
+    },
+}
+
+/// `campaign …`.
+#[derive(Subcommand, Debug)]
+pub enum CampaignCommand {
+    /// Build a campaign's Merkle tree from CSV rows `index,claimant,amount`.
+    Build {
+        /// The CSV file.
+        #[arg(long)]
+        csv: PathBuf,
+        /// Where to write the tree: root, total, count, and every entry with its proof.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Create and fund a campaign from a built tree (the key is the funder).
+    Create {
+        /// The tree file from `campaign build`.
+        #[arg(long)]
+        tree: PathBuf,
+        /// Token: a contract address, `native`, or `CODE:ISSUER`.
+        #[arg(long)]
+        token: String,
+        /// Claims open, Unix seconds (default: now).
+        #[arg(long)]
+        start: Option<u64>,
+        /// Claims close, Unix seconds.
+        #[arg(long)]
+        expiry: u64,
+        /// A second person who must approve before claims open.
+        #[arg(long)]
+        approver: Option<String>,
+    },
+    /// Claim entries (the key pays the fees; an address claimant must be the key).
+    Claim {
+        /// The tree file.
+        #[arg(long)]
+        tree: PathBuf,
+        /// Campaign id.
+        #[arg(long)]
+        id: u64,
+        /// Entry index; repeat for a batch.
+        #[arg(long = "index", required = true)]
+        indices: Vec<u32>,
+        /// Where to pay a claim-key entry (default: the key's account).
+        #[arg(long)]
+        to: Option<String>,
+        /// File with the claim key's secret seed, for claim-key entries.
+        #[arg(long)]
+        claim_key_file: Option<PathBuf>,
+    },
+    /// Return the unclaimed funds after expiry (the key is the funder).
+    Clawback {
+        /// Campaign id.
+        #[arg(long)]
+        id: u64,
+    },
+}
+
+/// `tier …`.
+#[derive(Subcommand, Debug)]
+pub enum TierCommand {
+    /// Set (or reprice) one of the key's tiers.
+    Set {
+        /// Tier level.
+        #[arg(long)]
+        level: u32,
+        /// Payment token: a contract address, `native`, or `CODE:ISSUER`.
+        #[arg(long)]
+        token: String,
+        /// Price per period, base units.
+        #[arg(long)]
+        price: i128,
+        /// Period, seconds.
+        #[arg(long)]
+        period: u64,
+        /// Grace after expiry, seconds.
+        #[arg(long, default_value_t = 0)]
+        grace: u64,
+    },
+}
+
+/// `subscribe`.
+#[derive(Args, Debug)]
+pub struct SubscribeArgs {
+    /// The creator (G…).
+    #[arg(long)]
+    pub creator: String,
+    /// Tier level.
+    #[arg(long)]
+    pub level: u32,
+    /// Whole periods to pay for.
+    #[arg(long, default_value_t = 1)]
+    pub periods: u32,
+    /// Highest acceptable price per period, base units (default: the tier's current price).
+    #[arg(long)]
+    pub max_price: Option<i128>,
+}
+
+/// `access …`.
+#[derive(Subcommand, Debug)]
+pub enum AccessCommand {
+    /// Whether a fan has access to a creator at a level now.
+    Check {
+        /// The fan.
+        #[arg(long)]
+        fan: String,
+        /// The creator.
+        #[arg(long)]
+        creator: String,
+        /// The least level that grants access.
+        #[arg(long, default_value_t = 0)]
+        min_level: u32,
+    },
+}
+
+/// `insurance …`.
+#[derive(Subcommand, Debug)]
+pub enum InsuranceCommand {
+    /// Propose a bailout (the key is a council member).
+    Propose {
+        /// Asset contract to pay from.
+        #[arg(long)]
+        asset: String,
+        /// Amount, base units.
+        #[arg(long)]
+        amount: i128,
+        /// Who receives it.
+        #[arg(long)]
+        recipient: String,
+        /// Why: 64 hex digits, or text (its SHA-256 is recorded).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Approve a proposal as it stands now (the key is a council member).
+    Approve {
+        /// Proposal id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Execute a queued proposal after its timelock.
+    Execute {
+        /// Proposal id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Show the council, balances, and a proposal.
+    Show {
+        /// Proposal id.
+        #[arg(long)]
+        id: Option<u64>,
+    },
+}

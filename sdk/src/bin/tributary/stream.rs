@@ -1,0 +1,107 @@
+//! `stream create|withdraw|cancel|show`.
+
+use serde_json::json;
+use tributary_sdk::generated::stream::StreamContract;
+
+use crate::{
+    args::StreamCommand,
+    context::{address, contract, CliError, Context, Report},
+};
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+pub async fn run(ctx: &Context, c: StreamCommand) -> Result<Report, CliError> {
+    let d = ctx.deployment()?;
+    let streams = StreamContract::new(contract(&d.stream)?);
+    match c {
+        StreamCommand::Create {
+            recipient,
+            token,
+            deposit,
+            start,
+            cliff,
+            end,
+            cancelable,
+            transferable,
+        } => {
+            let (recipient, token) = (address(&recipient)?, ctx.token(&token)?);
+            let key = ctx.key()?;
+            let start = start.unwrap_or_else(now);
+            let call = streams.create_stream(
+                &key.address(),
+                &recipient,
+                &token,
+                deposit,
+                start,
+                cliff.unwrap_or(start),
+                end,
+                cancelable,
+                transferable,
+            );
+            let done = ctx.client.invoke(key, &call, &[]).await?;
+            Ok(Report::new(
+                json!({ "id": done.value, "tx": done.hash, "ledger": done.ledger }),
+            ))
+        }
+        StreamCommand::Withdraw { id, to, amount } => {
+            let key = ctx.key()?;
+            let s = ctx
+                .client
+                .read(&ctx.reader(), &streams.get_stream(id))
+                .await?;
+            let to = match to {
+                Some(t) => address(&t)?,
+                None => s.recipient.clone(),
+            };
+            let done = match amount {
+                Some(a) => {
+                    ctx.client
+                        .invoke(key, &streams.withdraw(id, &to, a), &[])
+                        .await?
+                }
+                None => {
+                    ctx.client
+                        .invoke(key, &streams.withdraw_max(id, &to), &[])
+                        .await?
+                }
+            };
+            Ok(Report::new(
+                json!({ "id": id, "net": done.value.to_string(), "to": to.to_string(), "tx": done.hash }),
+            ))
+        }
+        StreamCommand::Cancel { id } => {
+            let done = ctx
+                .client
+                .invoke(ctx.key()?, &streams.cancel(id), &[])
+                .await?;
+            Ok(Report::new(
+                json!({ "id": id, "refunded": done.value.to_string(), "tx": done.hash }),
+            ))
+        }
+        StreamCommand::Show { id } => {
+            // Amounts and status at the ledger's time, as the contract computes them.
+            let reader = ctx.reader();
+            let s = ctx.client.read(&reader, &streams.get_stream(id)).await?;
+            let status = ctx.client.read(&reader, &streams.status(id)).await?;
+            let streamed = ctx.client.read(&reader, &streams.streamed(id)).await?;
+            let withdrawable = ctx.client.read(&reader, &streams.withdrawable(id)).await?;
+            Ok(Report::new(json!({
+                "id": id,
+                "sender": s.sender.to_string(),
+                "recipient": s.recipient.to_string(),
+                "token": s.token.to_string(),
+                "deposit": s.deposit.to_string(),
+                "start": s.start, "cliff": s.cliff, "end": s.end,
+                "withdrawn": s.withdrawn.to_string(),
+                "status": format!("{status:?}"),
+                "streamed": streamed.to_string(),
+                "withdrawable": withdrawable.to_string(),
+                "cancelable": s.cancelable, "transferable": s.transferable,
+            })))
+        }
+    }
+}
