@@ -94,13 +94,25 @@ impl Client {
     /// # Errors
     /// [`Error::NetworkMismatch`], [`Error::Unavailable`] or [`Error::Rpc`].
     pub async fn connect(rpc_url: &str, passphrase: &str) -> Result<Self, Error> {
+        Self::connect_with(rpc_url, passphrase, RetryPolicy::default()).await
+    }
+
+    /// [`Client::connect`] with a retry policy for this and every later call.
+    ///
+    /// # Errors
+    /// As [`Client::connect`].
+    pub async fn connect_with(
+        rpc_url: &str,
+        passphrase: &str,
+        retry: RetryPolicy,
+    ) -> Result<Self, Error> {
         let rpc = Rpc::new(rpc_url)
             .map_err(|e| Error::InvalidInput(format!("RPC URL {rpc_url}: {e}")))?;
         let client = Self {
             rpc,
             passphrase: passphrase.to_string(),
             network_id: Sha256::digest(passphrase.as_bytes()).into(),
-            retry: RetryPolicy::default(),
+            retry,
             confirm_timeout: Duration::from_secs(30),
         };
         let found = client
@@ -114,12 +126,6 @@ impl Client {
             });
         }
         Ok(client)
-    }
-
-    /// The same client with another retry policy.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
     }
 
     /// The same client waiting up to `timeout` for a transaction to apply.

@@ -17,6 +17,7 @@ pub mod call;
 pub mod claim_key;
 pub mod client;
 pub mod error;
+pub mod events;
 pub mod generated;
 pub mod insurance;
 pub mod merkle;

@@ -368,6 +368,38 @@ async fn every_command_runs_against_the_local_network() {
         "stream, claim and subscription skims"
     );
     assert_eq!(shown["council"].as_array().unwrap().len(), 5);
+
+    // The stream's events, from getEvents, decode to typed values.
+    let contracts = tributary_sdk::events::Contracts {
+        stream: d["stream"].as_str().unwrap().into(),
+        claims: d["claims"].as_str().unwrap().into(),
+        access: d["access"].as_str().unwrap().into(),
+        insurance: d["insurance"].as_str().unwrap().into(),
+    };
+    let rpc = stellar_rpc_client::Client::new(&net.localnet.rpc_url()).unwrap();
+    let page = rpc
+        .get_events(
+            stellar_rpc_client::EventStart::Ledger(1),
+            None,
+            &[contracts.stream.clone()],
+            &[],
+            Some(100),
+        )
+        .await
+        .unwrap();
+    use tributary_sdk::{events::TributaryEvent as T, generated::stream::StreamEvent as S};
+    let decoded: Vec<T> = page
+        .events
+        .iter()
+        .map(|e| {
+            tributary_sdk::events::decode(&contracts, e)
+                .unwrap()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        matches!(&decoded[..], [T::Stream(S::StreamCreated(c)), T::Stream(S::SkimPaid(_)), T::Stream(S::Withdrawn(_)), T::Stream(S::Canceled(_))] if c.deposit == 1_000 * XLM)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -681,8 +713,23 @@ async fn the_readme_wallet_code_runs_against_the_local_network() {
     let (d, _) = deploy(&net).await;
     let sender = net.account("wallet sender").await;
     let recipient = net.account("wallet recipient").await;
-    let (stream, token) = (d["stream"].as_str().unwrap(), d["assets"][0].as_str().unwrap());
-    wallet::stream_and_withdraw(&net.localnet.rpc_url(), &sender, &recipient, stream, token).await.unwrap();
-    let shown = net.ok("wallet recipient", &["stream", "show", "--id", "1"]).await;
-    assert!(shown["withdrawn"].as_str().unwrap().parse::<i128>().unwrap() > 0, "{shown}");
+    let (stream, token) = (
+        d["stream"].as_str().unwrap(),
+        d["assets"][0].as_str().unwrap(),
+    );
+    wallet::stream_and_withdraw(&net.localnet.rpc_url(), &sender, &recipient, stream, token)
+        .await
+        .unwrap();
+    let shown = net
+        .ok("wallet recipient", &["stream", "show", "--id", "1"])
+        .await;
+    assert!(
+        shown["withdrawn"]
+            .as_str()
+            .unwrap()
+            .parse::<i128>()
+            .unwrap()
+            > 0,
+        "{shown}"
+    );
 }

@@ -1,0 +1,90 @@
+//! Typed decoding of the events Stellar RPC's `getEvents` returns, for the four contracts of a
+//! deployment. Topics and data arrive as base64 `ScVal` XDR (stellar-rpc-client's `Event`).
+
+use stellar_xdr::{Limits, ReadXdr, ScVal};
+
+use crate::{
+    generated::{
+        access::AccessEvent, claims::ClaimsEvent, insurance::InsuranceEvent, stream::StreamEvent,
+    },
+    scval::DecodeError,
+};
+
+/// The contract ids (`C…`) of one deployment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contracts {
+    /// The stream contract.
+    pub stream: String,
+    /// The claims contract.
+    pub claims: String,
+    /// The access contract.
+    pub access: String,
+    /// The insurance contract.
+    pub insurance: String,
+}
+
+/// An event of one of the four contracts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TributaryEvent {
+    /// From the stream contract.
+    Stream(StreamEvent),
+    /// From the claims contract.
+    Claims(ClaimsEvent),
+    /// From the access contract.
+    Access(AccessEvent),
+    /// From the insurance contract.
+    Insurance(InsuranceEvent),
+}
+
+/// The topics and data of an RPC event, decoded from base64 XDR.
+///
+/// # Errors
+/// [`DecodeError`] if a topic or the value is not valid `ScVal` XDR.
+pub fn topics_and_data(e: &stellar_rpc_client::Event) -> Result<(Vec<ScVal>, ScVal), DecodeError> {
+    let xdr = |s: &str| {
+        ScVal::from_xdr_base64(s, Limits::len(64 * 1024)).map_err(|err| DecodeError {
+            expected: "base64 ScVal XDR".into(),
+            path: String::new(),
+            found: err.to_string(),
+        })
+    };
+    let topics = e
+        .topic
+        .iter()
+        .map(|t| xdr(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((topics, xdr(&e.value)?))
+}
+
+/// The typed event, if `e` comes from one of `contracts` and its topics name one of that
+/// contract's events; `Ok(None)` for other contracts' and unknown events.
+///
+/// # Errors
+/// [`DecodeError`] if the XDR is invalid or the event's values don't have its declared shape.
+pub fn decode(
+    contracts: &Contracts,
+    e: &stellar_rpc_client::Event,
+) -> Result<Option<TributaryEvent>, DecodeError> {
+    let id = e.contract_id.as_str();
+    if ![
+        &contracts.stream,
+        &contracts.claims,
+        &contracts.access,
+        &contracts.insurance,
+    ]
+    .iter()
+    .any(|c| c.as_str() == id)
+    {
+        return Ok(None);
+    }
+    let (topics, data) = topics_and_data(e)?;
+    Ok(if id == contracts.stream {
+        StreamEvent::decode(&topics, &data)?.map(TributaryEvent::Stream)
+    } else if id == contracts.claims {
+        ClaimsEvent::decode(&topics, &data)?.map(TributaryEvent::Claims)
+    } else if id == contracts.access {
+        AccessEvent::decode(&topics, &data)?.map(TributaryEvent::Access)
+    } else {
+        InsuranceEvent::decode(&topics, &data)?.map(TributaryEvent::Insurance)
+    })
+}
