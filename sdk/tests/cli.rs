@@ -381,7 +381,7 @@ async fn every_command_runs_against_the_local_network() {
         .get_events(
             stellar_rpc_client::EventStart::Ledger(1),
             None,
-            &[contracts.stream.clone()],
+            std::slice::from_ref(&contracts.stream),
             &[],
             Some(100),
         )

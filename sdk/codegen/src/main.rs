@@ -287,29 +287,42 @@ fn ident(name: &str) -> String {
     }
 }
 
-fn struct_code(s: &mut String, st: &ScSpecUdtStructV0) {
-    let name = st.name.to_utf8_string_lossy();
-    doc(
-        s,
-        "",
-        &st.doc.to_utf8_string_lossy(),
-        &format!("The `{name}` contract type."),
-    );
+/// A documented `pub struct` with `(name, doc, type)` fields.
+fn struct_decl<'a>(
+    s: &mut String,
+    name: &str,
+    text: &str,
+    fallback: &str,
+    fields: impl Iterator<Item = (String, String, &'a ScSpecTypeDef)>,
+) {
+    doc(s, "", text, fallback);
     let _ = writeln!(
         s,
         "#[derive(Clone, Debug, PartialEq, Eq)]\npub struct {name} {{"
     );
-    for f in st.fields.iter() {
-        let fname = f.name.to_utf8_string_lossy();
-        doc(
-            s,
-            "    ",
-            &f.doc.to_utf8_string_lossy(),
-            &format!("`{fname}`."),
-        );
-        let _ = writeln!(s, "    pub {}: {},", ident(&fname), rust_type(&f.type_));
+    for (fname, fdoc, t) in fields {
+        doc(s, "    ", &fdoc, &format!("`{fname}`."));
+        let _ = writeln!(s, "    pub {}: {},", ident(&fname), rust_type(t));
     }
     s.push_str("}\n\n");
+}
+
+fn struct_code(s: &mut String, st: &ScSpecUdtStructV0) {
+    let name = st.name.to_utf8_string_lossy();
+    let fields = st.fields.iter().map(|f| {
+        (
+            f.name.to_utf8_string_lossy(),
+            f.doc.to_utf8_string_lossy(),
+            &f.type_,
+        )
+    });
+    struct_decl(
+        s,
+        &name,
+        &st.doc.to_utf8_string_lossy(),
+        &format!("The `{name}` contract type."),
+        fields,
+    );
     let _ = writeln!(s, "impl ToScVal for {name} {{\n    fn to_sc_val(&self) -> ScVal {{\n        scval::struct_of(vec![");
     for f in st.fields.iter() {
         let fname = f.name.to_utf8_string_lossy();
@@ -619,27 +632,20 @@ fn events_code(s: &mut String, contract: &str, events: &[&ScSpecEventV0]) {
             .iter()
             .map(|p| format!("\"{}\"", p.to_utf8_string_lossy()))
             .collect();
-        doc(
+        let params = ev.params.iter().map(|p| {
+            (
+                p.name.to_utf8_string_lossy(),
+                p.doc.to_utf8_string_lossy(),
+                &p.type_,
+            )
+        });
+        struct_decl(
             s,
-            "",
+            &name,
             &ev.doc.to_utf8_string_lossy(),
             &format!("The `{name}` event."),
+            params,
         );
-        let _ = writeln!(
-            s,
-            "#[derive(Clone, Debug, PartialEq, Eq)]\npub struct {name} {{"
-        );
-        for p in ev.params.iter() {
-            let pname = p.name.to_utf8_string_lossy();
-            doc(
-                s,
-                "    ",
-                &p.doc.to_utf8_string_lossy(),
-                &format!("`{pname}`."),
-            );
-            let _ = writeln!(s, "    pub {}: {},", ident(&pname), rust_type(&p.type_));
-        }
-        s.push_str("}\n\n");
         let topics: Vec<_> = ev
             .params
             .iter()
