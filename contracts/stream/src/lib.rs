@@ -16,4 +16,5 @@ pub use contract::{StreamContract, StreamContractClient};
 pub use errors::StreamError;
 pub use events::{Canceled, Renounced, StreamCreated, Transferred, Withdrawn};
 pub use storage::{Stream, StreamParams, StreamStatus};
+pub use stream::vested_at;
 pub use tributary_common::skim::SkimPaid;

@@ -29,3 +29,40 @@ fn stream_lifecycle_snapshot() {
         "/../../test-snapshots/stream_lifecycle.json"
     ));
 }
+
+/// Attack scenario `stream_cancel_withdraw_race`: the sender tries to beat the recipient's
+/// withdrawal with a cancel. The order within a ledger changes nothing.
+///
+/// 1. The sender creates two identical cancelable streams, A and B, and 40% of the time passes.
+/// 2. On A, the recipient's `withdraw_max` lands first, then the sender's `cancel`.
+/// 3. On B, the sender's `cancel` lands first, then the recipient's `withdraw_max`.
+/// 4. Either way the recipient gets the vested 40% (less the 1% skim) and the sender the
+///    unvested 60%: vesting freezes at the cancel, and the vested part stays withdrawable.
+#[test]
+fn stream_cancel_withdraw_race_snapshot() {
+    let s = Setup::new();
+    let st = &s.f.stream;
+    let now = s.f.now();
+    let (a, b) = (
+        s.stream_with(now, now, now + DURATION),
+        s.stream_with(now, now, now + DURATION),
+    );
+    s.f.jump(DURATION * 4 / 10);
+    let vested = DEPOSIT * 4 / 10;
+    let net_a = st.withdraw_max(&a, &s.recipient);
+    let refund_a = st.cancel(&a);
+    let refund_b = st.cancel(&b);
+    let net_b = st.withdraw_max(&b, &s.recipient);
+    assert_eq!((net_a, refund_a), (vested - vested / 100, DEPOSIT - vested));
+    assert_eq!(
+        (net_b, refund_b),
+        (net_a, refund_a),
+        "the order doesn't matter"
+    );
+    assert_eq!(s.balance(&st.address), 0);
+    assert_eq!(s.balance(&s.f.insurance.address), 2 * (vested / 100));
+    s.f.env.to_snapshot_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../test-snapshots/stream_cancel_withdraw_race.json"
+    ));
+}

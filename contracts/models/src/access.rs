@@ -1,0 +1,329 @@
+//! The access contract's commands and PROTOCOL.md invariant 6: `has_access` equals a plain
+//! model of the subscription rules for every sequence of tier changes, subscribes, renewals,
+//! upgrades and retirements, at every time. The model also predicts which calls succeed.
+//! Invariants 1–3 for payments: the contract never keeps a balance, the fan paid exactly what
+//! the creator and insurance received, and insurance holds `floor(1%)` of the cumulative gross.
+
+use arbitrary::Arbitrary;
+use soroban_sdk::{testutils::Address as _, Address};
+use tributary_fixture::{Fixture, UNIT};
+
+use crate::{check_eq, within, Violation};
+
+const DAY: u64 = 86_400;
+const PERIOD: u64 = 30 * DAY;
+const GRACE: u64 = 3 * DAY;
+const PRICE: i128 = 10 * UNIT;
+
+/// One action by the creator or the fan.
+#[derive(Arbitrary, Clone, Debug)]
+pub enum Command {
+    /// Set a tier (levels 1–3; price 1–49 UNIT, period 1–39 days, grace 0–4 days).
+    SetTier {
+        /// Level.
+        level: u32,
+        /// Price, UNITs.
+        price: i128,
+        /// Period, days.
+        period: u64,
+        /// Grace, days.
+        grace: u64,
+    },
+    /// Retire a tier.
+    Retire {
+        /// Level.
+        level: u32,
+    },
+    /// Subscribe (levels 1–3, 1–3 periods, max price 1–59 UNIT).
+    Subscribe {
+        /// Level.
+        level: u32,
+        /// Periods.
+        periods: u32,
+        /// Highest acceptable price, UNITs.
+        max_price: i128,
+    },
+    /// A keeper renews 1–2 periods.
+    Renew {
+        /// Periods.
+        periods: u32,
+    },
+    /// The fan sets the contract's allowance (0–199 UNIT).
+    Allow {
+        /// Amount, UNITs.
+        amount: i128,
+    },
+    /// Let time pass (up to 50 days).
+    Jump {
+        /// Seconds.
+        seconds: u64,
+    },
+}
+
+impl Command {
+    /// The command with its raw values mapped into their ranges.
+    pub fn normalized(self) -> Self {
+        match self {
+            Command::SetTier {
+                level,
+                price,
+                period,
+                grace,
+            } => Command::SetTier {
+                level: 1 + level % 3,
+                price: (1 + price.rem_euclid(49)) * UNIT,
+                period: within(period, 1, 39) * DAY,
+                grace: (grace % 5) * DAY,
+            },
+            Command::Retire { level } => Command::Retire {
+                level: 1 + level % 3,
+            },
+            Command::Subscribe {
+                level,
+                periods,
+                max_price,
+            } => Command::Subscribe {
+                level: 1 + level % 3,
+                periods: 1 + periods % 3,
+                max_price: (1 + max_price.rem_euclid(59)) * UNIT,
+            },
+            Command::Renew { periods } => Command::Renew {
+                periods: 1 + periods % 2,
+            },
+            Command::Allow { amount } => Command::Allow {
+                amount: amount.rem_euclid(200) * UNIT,
+            },
+            Command::Jump { seconds } => Command::Jump {
+                seconds: seconds % (50 * DAY),
+            },
+        }
+    }
+}
+
+struct Setup<'a> {
+    f: Fixture<'a>,
+    creator: Address,
+    fan: Address,
+}
+
+impl Setup<'_> {
+    /// Tier 1 at `PRICE` and tier 2 at twice that, both per 30 days with 3 days of grace.
+    fn new() -> Self {
+        let f = Fixture::create();
+        let creator = Address::generate(&f.env);
+        let fan = f.funded(&f.xlm, 1_000 * UNIT);
+        let s = Setup { f, creator, fan };
+        for (level, price) in [(1, PRICE), (2, 2 * PRICE)] {
+            s.f.access
+                .set_tier(&s.creator, &level, &s.f.xlm.id, &price, &PERIOD, &GRACE);
+        }
+        s
+    }
+
+    /// Approves the access contract to pull `amount` from the fan for about `days`.
+    fn allow(&self, amount: i128, days: u32) {
+        let live_until = self.f.env.ledger().sequence() + days * 17_280;
+        self.f
+            .xlm
+            .token
+            .approve(&self.fan, &self.f.access.address, &amount, &live_until);
+    }
+
+    fn balance(&self, who: &Address) -> i128 {
+        self.f.xlm.token.balance(who)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Terms {
+    price: i128,
+    period: u64,
+    grace: u64,
+}
+
+#[derive(Clone, Copy)]
+struct Sub {
+    level: u32,
+    terms: Terms,
+    expires_at: u64,
+}
+
+#[derive(Default)]
+struct Model {
+    tiers: [Option<(Terms, bool)>; 4],
+    sub: Option<Sub>,
+    /// The fan's allowance and the last ledger it is live in.
+    allowance: (i128, u32),
+}
+
+impl Model {
+    fn subscribe(&mut self, now: u64, level: u32, periods: u32, max_price: i128) -> Option<u64> {
+        let (t, retired) = self.tiers[level as usize]?;
+        if retired || t.price > max_price {
+            return None;
+        }
+        let span = t.period * u64::from(periods);
+        let start = match self.sub {
+            Some(s) if s.expires_at > now => {
+                if level < s.level {
+                    return None;
+                }
+                if level == s.level {
+                    s.expires_at
+                } else {
+                    let credit =
+                        s.terms.price * i128::from(s.expires_at - now) / i128::from(s.terms.period);
+                    now + (credit * i128::from(t.period) / t.price) as u64
+                }
+            }
+            _ => now,
+        };
+        let sub = Sub {
+            level,
+            terms: t,
+            expires_at: start + span,
+        };
+        self.sub = Some(sub);
+        Some(sub.expires_at)
+    }
+
+    fn renew(&mut self, now: u64, ledger: u32, periods: u32) -> Option<bool> {
+        let mut s = self.sub?;
+        let ok = match self.tiers[s.level as usize] {
+            Some((t, false))
+                if t.price <= s.terms.price
+                    && t.period >= s.terms.period
+                    && t.grace >= s.terms.grace =>
+            {
+                let gross = t.price * i128::from(periods);
+                let live = if ledger <= self.allowance.1 {
+                    self.allowance.0
+                } else {
+                    0
+                };
+                (gross <= live).then_some((t, gross))
+            }
+            _ => None,
+        };
+        if let Some((t, gross)) = ok {
+            self.allowance.0 -= gross;
+            s.expires_at = s.expires_at.max(now) + t.period * u64::from(periods);
+            s.terms = t;
+            self.sub = Some(s);
+        }
+        Some(ok.is_some())
+    }
+
+    fn has_access(&self, now: u64, min_level: u32) -> bool {
+        self.sub
+            .is_some_and(|s| s.level >= min_level && now < s.expires_at + s.terms.grace)
+    }
+}
+
+pub fn run(commands: &[Command]) -> Result<(), Violation> {
+    let s = Setup::new();
+    let a = &s.f.access;
+    s.f.xlm.admin.mint(&s.fan, &(1_000_000 * UNIT));
+    let fan_start = s.balance(&s.fan);
+    let mut m = Model::default();
+    for level in 1..=2u32 {
+        let t = a.tier(&s.creator, &level).unwrap();
+        m.tiers[level as usize] = Some((
+            Terms {
+                price: t.price,
+                period: t.period,
+                grace: t.grace,
+            },
+            false,
+        ));
+    }
+    for command in commands {
+        let now = s.f.now();
+        match command.clone().normalized() {
+            Command::SetTier {
+                level,
+                price,
+                period,
+                grace,
+            } => {
+                a.set_tier(&s.creator, &level, &s.f.xlm.id, &price, &period, &grace);
+                m.tiers[level as usize] = Some((
+                    Terms {
+                        price,
+                        period,
+                        grace,
+                    },
+                    false,
+                ));
+            }
+            Command::Retire { level } => {
+                let r = a.try_retire_tier(&s.creator, &level);
+                let expected = matches!(m.tiers[level as usize], Some((_, false)));
+                check_eq!(
+                    r.is_ok(),
+                    expected,
+                    "model: retire succeeds exactly for a live tier"
+                );
+                if let Some((_, retired)) = m.tiers[level as usize].as_mut() {
+                    *retired = true;
+                }
+            }
+            Command::Subscribe {
+                level,
+                periods,
+                max_price,
+            } => {
+                let r = a.try_subscribe(&s.fan, &s.creator, &level, &periods, &max_price);
+                check_eq!(
+                    r.ok().map(|x| x.unwrap()),
+                    m.subscribe(now, level, periods, max_price),
+                    "invariant 6: subscribe follows the model"
+                );
+            }
+            Command::Renew { periods } => {
+                let r = a.try_renew(&s.fan, &s.creator, &periods);
+                let ledger = s.f.env.ledger().sequence();
+                check_eq!(
+                    r.ok().map(|x| x.unwrap()),
+                    m.renew(now, ledger, periods),
+                    "invariant 6: renew follows the model"
+                );
+            }
+            Command::Allow { amount } => {
+                s.allow(amount, 100);
+                m.allowance = (amount, s.f.env.ledger().sequence() + 100 * 17_280);
+            }
+            Command::Jump { seconds } => s.f.jump(seconds),
+        }
+        let paid = a.subscription(&s.fan, &s.creator).map_or(0, |sub| sub.paid);
+        check_eq!(
+            s.balance(&a.address),
+            0,
+            "invariant 1: the access contract keeps nothing"
+        );
+        check_eq!(
+            s.balance(&s.f.insurance.address),
+            paid / 100,
+            "invariant 3: skims"
+        );
+        check_eq!(
+            s.balance(&s.creator),
+            paid - paid / 100,
+            "invariant 2: the creator got the net"
+        );
+        check_eq!(
+            s.balance(&s.fan),
+            fan_start - paid,
+            "invariant 2: the fan paid exactly the gross"
+        );
+        let now = s.f.now();
+        for min_level in 0..=3 {
+            check_eq!(
+                a.has_access(&s.fan, &s.creator, &min_level),
+                m.has_access(now, min_level),
+                "invariant 6: has_access equals the model"
+            );
+        }
+    }
+    Ok(())
+}

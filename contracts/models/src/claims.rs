@@ -1,0 +1,237 @@
+//! The claims contract's commands and PROTOCOL.md invariants 1, 2, 3 and 7:
+//!
+//! 1. The contract's balance equals the campaign's remaining escrow.
+//! 2. Each entry is paid at most once, and only its listed amount.
+//! 3. Insurance holds exactly the sum of `floor(amount × 1%)` over claimed entries.
+//! 7. A claim succeeds only with an honest entry and proof and, for a claim key, a signature
+//!    over that exact `to`.
+
+use arbitrary::Arbitrary;
+use soroban_sdk::{testutils::Address as _, Address};
+use tributary_fixture::{
+    claims_tree::{addr, key, Tree, Who},
+    Fixture, UNIT,
+};
+
+use crate::{check, check_eq, Violation};
+
+const ENTRIES: u32 = 9;
+const WINDOW: u64 = 30 * 86_400;
+
+/// One action on a 9-entry campaign (addresses at even indices, claim keys at odd ones).
+#[derive(Arbitrary, Clone, Debug)]
+pub enum Command {
+    /// Claim an entry. `forge`: 0 honest, 1 wrong amount, 2 another entry's proof,
+    /// 3 a signature for another `to`.
+    Claim {
+        /// Entry index (mod 9).
+        index: u32,
+        /// Forgery kind (mod 4).
+        forge: u8,
+    },
+    /// Revoke an entry.
+    Revoke {
+        /// Entry index (mod 9).
+        index: u32,
+    },
+    /// Pause the campaign.
+    Pause,
+    /// Resume it.
+    Resume,
+    /// Let time pass (up to 15 days).
+    Jump {
+        /// Seconds.
+        seconds: u64,
+    },
+    /// Claw back the rest.
+    Clawback,
+}
+
+impl Command {
+    /// The command with its raw values mapped into their ranges.
+    pub fn normalized(self) -> Self {
+        match self {
+            Command::Claim { index, forge } => Command::Claim {
+                index: index % ENTRIES,
+                forge: forge % 4,
+            },
+            Command::Revoke { index } => Command::Revoke {
+                index: index % ENTRIES,
+            },
+            Command::Jump { seconds } => Command::Jump {
+                seconds: seconds % (WINDOW / 2),
+            },
+            other => other,
+        }
+    }
+}
+
+struct Setup<'a> {
+    f: Fixture<'a>,
+    funder: Address,
+    tree: Tree,
+}
+
+impl Setup<'_> {
+    fn with(tree: Tree) -> Self {
+        let f = Fixture::create();
+        let funder = f.funded(&f.xlm, 10_000_000 * UNIT);
+        Setup { f, funder, tree }
+    }
+
+    fn campaign(&self) -> u64 {
+        let now = self.f.now();
+        let count = self.tree.entries.len() as u32;
+        let root = self.tree.root(&self.f.env);
+        self.f.claims.create_campaign(
+            &self.funder,
+            &self.f.xlm.id,
+            &root,
+            &self.tree.total(),
+            &count,
+            &now,
+            &(now + WINDOW),
+            &None,
+        )
+    }
+
+    /// The payout address of entry `index`: its own address, or a fresh one for a key.
+    fn payee(&self, index: u32) -> Address {
+        match &self.tree.entries[index as usize].0 {
+            w @ Who::Addr(_) => w.address(&self.f.env),
+            Who::Key(_) => Address::generate(&self.f.env),
+        }
+    }
+}
+
+pub fn run(commands: &[Command]) -> Result<(), Violation> {
+    let entries = (0..ENTRIES)
+        .map(|i| {
+            (
+                if i % 2 == 0 { addr(i) } else { key(i) },
+                (i128::from(i) + 1) * 37 * UNIT + 63,
+            )
+        })
+        .collect();
+    let s = Setup::with(Tree::new(entries));
+    let id = s.campaign();
+    let e = &s.f.env;
+    let c = &s.f.claims;
+    let mut settled = [false; ENTRIES as usize];
+    let mut remaining = s.tree.total();
+    let mut skims = 0i128;
+    let mut paid: Vec<(Address, i128)> = Vec::new();
+    for command in commands {
+        match command.clone().normalized() {
+            Command::Claim { index, forge } => {
+                let (who, amount) = &s.tree.entries[index as usize];
+                let to = s.payee(index);
+                let proof = s.tree.proof(
+                    e,
+                    if forge == 2 {
+                        (index + 1) % ENTRIES
+                    } else {
+                        index
+                    },
+                );
+                let amount_arg = if forge == 1 { amount + 1 } else { *amount };
+                let signature = match who {
+                    Who::Key(_) if forge == 3 => {
+                        Some(who.sign(e, &c.address, id, index, &Address::generate(e)))
+                    }
+                    Who::Key(_) => Some(who.sign(e, &c.address, id, index, &to)),
+                    Who::Addr(_) => None,
+                };
+                let r = c.try_claim(
+                    &id,
+                    &index,
+                    &who.claimant(e),
+                    &amount_arg,
+                    &proof,
+                    &to,
+                    &signature,
+                );
+                if let Ok(Ok(net)) = r {
+                    let honest = forge == 0 || (forge == 3 && matches!(who, Who::Addr(_)));
+                    check!(honest, "invariant 7: a forged claim was paid");
+                    check!(!settled[index as usize], "invariant 2: paid twice");
+                    check_eq!(
+                        net,
+                        amount - amount / 100,
+                        "invariant 3: net of the 1% skim"
+                    );
+                    settled[index as usize] = true;
+                    remaining -= amount;
+                    skims += amount / 100;
+                    paid.push((to, net));
+                }
+            }
+            Command::Revoke { index } => {
+                let (who, amount) = &s.tree.entries[index as usize];
+                if c.try_revoke(
+                    &id,
+                    &index,
+                    &who.claimant(e),
+                    amount,
+                    &s.tree.proof(e, index),
+                )
+                .is_ok()
+                {
+                    check!(
+                        !settled[index as usize],
+                        "invariant 2: revoked a settled entry"
+                    );
+                    settled[index as usize] = true;
+                    remaining -= amount;
+                }
+            }
+            Command::Pause => {
+                let _ = c.try_pause(&id);
+            }
+            Command::Resume => {
+                let _ = c.try_resume(&id);
+            }
+            Command::Jump { seconds } => s.f.jump(seconds),
+            Command::Clawback => {
+                if let Ok(Ok(refund)) = c.try_clawback(&id) {
+                    check_eq!(
+                        refund,
+                        remaining,
+                        "invariant 1: clawback returns the remaining escrow"
+                    );
+                    remaining = 0;
+                }
+            }
+        }
+        check_eq!(
+            s.f.xlm.token.balance(&c.address),
+            remaining,
+            "invariant 1: conservation"
+        );
+        check_eq!(
+            c.get_campaign(&id).remaining,
+            remaining,
+            "invariant 1: stored escrow"
+        );
+        check_eq!(
+            s.f.insurance.balance(&s.f.xlm.id),
+            skims,
+            "invariant 3: skims"
+        );
+        for (to, net) in &paid {
+            check_eq!(
+                s.f.xlm.token.balance(to),
+                *net,
+                "invariant 2: each payee got exactly its net"
+            );
+        }
+        for i in 0..ENTRIES {
+            check_eq!(
+                c.is_claimed(&id, &i),
+                settled[i as usize],
+                "invariant 2: the settled bitmap"
+            );
+        }
+    }
+    Ok(())
+}

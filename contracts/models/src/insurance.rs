@@ -1,0 +1,249 @@
+//! The insurance contract's commands and PROTOCOL.md invariant 5: nothing leaves the fund
+//! except an executed bailout that gathered 5 distinct approvals of the current council in the
+//! current epoch, executed at `eta <= now <= eta + 14 days`.
+
+use arbitrary::Arbitrary;
+use soroban_sdk::{testutils::Address as _, Address, BytesN};
+use tributary_fixture::{Fixture, UNIT};
+use tributary_insurance::{Action, ProposalStatus, EXECUTION_WINDOW};
+
+use crate::{check, check_eq, within, Violation};
+
+const FUND: i128 = 1_000 * UNIT;
+const DAY: u64 = 86_400;
+
+/// One action on the insurance contract; `member` 0–4 are council seats, 5 an outsider.
+#[derive(Arbitrary, Clone, Debug)]
+pub enum Command {
+    /// Propose a bailout of `1..=2 × FUND`.
+    Propose {
+        /// Caller (mod 6).
+        member: u8,
+        /// Amount.
+        amount: i128,
+    },
+    /// Approve, with the current or a stale (next-epoch) hash.
+    Approve {
+        /// Caller (mod 6).
+        member: u8,
+        /// Which proposal (mod 6).
+        proposal: u8,
+        /// Use a hash for the wrong epoch.
+        stale: bool,
+    },
+    /// All current members approve.
+    ApproveAll {
+        /// Which proposal (mod 6).
+        proposal: u8,
+    },
+    /// Execute.
+    Execute {
+        /// Which proposal (mod 6).
+        proposal: u8,
+    },
+    /// Cancel.
+    Cancel {
+        /// Caller (mod 6).
+        member: u8,
+        /// Which proposal (mod 6).
+        proposal: u8,
+    },
+    /// Replace a seat through a full council change (bumps the epoch).
+    Rotate {
+        /// Seat (mod 5).
+        seat: u8,
+    },
+    /// A skim arrives (`1..=100 × UNIT`).
+    Skim {
+        /// Amount.
+        amount: i128,
+    },
+    /// Let time pass (up to 20 days).
+    Jump {
+        /// Seconds.
+        seconds: u64,
+    },
+}
+
+impl Command {
+    /// The command with its raw values mapped into their ranges.
+    pub fn normalized(self) -> Self {
+        match self {
+            Command::Propose { member, amount } => Command::Propose {
+                member: member % 6,
+                amount: 1 + amount.rem_euclid(2 * FUND),
+            },
+            Command::Approve {
+                member,
+                proposal,
+                stale,
+            } => Command::Approve {
+                member: member % 6,
+                proposal: proposal % 6,
+                stale,
+            },
+            Command::ApproveAll { proposal } => Command::ApproveAll {
+                proposal: proposal % 6,
+            },
+            Command::Execute { proposal } => Command::Execute {
+                proposal: proposal % 6,
+            },
+            Command::Cancel { member, proposal } => Command::Cancel {
+                member: member % 6,
+                proposal: proposal % 6,
+            },
+            Command::Rotate { seat } => Command::Rotate { seat: seat % 5 },
+            Command::Skim { amount } => Command::Skim {
+                amount: 1 + amount.rem_euclid(100 * UNIT),
+            },
+            Command::Jump { seconds } => Command::Jump {
+                seconds: within(seconds, 0, 20 * DAY - 1),
+            },
+        }
+    }
+}
+
+struct Setup<'a> {
+    f: Fixture<'a>,
+    victim: Address,
+}
+
+impl Setup<'_> {
+    fn new() -> Self {
+        let f = Fixture::create();
+        f.xlm.admin.mint(&f.insurance.address, &FUND);
+        let victim = Address::generate(&f.env);
+        Setup { f, victim }
+    }
+
+    fn reason(&self) -> BytesN<32> {
+        BytesN::from_array(&self.f.env, &[7; 32])
+    }
+}
+
+pub fn run(commands: &[Command]) -> Result<(), Violation> {
+    let s = Setup::new();
+    let i = &s.f.insurance;
+    let outsider = Address::generate(&s.f.env);
+    let mut council: Vec<Address> = s.f.council.clone();
+    let mut proposals: Vec<u64> = Vec::new();
+    let mut expected_fund = FUND;
+    let mut paid = 0i128;
+    let who = |council: &Vec<Address>, m: usize| {
+        if m < 5 {
+            council[m].clone()
+        } else {
+            outsider.clone()
+        }
+    };
+    for command in commands {
+        match command.clone().normalized() {
+            Command::Propose { member, amount } => {
+                if let Ok(Ok(id)) = i.try_propose_bailout(
+                    &who(&council, member as usize),
+                    &s.f.xlm.id,
+                    &amount,
+                    &s.victim,
+                    &s.reason(),
+                ) {
+                    check!(
+                        (member as usize) < 5 && amount <= expected_fund,
+                        "invariant 5: only a member proposes, within the fund"
+                    );
+                    proposals.push(id);
+                }
+            }
+            Command::Approve {
+                member,
+                proposal,
+                stale,
+            } => {
+                let Some(&id) = proposals.get(proposal as usize) else {
+                    continue;
+                };
+                let hash = if stale {
+                    s.f.hash_for(id, &i.proposal(&id), i.epoch() + 1)
+                } else {
+                    s.f.proposal_hash(id)
+                };
+                let r = i.try_approve(&who(&council, member as usize), &id, &hash);
+                check!(
+                    r.is_err() || ((member as usize) < 5 && !stale),
+                    "invariant 5: only a current member approves the current hash"
+                );
+            }
+            Command::ApproveAll { proposal } => {
+                let Some(&id) = proposals.get(proposal as usize) else {
+                    continue;
+                };
+                let hash = s.f.proposal_hash(id);
+                for m in &council {
+                    let _ = i.try_approve(m, &id, &hash);
+                }
+            }
+            Command::Execute { proposal } => {
+                let Some(&id) = proposals.get(proposal as usize) else {
+                    continue;
+                };
+                let p = i.proposal(&id);
+                let (now, epoch) = (s.f.now(), i.epoch());
+                let Action::Bailout(b) = p.action.clone() else {
+                    unreachable!()
+                };
+                if i.try_execute(&id).is_ok() {
+                    // The only way out: check every precondition independently.
+                    check_eq!(
+                        p.status,
+                        ProposalStatus::Queued,
+                        "invariant 5: executed only when queued"
+                    );
+                    check_eq!(p.epoch, epoch, "invariant 5: approved in the current epoch");
+                    // Every one of the 5 current seats approved in this epoch.
+                    check_eq!(p.approvals, 0b11111, "invariant 5: all five seats approved");
+                    check!(
+                        p.eta <= now && now <= p.eta + EXECUTION_WINDOW,
+                        "invariant 5: inside the execution window"
+                    );
+                    expected_fund -= b.amount;
+                    paid += b.amount;
+                }
+            }
+            Command::Cancel { member, proposal } => {
+                let Some(&id) = proposals.get(proposal as usize) else {
+                    continue;
+                };
+                if i.try_cancel(&who(&council, member as usize), &id).is_ok() {
+                    check!((member as usize) < 5, "invariant 5: only a member cancels");
+                }
+            }
+            Command::Rotate { seat } => {
+                let new = Address::generate(&s.f.env);
+                let old = council[seat as usize].clone();
+                let proposer = council[(seat as usize + 1) % 5].clone();
+                let id = i.propose_council_change(&proposer, &old, &new);
+                let others: Vec<Address> = council.iter().filter(|m| **m != old).cloned().collect();
+                s.f.approve_by(id, &others);
+                s.f.jump(tributary_insurance::TIMELOCK);
+                i.execute(&id);
+                council[seat as usize] = new;
+            }
+            Command::Skim { amount } => {
+                s.f.xlm.admin.mint(&i.address, &amount);
+                expected_fund += amount;
+            }
+            Command::Jump { seconds } => s.f.jump(seconds),
+        }
+        check_eq!(
+            i.balance(&s.f.xlm.id),
+            expected_fund,
+            "invariant 5: nothing else leaves the fund"
+        );
+        check_eq!(
+            s.f.xlm.token.balance(&s.victim),
+            paid,
+            "invariant 5: the recipient got exactly the bailouts"
+        );
+        check_eq!(i.council().len(), 5, "the council keeps five seats");
+    }
+    Ok(())
+}

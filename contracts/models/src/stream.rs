@@ -1,0 +1,367 @@
+//! The stream contract's commands and PROTOCOL.md invariants 1–4:
+//!
+//! 1. Conservation: the contract's balance of each token equals the sum over its streams of
+//!    `deposit - withdrawn - refunded`.
+//! 2. No one is paid more than vested: `withdrawn <= streamed`, and recipients plus insurance
+//!    received exactly `withdrawn`.
+//! 3. Insurance holds exactly `sum(floor(withdrawn_i / 100))`: 1% of each stream's cumulative
+//!    gross payout, and nothing else.
+//! 4. `streamed` never decreases and never exceeds `deposit`; `withdrawable >= 0`.
+//!
+//! Every call's outcome is also predicted by a plain model of the rules.
+
+use arbitrary::Arbitrary;
+use soroban_sdk::{testutils::Address as _, Address};
+use tributary_fixture::{Fixture, UNIT};
+use tributary_stream::StreamError;
+
+use crate::{check, check_eq, within, Violation};
+
+/// One action on the stream contract. Raw fields are mapped into ranges by [`Command::normalized`].
+#[derive(Arbitrary, Clone, Debug)]
+pub enum Command {
+    /// Create a stream from the sender.
+    Create {
+        /// USDC instead of XLM.
+        usdc: bool,
+        /// Deposit, in `1..=1_000_000 × UNIT`.
+        deposit: i128,
+        /// Start relative to now, seconds, in `-500..500`.
+        start_offset: i64,
+        /// Cliff as a percentage of the duration, `0..=100`.
+        cliff_pct: u64,
+        /// Duration, seconds, `1..2_000`.
+        duration: u64,
+        /// Whether the sender may cancel.
+        cancelable: bool,
+    },
+    /// Withdraw a percentage (`0..=120`) of what is withdrawable, to the recipient or another.
+    Withdraw {
+        /// Which stream.
+        stream: u8,
+        /// Percentage of what is available.
+        amount_pct: u64,
+        /// Pay another address.
+        to_other: bool,
+    },
+    /// Withdraw everything withdrawable.
+    WithdrawMax {
+        /// Which stream.
+        stream: u8,
+    },
+    /// Cancel.
+    Cancel {
+        /// Which stream.
+        stream: u8,
+    },
+    /// Renounce the right to cancel.
+    Renounce {
+        /// Which stream.
+        stream: u8,
+    },
+    /// Transfer to the same recipient.
+    Transfer {
+        /// Which stream.
+        stream: u8,
+    },
+    /// Let time pass, `0..800` seconds.
+    Jump {
+        /// Seconds.
+        seconds: u64,
+    },
+}
+
+impl Command {
+    /// The command with its raw values mapped into their ranges.
+    pub fn normalized(self) -> Self {
+        match self {
+            Command::Create {
+                usdc,
+                deposit,
+                start_offset,
+                cliff_pct,
+                duration,
+                cancelable,
+            } => Command::Create {
+                usdc,
+                deposit: 1 + deposit.rem_euclid(1_000_000 * UNIT),
+                start_offset: start_offset.rem_euclid(1_000) - 500,
+                cliff_pct: cliff_pct % 101,
+                duration: within(duration, 1, 1_999),
+                cancelable,
+            },
+            Command::Withdraw {
+                stream,
+                amount_pct,
+                to_other,
+            } => Command::Withdraw {
+                stream: stream % 8,
+                amount_pct: amount_pct % 121,
+                to_other,
+            },
+            Command::WithdrawMax { stream } => Command::WithdrawMax { stream: stream % 8 },
+            Command::Cancel { stream } => Command::Cancel { stream: stream % 8 },
+            Command::Renounce { stream } => Command::Renounce { stream: stream % 8 },
+            Command::Transfer { stream } => Command::Transfer { stream: stream % 8 },
+            Command::Jump { seconds } => Command::Jump {
+                seconds: seconds % 800,
+            },
+        }
+    }
+}
+
+/// The model's view of one stream.
+struct Model {
+    usdc: bool,
+    deposit: i128,
+    start: u64,
+    cliff: u64,
+    end: u64,
+    withdrawn: i128,
+    refunded: i128,
+    cancelable: bool,
+    canceled: bool,
+    last_streamed: i128,
+}
+
+impl Model {
+    fn vested(&self, now: u64) -> i128 {
+        if self.canceled {
+            return self.deposit - self.refunded;
+        }
+        if now < self.cliff {
+            0
+        } else if now >= self.end {
+            self.deposit
+        } else {
+            // deposit <= 10^13 and duration < 2^11: the product fits i128.
+            self.deposit * i128::from(now - self.start) / i128::from(self.end - self.start)
+        }
+    }
+}
+
+pub fn run(commands: &[Command]) -> Result<(), Violation> {
+    let f = Fixture::create();
+    let sender = f.funded(&f.xlm, i128::MAX / 4);
+    f.usdc.admin.mint(&sender, &(i128::MAX / 4));
+    let recipient = Address::generate(&f.env);
+    let other = Address::generate(&f.env);
+    let mut streams: Vec<(u64, Model)> = Vec::new();
+    let mut paid_out = [0i128; 2];
+    for command in commands {
+        let now = f.now();
+        match command.clone().normalized() {
+            Command::Create {
+                usdc,
+                deposit,
+                start_offset,
+                cliff_pct,
+                duration,
+                cancelable,
+            } => {
+                let start = now.saturating_add_signed(start_offset);
+                let end = start + duration;
+                let cliff = start + duration * cliff_pct / 100;
+                let token = if usdc { &f.usdc.id } else { &f.xlm.id };
+                let r = f.stream.try_create_stream(
+                    &sender,
+                    &recipient,
+                    token,
+                    &deposit,
+                    &start,
+                    &cliff,
+                    &end,
+                    &cancelable,
+                    &true,
+                );
+                if end <= now {
+                    check_eq!(
+                        r,
+                        Err(Ok(StreamError::EndNotInFuture)),
+                        "model: create with end <= now"
+                    );
+                } else {
+                    let id = r.unwrap().unwrap();
+                    streams.push((
+                        id,
+                        Model {
+                            usdc,
+                            deposit,
+                            start,
+                            cliff,
+                            end,
+                            withdrawn: 0,
+                            refunded: 0,
+                            cancelable,
+                            canceled: false,
+                            last_streamed: 0,
+                        },
+                    ));
+                }
+            }
+            Command::Withdraw {
+                stream,
+                amount_pct,
+                to_other,
+            } => {
+                let Some((id, m)) = streams.get_mut(stream as usize) else {
+                    continue;
+                };
+                let available = m.vested(now) - m.withdrawn;
+                // Up to 120% of what is available, so over-draws are exercised too.
+                let amount =
+                    available * i128::from(amount_pct) / 100 + i128::from(amount_pct > 100);
+                let to = if to_other { &other } else { &recipient };
+                let r = f.stream.try_withdraw(id, to, &amount);
+                if amount <= 0 {
+                    check_eq!(
+                        r,
+                        Err(Ok(StreamError::InvalidAmount)),
+                        "model: withdraw of nothing"
+                    );
+                } else if amount > available {
+                    check_eq!(
+                        r,
+                        Err(Ok(StreamError::AmountExceedsWithdrawable)),
+                        "invariant 2: an over-draw"
+                    );
+                } else {
+                    check!(r.is_ok(), "model: an allowed withdrawal failed");
+                    m.withdrawn += amount;
+                    paid_out[usize::from(m.usdc)] += amount;
+                }
+            }
+            Command::WithdrawMax { stream } => {
+                let Some((id, m)) = streams.get_mut(stream as usize) else {
+                    continue;
+                };
+                let available = m.vested(now) - m.withdrawn;
+                let r = f.stream.try_withdraw_max(id, &recipient);
+                if available == 0 {
+                    check_eq!(
+                        r,
+                        Err(Ok(StreamError::NothingToWithdraw)),
+                        "model: withdraw_max of nothing"
+                    );
+                } else {
+                    check!(r.is_ok(), "model: an allowed withdrawal failed");
+                    m.withdrawn += available;
+                    paid_out[usize::from(m.usdc)] += available;
+                }
+            }
+            Command::Cancel { stream } => {
+                let Some((id, m)) = streams.get_mut(stream as usize) else {
+                    continue;
+                };
+                let r = f.stream.try_cancel(id);
+                let vested = m.vested(now);
+                if m.canceled {
+                    check_eq!(
+                        r,
+                        Err(Ok(StreamError::StreamCanceled)),
+                        "model: cancel twice"
+                    );
+                } else if !m.cancelable {
+                    check_eq!(
+                        r,
+                        Err(Ok(StreamError::NotCancelable)),
+                        "model: cancel of a non-cancelable stream"
+                    );
+                } else if vested == m.deposit {
+                    check_eq!(
+                        r,
+                        Err(Ok(StreamError::StreamSettled)),
+                        "model: cancel of a settled stream"
+                    );
+                } else {
+                    check_eq!(
+                        r,
+                        Ok(Ok(m.deposit - vested)),
+                        "invariant 1: the cancel refund"
+                    );
+                    m.refunded = m.deposit - vested;
+                    m.canceled = true;
+                    m.cancelable = false;
+                }
+            }
+            Command::Renounce { stream } => {
+                let Some((id, m)) = streams.get_mut(stream as usize) else {
+                    continue;
+                };
+                if f.stream.try_renounce(id).is_ok() {
+                    check!(
+                        m.cancelable && !m.canceled && m.vested(now) < m.deposit,
+                        "model: renounce allowed"
+                    );
+                    m.cancelable = false;
+                }
+            }
+            Command::Transfer { stream } => {
+                let Some((id, _)) = streams.get(stream as usize) else {
+                    continue;
+                };
+                // Transfer to the same recipient: allowed, changes nothing observable here.
+                f.stream.transfer(id, &recipient);
+            }
+            Command::Jump { seconds } => f.jump(seconds),
+        }
+        check_invariants(&f, &mut streams, paid_out, &recipient, &other)?;
+    }
+    Ok(())
+}
+
+fn check_invariants(
+    f: &Fixture,
+    streams: &mut [(u64, Model)],
+    paid_out: [i128; 2],
+    recipient: &Address,
+    other: &Address,
+) -> Result<(), Violation> {
+    let now = f.now();
+    let mut escrow = [0i128; 2];
+    let mut skims = [0i128; 2];
+    for (id, m) in streams.iter_mut() {
+        let s = f.stream.get_stream(id);
+        check_eq!(
+            (s.withdrawn, s.refunded),
+            (m.withdrawn, m.refunded),
+            "invariant 2: stored amounts"
+        );
+        let streamed = f.stream.streamed(id);
+        check_eq!(
+            streamed,
+            m.vested(now),
+            "invariant 4: streamed follows the vesting formula"
+        );
+        check!(
+            streamed >= m.last_streamed && streamed <= m.deposit,
+            "invariant 4: streamed is monotonic and bounded"
+        );
+        check!(
+            f.stream.withdrawable(id) >= 0 && s.withdrawn <= streamed,
+            "invariants 2 and 4: withdrawable >= 0, withdrawn <= streamed"
+        );
+        m.last_streamed = streamed;
+        escrow[usize::from(m.usdc)] += s.deposit - s.withdrawn - s.refunded;
+        skims[usize::from(m.usdc)] += s.withdrawn / 100;
+    }
+    for (i, asset) in [&f.xlm, &f.usdc].into_iter().enumerate() {
+        check_eq!(
+            asset.token.balance(&f.stream.address),
+            escrow[i],
+            "invariant 1: conservation"
+        );
+        check_eq!(
+            asset.token.balance(&f.insurance.address),
+            skims[i],
+            "invariant 3: the skim is floor(1%) of the cumulative gross"
+        );
+        let received = asset.token.balance(recipient) + asset.token.balance(other);
+        check_eq!(
+            received + skims[i],
+            paid_out[i],
+            "invariant 2: paid exactly what was withdrawn"
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! `access` contract commands from random bytes, against the contracts in the host; any
+//! PROTOCOL.md invariant violation panics (a crash).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tributary_models::access;
+
+fuzz_target!(|data: &[u8]| {
+    let commands = tributary_models::commands::<access::Command>(data);
+    if let Err(violation) = access::run(&commands) {
+        panic!("{violation}\ncommands: {commands:#?}");
+    }
+});
