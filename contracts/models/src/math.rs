@@ -45,12 +45,17 @@ pub fn reference_mul_div(a: u128, b: u64, c: u64) -> u128 {
 /// # Errors
 /// The violated property.
 pub fn check(env: &Env, input: &Input) -> Result<(), Violation> {
+    // One Env serves many inputs: create no host objects per input (they would accumulate).
+    thread_local! {
+        static WHO: std::cell::RefCell<Option<Address>> = const { std::cell::RefCell::new(None) };
+    }
+    let who = WHO.with(|w| w.borrow_mut().get_or_insert_with(|| Address::generate(env)).clone());
     let deposit = 1 + input.deposit.rem_euclid(i128::MAX);
     let duration = input.duration.max(1);
     let start = input.start.min(u64::MAX - duration);
     let end = start + duration;
-    let cliff = start + input.cliff_after % (duration + 1);
-    let who = Address::generate(env);
+    // u128: `duration + 1` overflows u64 at u64::MAX (the fuzzer's first find).
+    let cliff = start + (u128::from(input.cliff_after) % (u128::from(duration) + 1)) as u64;
     let s = Stream {
         sender: who.clone(),
         recipient: who.clone(),
@@ -106,5 +111,16 @@ mod tests {
             max - max / u128::from(u64::MAX) - 1
         );
         assert_eq!(reference_mul_div(10, 1, 3), 3);
+    }
+
+    /// Regression (fuzz/artifacts/stream_math, the first crash): a duration of `u64::MAX`
+    /// overflowed the harness's cliff computation.
+    #[test]
+    fn regression_maximal_duration() {
+        let env = Env::default();
+        let input = Input { deposit: i128::MAX, start: 0, duration: u64::MAX, cliff_after: u64::MAX, now: u64::MAX - 1 };
+        check(&env, &input).unwrap();
+        let input = Input { deposit: 5, start: u64::MAX, duration: u64::MAX, cliff_after: 3, now: 2 };
+        check(&env, &input).unwrap();
     }
 }
