@@ -49,7 +49,11 @@ pub fn check(env: &Env, input: &Input) -> Result<(), Violation> {
     thread_local! {
         static WHO: std::cell::RefCell<Option<Address>> = const { std::cell::RefCell::new(None) };
     }
-    let who = WHO.with(|w| w.borrow_mut().get_or_insert_with(|| Address::generate(env)).clone());
+    let who = WHO.with(|w| {
+        w.borrow_mut()
+            .get_or_insert_with(|| Address::generate(env))
+            .clone()
+    });
     let deposit = 1 + input.deposit.rem_euclid(i128::MAX);
     let duration = input.duration.max(1);
     let start = input.start.min(u64::MAX - duration);
@@ -118,9 +122,21 @@ mod tests {
     #[test]
     fn regression_maximal_duration() {
         let env = Env::default();
-        let input = Input { deposit: i128::MAX, start: 0, duration: u64::MAX, cliff_after: u64::MAX, now: u64::MAX - 1 };
+        let input = Input {
+            deposit: i128::MAX,
+            start: 0,
+            duration: u64::MAX,
+            cliff_after: u64::MAX,
+            now: u64::MAX - 1,
+        };
         check(&env, &input).unwrap();
-        let input = Input { deposit: 5, start: u64::MAX, duration: u64::MAX, cliff_after: 3, now: 2 };
+        let input = Input {
+            deposit: 5,
+            start: u64::MAX,
+            duration: u64::MAX,
+            cliff_after: 3,
+            now: 2,
+        };
         check(&env, &input).unwrap();
     }
 }

@@ -45,7 +45,13 @@ fn levels(leaves: &[[u8; 32]]) -> Vec<Vec<[u8; 32]>> {
     while levels[levels.len() - 1].len() > 1 {
         let next = levels[levels.len() - 1]
             .chunks(2)
-            .map(|p| if let [a, b] = p { merkle::node(&NativeSha256, a, b) } else { p[0] })
+            .map(|p| {
+                if let [a, b] = p {
+                    merkle::node(&NativeSha256, a, b)
+                } else {
+                    p[0]
+                }
+            })
             .collect();
         levels.push(next);
     }
@@ -84,7 +90,11 @@ pub fn check(_env: &Env, input: &Input) -> Result<(), Violation> {
             addr(i as u32)
         }
     };
-    let levels = levels(&(0..n).map(|i| merkle::leaf(&NativeSha256, &entry_xdr(i as u32, &who(i), amounts[i]))).collect::<Vec<_>>());
+    let levels = levels(
+        &(0..n)
+            .map(|i| merkle::leaf(&NativeSha256, &entry_xdr(i as u32, &who(i), amounts[i])))
+            .collect::<Vec<_>>(),
+    );
     let root = levels[levels.len() - 1][0];
     let t = usize::from(input.target) % n;
     let proof = proof_of(&levels, t);
@@ -155,9 +165,14 @@ mod tests {
     fn the_builder_matches_the_fixtures_tree() {
         let env = Env::default();
         for n in 1..=9u32 {
-            let entries: Vec<_> = (0..n).map(|i| (if i % 2 == 0 { addr(i) } else { key(i) }, i128::from(i) + 1)).collect();
-            let leaves: Vec<[u8; 32]> =
-                entries.iter().enumerate().map(|(i, (w, a))| merkle::leaf(&NativeSha256, &entry_xdr(i as u32, w, *a))).collect();
+            let entries: Vec<_> = (0..n)
+                .map(|i| (if i % 2 == 0 { addr(i) } else { key(i) }, i128::from(i) + 1))
+                .collect();
+            let leaves: Vec<[u8; 32]> = entries
+                .iter()
+                .enumerate()
+                .map(|(i, (w, a))| merkle::leaf(&NativeSha256, &entry_xdr(i as u32, w, *a)))
+                .collect();
             let lv = levels(&leaves);
             let tree = Tree::new(entries);
             assert_eq!(tree.root(&env).to_array(), lv[lv.len() - 1][0]);
