@@ -13,7 +13,7 @@
 use arbitrary::Arbitrary;
 use soroban_sdk::{testutils::Address as _, Address};
 use tributary_fixture::{Fixture, UNIT};
-use tributary_stream::StreamError;
+use tributary_stream::{StreamError, StreamParams, StreamStatus};
 
 use crate::{check, check_eq, within, Violation};
 
@@ -64,6 +64,21 @@ pub enum Command {
         /// Which stream.
         stream: u8,
     },
+    /// Read `status` and `refundable` and compare them with the model.
+    Views {
+        /// Which stream.
+        stream: u8,
+    },
+    /// Create 1–3 streams in one `create_streams` call.
+    Batch {
+        /// How many (mod 3, plus 1).
+        count: u8,
+    },
+    /// A call with one invalid argument (kind mod 10); it must fail with its own error.
+    Invalid {
+        /// Which argument is wrong.
+        kind: u8,
+    },
     /// Let time pass, `0..800` seconds.
     Jump {
         /// Seconds.
@@ -103,6 +118,11 @@ impl Command {
             Command::Cancel { stream } => Command::Cancel { stream: stream % 8 },
             Command::Renounce { stream } => Command::Renounce { stream: stream % 8 },
             Command::Transfer { stream } => Command::Transfer { stream: stream % 8 },
+            Command::Views { stream } => Command::Views { stream: stream % 8 },
+            Command::Batch { count } => Command::Batch {
+                count: 1 + count % 3,
+            },
+            Command::Invalid { kind } => Command::Invalid { kind: kind % 10 },
             Command::Jump { seconds } => Command::Jump {
                 seconds: seconds % 800,
             },
@@ -124,7 +144,28 @@ struct Model {
     last_streamed: i128,
 }
 
+/// The contract error of a failed `try_` call, if it failed with one.
+fn error_of<T, C>(
+    r: Result<Result<T, C>, Result<StreamError, soroban_sdk::InvokeError>>,
+) -> Option<StreamError> {
+    r.err().and_then(Result::ok)
+}
+
 impl Model {
+    fn status(&self, now: u64) -> StreamStatus {
+        if self.withdrawn + self.refunded >= self.deposit {
+            StreamStatus::Depleted
+        } else if self.canceled {
+            StreamStatus::Canceled
+        } else if now < self.start {
+            StreamStatus::Pending
+        } else if self.vested(now) >= self.deposit {
+            StreamStatus::Settled
+        } else {
+            StreamStatus::Streaming
+        }
+    }
+
     fn vested(&self, now: u64) -> i128 {
         if self.canceled {
             return self.deposit - self.refunded;
@@ -302,6 +343,118 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 };
                 // Transfer to the same recipient: allowed, changes nothing observable here.
                 f.stream.transfer(id, &recipient);
+            }
+            Command::Views { stream } => {
+                let Some((id, m)) = streams.get(stream as usize) else {
+                    continue;
+                };
+                let status: StreamStatus = f.stream.status(id);
+                check_eq!(status, m.status(now), "model: status");
+                let refundable = if m.cancelable && !m.canceled {
+                    m.deposit - m.vested(now)
+                } else {
+                    0
+                };
+                check_eq!(
+                    f.stream.refundable(id),
+                    refundable,
+                    "invariant 1: refundable is the unvested escrow"
+                );
+            }
+            Command::Batch { count } => {
+                let deposit = 10 * UNIT;
+                let p = StreamParams {
+                    recipient: recipient.clone(),
+                    token: f.xlm.id.clone(),
+                    deposit,
+                    start: now,
+                    cliff: now,
+                    end: now + 1_000,
+                    cancelable: true,
+                    transferable: true,
+                };
+                let params = soroban_sdk::Vec::from_slice(&f.env, &vec![p; usize::from(count)]);
+                let ids = f.stream.try_create_streams(&sender, &params);
+                let Ok(Ok(ids)) = ids else {
+                    return Err(format!("model: a valid batch failed: {ids:?}"));
+                };
+                check_eq!(ids.len(), u32::from(count), "model: one id per stream");
+                for id in ids.iter() {
+                    streams.push((
+                        id,
+                        Model {
+                            usdc: false,
+                            deposit,
+                            start: now,
+                            cliff: now,
+                            end: now + 1_000,
+                            withdrawn: 0,
+                            refunded: 0,
+                            cancelable: true,
+                            canceled: false,
+                            last_streamed: 0,
+                        },
+                    ));
+                }
+            }
+            Command::Invalid { kind } => {
+                let (token, good) = (&f.xlm.id, (now, now + 10, now + 100));
+                let create = |deposit: i128,
+                              to: &Address,
+                              token: &Address,
+                              (start, cliff, end): (u64, u64, u64)| {
+                    f.stream.try_create_stream(
+                        &sender, to, token, &deposit, &start, &cliff, &end, &true, &true,
+                    )
+                };
+                let got = match kind {
+                    0 => error_of(create(0, &recipient, token, good)),
+                    1 => error_of(create(UNIT, &recipient, token, (now + 5, now + 5, now + 5))),
+                    2 => error_of(create(
+                        UNIT,
+                        &recipient,
+                        token,
+                        (now + 5, now + 4, now + 100),
+                    )),
+                    3 => error_of(create(UNIT, &recipient, token, (now, now + 101, now + 100))),
+                    4 => error_of(create(
+                        UNIT,
+                        &recipient,
+                        token,
+                        (now.saturating_sub(100), now.saturating_sub(100), now),
+                    )),
+                    5 => error_of(create(UNIT, &sender, token, good)),
+                    6 => error_of(create(UNIT, &f.stream.address, token, good)),
+                    7 => {
+                        let uninsured = f
+                            .env
+                            .register_stellar_asset_contract_v2(Address::generate(&f.env))
+                            .address();
+                        error_of(create(UNIT, &recipient, &uninsured, good))
+                    }
+                    8 => error_of(f.stream.try_withdraw(&u64::MAX, &recipient, &1)),
+                    _ => error_of(
+                        f.stream
+                            .try_create_streams(&sender, &soroban_sdk::Vec::new(&f.env)),
+                    ),
+                };
+                let expected = [
+                    StreamError::InvalidDeposit,
+                    StreamError::StartNotBeforeEnd,
+                    StreamError::CliffBeforeStart,
+                    StreamError::CliffAfterEnd,
+                    StreamError::EndNotInFuture,
+                    StreamError::SenderIsRecipient,
+                    StreamError::RecipientIsContract,
+                    StreamError::TokenNotInsured,
+                    StreamError::StreamNotFound,
+                    StreamError::EmptyBatch,
+                ][usize::from(kind)];
+                check_eq!(
+                    got,
+                    Some(expected),
+                    "each invalid argument has its own error"
+                );
             }
             Command::Jump { seconds } => f.jump(seconds),
         }
