@@ -45,6 +45,20 @@ pub enum Command {
     },
     /// Claw back the rest.
     Clawback,
+    /// Claim 1–3 entries (repeats allowed, which must fail) in one `claim_many`.
+    ClaimMany {
+        /// Entry indices (mod 9).
+        picks: [u32; 3],
+        /// How many of them (mod 3, plus 1).
+        count: u8,
+    },
+    /// Extend the expiry by 0–59 days (0 must fail).
+    ExtendExpiry {
+        /// Days.
+        days: u16,
+    },
+    /// A second campaign with an approver: closed until approved, then open.
+    Draft,
 }
 
 impl Command {
@@ -58,6 +72,11 @@ impl Command {
             Command::Revoke { index } => Command::Revoke {
                 index: index % ENTRIES,
             },
+            Command::ClaimMany { picks, count } => Command::ClaimMany {
+                picks: picks.map(|p| p % ENTRIES),
+                count: 1 + count % 3,
+            },
+            Command::ExtendExpiry { days } => Command::ExtendExpiry { days: days % 60 },
             Command::Jump { seconds } => Command::Jump {
                 seconds: seconds % (WINDOW / 2),
             },
@@ -121,6 +140,8 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
     let mut remaining = s.tree.total();
     let mut skims = 0i128;
     let mut paid: Vec<(Address, i128)> = Vec::new();
+    // Escrow of approved second campaigns, which nobody claims from.
+    let mut other_escrow = 0i128;
     for command in commands {
         match command.clone().normalized() {
             Command::Claim { index, forge } => {
@@ -192,6 +213,93 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 let _ = c.try_resume(&id);
             }
             Command::Jump { seconds } => s.f.jump(seconds),
+            Command::ClaimMany { picks, count } => {
+                let picks = &picks[..usize::from(count)];
+                let mut requests = soroban_sdk::Vec::new(e);
+                let mut payees = Vec::new();
+                for &index in picks {
+                    let (who, amount) = &s.tree.entries[index as usize];
+                    let to = s.payee(index);
+                    let signature = match who {
+                        Who::Key(_) => Some(who.sign(e, &c.address, id, index, &to)),
+                        Who::Addr(_) => None,
+                    };
+                    requests.push_back(tributary_claims::ClaimRequest {
+                        id,
+                        index,
+                        claimant: who.claimant(e),
+                        amount: *amount,
+                        proof: s.tree.proof(e, index),
+                        to: to.clone(),
+                        signature,
+                    });
+                    payees.push((index, to, *amount));
+                }
+                if let Ok(Ok(total_net)) = c.try_claim_many(&requests) {
+                    let mut sum = 0;
+                    for (index, to, amount) in payees {
+                        check!(
+                            !settled[index as usize],
+                            "invariant 2: paid twice in a batch"
+                        );
+                        settled[index as usize] = true;
+                        remaining -= amount;
+                        skims += amount / 100;
+                        sum += amount - amount / 100;
+                        paid.push((to, amount - amount / 100));
+                    }
+                    check_eq!(
+                        total_net,
+                        sum,
+                        "invariant 3: the batch's net is each entry's net"
+                    );
+                }
+            }
+            Command::ExtendExpiry { days } => {
+                let expiry = c.get_campaign(&id).expiry;
+                let r = c.try_extend_expiry(&id, &(expiry + u64::from(days) * 86_400));
+                if days == 0 {
+                    check!(r.is_err(), "model: an expiry that isn't later is refused");
+                }
+            }
+            Command::Draft => {
+                let approver = Address::generate(e);
+                let now = s.f.now();
+                let count = s.tree.entries.len() as u32;
+                let root = s.tree.root(e);
+                let draft = c.create_campaign(
+                    &s.funder,
+                    &s.f.xlm.id,
+                    &root,
+                    &s.tree.total(),
+                    &count,
+                    &now,
+                    &(now + WINDOW),
+                    &Some(approver),
+                );
+                let (who, amount) = &s.tree.entries[0];
+                let early = c.try_claim(
+                    &draft,
+                    &0,
+                    &who.claimant(e),
+                    amount,
+                    &s.tree.proof(e, 0),
+                    &s.payee(0),
+                    &None,
+                );
+                check_eq!(
+                    early,
+                    Err(Ok(tributary_claims::ClaimsError::CampaignInDraft)),
+                    "model: a draft pays nothing"
+                );
+                c.approve(&draft);
+                check_eq!(
+                    c.get_campaign(&draft).status,
+                    tributary_claims::CampaignStatus::Active,
+                    "model: approval opens it"
+                );
+                other_escrow += s.tree.total();
+            }
             Command::Clawback => {
                 if let Ok(Ok(refund)) = c.try_clawback(&id) {
                     check_eq!(
@@ -205,7 +313,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
         }
         check_eq!(
             s.f.xlm.token.balance(&c.address),
-            remaining,
+            remaining + other_escrow,
             "invariant 1: conservation"
         );
         check_eq!(

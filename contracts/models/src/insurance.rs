@@ -5,7 +5,7 @@
 use arbitrary::Arbitrary;
 use soroban_sdk::{testutils::Address as _, Address, BytesN};
 use tributary_fixture::{Fixture, UNIT};
-use tributary_insurance::{Action, ProposalStatus, EXECUTION_WINDOW};
+use tributary_insurance::{Action, ProposalStatus, APPROVAL_LIFETIME, EXECUTION_WINDOW};
 
 use crate::{check, check_eq, within, Violation};
 
@@ -58,6 +58,18 @@ pub enum Command {
         /// Amount.
         amount: i128,
     },
+    /// Record a proposal's expiry (must fail unless it has expired).
+    Expire {
+        /// Which proposal (mod 6).
+        proposal: u8,
+    },
+    /// Propose an asset-allowlist change, approve it 5-of-5, wait the timelock, execute.
+    AssetChange {
+        /// Proposer (mod 6).
+        member: u8,
+        /// Add a new asset (else remove USDC, which the fund doesn't hold).
+        insured: bool,
+    },
     /// Let time pass (up to 20 days).
     Jump {
         /// Seconds.
@@ -96,6 +108,13 @@ impl Command {
             Command::Skim { amount } => Command::Skim {
                 amount: 1 + amount.rem_euclid(100 * UNIT),
             },
+            Command::Expire { proposal } => Command::Expire {
+                proposal: proposal % 6,
+            },
+            Command::AssetChange { member, insured } => Command::AssetChange {
+                member: member % 6,
+                insured,
+            },
             Command::Jump { seconds } => Command::Jump {
                 seconds: within(seconds, 0, 20 * DAY - 1),
             },
@@ -127,6 +146,8 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
     let outsider = Address::generate(&s.f.env);
     let mut council: Vec<Address> = s.f.council.clone();
     let mut proposals: Vec<u64> = Vec::new();
+    // Proposals whose expiry has been recorded.
+    let mut recorded: Vec<u64> = Vec::new();
     let mut expected_fund = FUND;
     let mut paid = 0i128;
     let who = |council: &Vec<Address>, m: usize| {
@@ -230,6 +251,61 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
             Command::Skim { amount } => {
                 s.f.xlm.admin.mint(&i.address, &amount);
                 expected_fund += amount;
+            }
+            Command::Expire { proposal } => {
+                let Some(&id) = proposals.get(proposal as usize) else {
+                    continue;
+                };
+                let p = i.proposal(&id);
+                let (now, epoch) = (s.f.now(), i.epoch());
+                let lapsed = match p.status {
+                    ProposalStatus::Pending => now > p.created_at + APPROVAL_LIFETIME,
+                    ProposalStatus::Queued if p.epoch != epoch => {
+                        now > p.created_at + APPROVAL_LIFETIME
+                    }
+                    ProposalStatus::Queued => now > p.eta + EXECUTION_WINDOW,
+                    // The view reports a lapsed proposal as `Expired` before anyone records it;
+                    // recording succeeds once.
+                    ProposalStatus::Expired => !recorded.contains(&id),
+                    _ => false,
+                };
+                let r = i.try_expire(&id);
+                if r.is_ok() {
+                    recorded.push(id);
+                }
+                check_eq!(
+                    r.is_ok(),
+                    lapsed,
+                    "model: expire succeeds exactly for a lapsed, open proposal"
+                );
+            }
+            Command::AssetChange { member, insured } => {
+                let asset = if insured {
+                    s.f.env
+                        .register_stellar_asset_contract_v2(Address::generate(&s.f.env))
+                        .address()
+                } else {
+                    s.f.usdc.id.clone()
+                };
+                if !insured && !i.is_insured(&asset) {
+                    continue;
+                }
+                if let Ok(Ok(id)) =
+                    i.try_propose_asset_change(&who(&council, member as usize), &asset, &insured)
+                {
+                    check!((member as usize) < 5, "invariant 5: only a member proposes");
+                    let hash = s.f.proposal_hash(id);
+                    for m in &council {
+                        i.approve(m, &id, &hash);
+                    }
+                    s.f.jump(tributary_insurance::TIMELOCK);
+                    i.execute(&id);
+                    check_eq!(
+                        i.is_insured(&asset),
+                        insured,
+                        "the allowlist follows the executed change"
+                    );
+                }
             }
             Command::Jump { seconds } => s.f.jump(seconds),
         }
