@@ -53,6 +53,12 @@ pub enum Command {
         /// Amount, UNITs.
         amount: i128,
     },
+    /// A call with one invalid argument (kind mod 6); it must fail with its own error and
+    /// change nothing.
+    Invalid {
+        /// Which argument is wrong.
+        kind: u8,
+    },
     /// Let time pass (up to 50 days).
     Jump {
         /// Seconds.
@@ -93,6 +99,7 @@ impl Command {
             Command::Allow { amount } => Command::Allow {
                 amount: amount.rem_euclid(200) * UNIT,
             },
+            Command::Invalid { kind } => Command::Invalid { kind: kind % 6 },
             Command::Jump { seconds } => Command::Jump {
                 seconds: seconds % (50 * DAY),
             },
@@ -292,6 +299,52 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
             Command::Allow { amount } => {
                 s.allow(amount, 100);
                 m.allowance = (amount, s.f.env.ledger().sequence() + 100 * 17_280);
+            }
+            Command::Invalid { kind } => {
+                use tributary_access::AccessError as E;
+                let xlm = &s.f.xlm.id;
+                let got = match kind {
+                    0 => a
+                        .try_set_tier(&s.creator, &1, xlm, &0, &PERIOD, &GRACE)
+                        .err(),
+                    1 => a
+                        .try_set_tier(&s.creator, &1, xlm, &PRICE, &0, &GRACE)
+                        .err(),
+                    2 => {
+                        let uninsured =
+                            s.f.env
+                                .register_stellar_asset_contract_v2(Address::generate(&s.f.env))
+                                .address();
+                        a.try_set_tier(&s.creator, &1, &uninsured, &PRICE, &PERIOD, &GRACE)
+                            .err()
+                    }
+                    3 => a
+                        .try_subscribe(&s.creator, &s.creator, &1, &1, &PRICE)
+                        .err(),
+                    4 => a.try_subscribe(&s.fan, &s.creator, &7, &1, &PRICE).err(),
+                    _ => a
+                        .try_subscribe(&s.fan, &s.creator, &1, &0, &i128::MAX)
+                        .err(),
+                };
+                // Zero periods are checked once the tier is found live.
+                let zero_periods = if matches!(m.tiers[1], Some((_, true))) {
+                    E::TierRetired
+                } else {
+                    E::InvalidPeriods
+                };
+                let expected = [
+                    E::InvalidPrice,
+                    E::InvalidPeriod,
+                    E::TokenNotInsured,
+                    E::FanIsCreator,
+                    E::TierNotFound,
+                    zero_periods,
+                ][usize::from(kind)];
+                check_eq!(
+                    got.and_then(Result::ok),
+                    Some(expected),
+                    "each invalid argument has its own error"
+                );
             }
             Command::Jump { seconds } => s.f.jump(seconds),
         }
