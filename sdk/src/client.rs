@@ -202,9 +202,10 @@ impl Client {
         }
     }
 
-    fn transaction(&self, source: &Signer, seq: i64, body: OperationBody) -> Transaction {
+    /// A one-operation transaction from `source` with the base fee and no Soroban data yet.
+    fn transaction(source: &stellar_xdr::AccountId, seq: i64, body: OperationBody) -> Transaction {
         Transaction {
-            source_account: MuxedAccount::Ed25519(Uint256(source.public_key())),
+            source_account: MuxedAccount::from(source.clone()),
             fee: BASE_FEE,
             seq_num: SequenceNumber(seq),
             cond: Preconditions::None,
@@ -243,23 +244,11 @@ impl Client {
         let id: stellar_xdr::AccountId = source
             .parse()
             .map_err(|_| Error::InvalidKey(format!("{source} is not a G… address")))?;
-        let tx = Transaction {
-            source_account: MuxedAccount::from(id),
-            fee: BASE_FEE,
-            seq_num: SequenceNumber(0),
-            cond: Preconditions::None,
-            memo: Memo::None,
-            operations: vec![Operation {
-                source_account: None,
-                body: OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
-                    host_function: call.host_function(),
-                    auth: Default::default(),
-                }),
-            }]
-            .try_into()
-            .unwrap_or_default(),
-            ext: TransactionExt::V0,
-        };
+        let body = OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+            host_function: call.host_function(),
+            auth: Default::default(),
+        });
+        let tx = Self::transaction(&id, 0, body);
         let sim = self.simulate_tx(&tx).await?;
         let value = sim
             .results()
@@ -311,7 +300,7 @@ impl Client {
             })
         };
         let mut sim = self
-            .simulate_tx(&self.transaction(source, seq, op(vec![])))
+            .simulate_tx(&Self::transaction(&source.account_id(), seq, op(vec![])))
             .await?;
         if let Some(preamble) = sim.restore_preamble.take() {
             let data =
@@ -321,7 +310,7 @@ impl Client {
                 .await?;
             seq += 1;
             sim = self
-                .simulate_tx(&self.transaction(source, seq, op(vec![])))
+                .simulate_tx(&Self::transaction(&source.account_id(), seq, op(vec![])))
                 .await?;
         }
         let auth = sim
@@ -349,7 +338,7 @@ impl Client {
         let data = sim
             .transaction_data()
             .map_err(|e| Error::Rpc(e.to_string()))?;
-        let mut tx = self.transaction(source, seq, op(signed));
+        let mut tx = Self::transaction(&source.account_id(), seq, op(signed));
         tx.fee = fee_with(data.resource_fee)?;
         tx.ext = TransactionExt::V1(data);
         let confirmed = self.send_and_confirm(&self.sign(tx, &[source])).await?;
@@ -370,8 +359,8 @@ impl Client {
         data: SorobanTransactionData,
         min_fee: u64,
     ) -> Result<(), Error> {
-        let mut tx = self.transaction(
-            source,
+        let mut tx = Self::transaction(
+            &source.account_id(),
             seq,
             OperationBody::RestoreFootprint(RestoreFootprintOp {
                 ext: Default::default(),

@@ -86,6 +86,22 @@ impl Net {
         )
     }
 
+    /// `campaign build --csv <csv> --out <out>`, asserted to succeed.
+    async fn build(&self, signer: &str, csv: &std::path::Path, out: &std::path::Path) -> Value {
+        self.ok(
+            signer,
+            &[
+                "campaign",
+                "build",
+                "--csv",
+                csv.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+        .await
+    }
+
     /// Runs and asserts success; returns the JSON.
     async fn ok(&self, signer: &str, args: &[&str]) -> Value {
         let (ok, json, err) = self.run(signer, args).await;
@@ -259,19 +275,7 @@ async fn every_command_runs_against_the_local_network() {
     let csv = net.dir.join("small.csv");
     std::fs::write(&csv, format!("index,claimant,amount\n0,{r},{}\n", 5 * XLM)).unwrap();
     let tree = net.dir.join("small.json");
-    let built = net
-        .ok(
-            "sender",
-            &[
-                "campaign",
-                "build",
-                "--csv",
-                csv.to_str().unwrap(),
-                "--out",
-                tree.to_str().unwrap(),
-            ],
-        )
-        .await;
+    let built = net.build("sender", &csv, &tree).await;
     assert_eq!(built["count"], 1);
     let expiry = (net.now() + 100_000).to_string();
     let campaign = net
@@ -312,18 +316,7 @@ async fn every_command_runs_against_the_local_network() {
     let csv2 = net.dir.join("unclaimed.csv");
     std::fs::write(&csv2, format!("0,{r},{}\n", 3 * XLM)).unwrap();
     let tree2 = net.dir.join("unclaimed.json");
-    net.ok(
-        "sender",
-        &[
-            "campaign",
-            "build",
-            "--csv",
-            csv2.to_str().unwrap(),
-            "--out",
-            tree2.to_str().unwrap(),
-        ],
-    )
-    .await;
+    net.build("sender", &csv2, &tree2).await;
     let soon = (net.now() + 400 + 10).to_string();
     let c2 = net
         .ok(
@@ -425,19 +418,7 @@ async fn a_ten_thousand_row_campaign_is_claimed_by_address_and_by_claim_key() {
     }
     let (csv_path, tree) = (net.dir.join("big.csv"), net.dir.join("big.json"));
     std::fs::write(&csv_path, csv).unwrap();
-    let built = net
-        .ok(
-            "funder",
-            &[
-                "campaign",
-                "build",
-                "--csv",
-                csv_path.to_str().unwrap(),
-                "--out",
-                tree.to_str().unwrap(),
-            ],
-        )
-        .await;
+    let built = net.build("funder", &csv_path, &tree).await;
     assert_eq!(built["count"], 10_000);
     let expiry = (net.now() + 86_400).to_string();
     let t = tree.to_str().unwrap();

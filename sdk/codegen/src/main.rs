@@ -287,6 +287,20 @@ fn ident(name: &str) -> String {
     }
 }
 
+/// The doc comment, attributes and opening line (`pub {keyword} {name} {`) of a generated
+/// type.
+fn item_header(
+    s: &mut String,
+    text: &str,
+    fallback: &str,
+    attributes: &str,
+    keyword: &str,
+    name: &str,
+) {
+    doc(s, "", text, fallback);
+    let _ = writeln!(s, "{attributes}\npub {keyword} {name} {{");
+}
+
 /// A documented `pub struct` with `(name, doc, type)` fields.
 fn struct_decl<'a>(
     s: &mut String,
@@ -295,10 +309,13 @@ fn struct_decl<'a>(
     fallback: &str,
     fields: impl Iterator<Item = (String, String, &'a ScSpecTypeDef)>,
 ) {
-    doc(s, "", text, fallback);
-    let _ = writeln!(
+    item_header(
         s,
-        "#[derive(Clone, Debug, PartialEq, Eq)]\npub struct {name} {{"
+        text,
+        fallback,
+        "#[derive(Clone, Debug, PartialEq, Eq)]",
+        "struct",
+        name,
     );
     for (fname, fdoc, t) in fields {
         doc(s, "    ", &fdoc, &format!("`{fname}`."));
@@ -356,15 +373,14 @@ fn struct_code(s: &mut String, st: &ScSpecUdtStructV0) {
 
 fn union_code(s: &mut String, u: &ScSpecUdtUnionV0) {
     let name = u.name.to_utf8_string_lossy();
-    doc(
+    let fallback = format!("The `{name}` contract type.");
+    item_header(
         s,
-        "",
         &u.doc.to_utf8_string_lossy(),
-        &format!("The `{name}` contract type."),
-    );
-    let _ = writeln!(
-        s,
-        "#[derive(Clone, Debug, PartialEq, Eq)]\npub enum {name} {{"
+        &fallback,
+        "#[derive(Clone, Debug, PartialEq, Eq)]",
+        "enum",
+        &name,
     );
     for c in u.cases.iter() {
         match c {
@@ -453,15 +469,14 @@ fn union_code(s: &mut String, u: &ScSpecUdtUnionV0) {
 
 fn enum_code(s: &mut String, en: &ScSpecUdtEnumV0) {
     let name = en.name.to_utf8_string_lossy();
-    doc(
+    let fallback = format!("The `{name}` contract type.");
+    item_header(
         s,
-        "",
         &en.doc.to_utf8_string_lossy(),
-        &format!("The `{name}` contract type."),
-    );
-    let _ = writeln!(
-        s,
-        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\n#[repr(u32)]\npub enum {name} {{"
+        &fallback,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\n#[repr(u32)]",
+        "enum",
+        &name,
     );
     for c in en.cases.iter() {
         let cname = c.name.to_utf8_string_lossy();
@@ -495,13 +510,15 @@ fn enum_code(s: &mut String, en: &ScSpecUdtEnumV0) {
 
 fn error_code(s: &mut String, er: &ScSpecUdtErrorEnumV0) {
     let name = er.name.to_utf8_string_lossy();
-    doc(
+    let fallback = format!("The contract's errors (`{name}`).");
+    item_header(
         s,
-        "",
         &er.doc.to_utf8_string_lossy(),
-        &format!("The contract's errors (`{name}`)."),
+        &fallback,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]\n#[repr(u32)]",
+        "enum",
+        &name,
     );
-    let _ = writeln!(s, "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]\n#[repr(u32)]\npub enum {name} {{");
     for c in er.cases.iter() {
         let cname = c.name.to_utf8_string_lossy();
         let text = c.doc.to_utf8_string_lossy();

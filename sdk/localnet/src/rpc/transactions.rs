@@ -94,10 +94,10 @@ pub(super) fn register(
         let req: SendRequest = parse(&p)?;
         check_xdr_format(req.xdr_format.as_deref())?;
         let (envelope, size) = decode_envelope(&req.transaction)?;
-        let hash = envelope
-            .hash(s.lock().settings().network_id)
-            .map_err(|_| invalid_params("invalid_hash"))?;
         let mut node = s.lock();
+        let hash = envelope
+            .hash(node.settings().network_id)
+            .map_err(|_| invalid_params("invalid_hash"))?;
         let outcome = node.submit(envelope, size);
         let mut v = json!({
             "hash": hex::encode(hash),
