@@ -88,3 +88,13 @@ pub fn decode(
         InsuranceEvent::decode(&topics, &data)?.map(TributaryEvent::Insurance)
     })
 }
+
+/// The topic and data field names of the Tributary event called `name` (its first topic),
+/// from the contracts' specs; `None` for other events. Event names are unique across the
+/// four contracts, except `skim_paid`, which has the same fields in each.
+pub fn field_names(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    StreamEvent::field_names(name)
+        .or_else(|| ClaimsEvent::field_names(name))
+        .or_else(|| AccessEvent::field_names(name))
+        .or_else(|| InsuranceEvent::field_names(name))
+}

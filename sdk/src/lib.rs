@@ -16,6 +16,7 @@ pub mod access;
 pub mod call;
 pub mod claim_key;
 pub mod client;
+pub mod deployment;
 pub mod error;
 pub mod events;
 pub mod generated;
@@ -25,6 +26,7 @@ pub mod scval;
 pub mod signer;
 pub mod skim;
 pub mod stream_math;
+pub mod token;
 
 pub use call::Call;
 pub use client::{Client, Invoked};

@@ -673,17 +673,23 @@ fn events_code(s: &mut String, contract: &str, events: &[&ScSpecEventV0]) {
             .iter()
             .filter(|p| p.location == ScSpecEventParamLocationV0::Data)
             .collect();
-        let _ = writeln!(
-            s,
-            "impl {name} {{\n    /// The topics every `{name}` event starts with.\n    pub const PREFIX: &'static [&'static str] = &[{}];\n\n    /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.\n    ///\n    /// # Errors\n    /// [`DecodeError`] if the topics match but the values don't have this event's shape.\n    pub fn decode(topics: &[ScVal], data: &ScVal) -> Result<Option<Self>, DecodeError> {{\n        let Some(topics) = scval::strip_prefix(topics, Self::PREFIX) else {{\n            return Ok(None);\n        }};\n        {}scval::expect_len(topics, {}, \"{name} topics\")?;",
-            prefix.join(", "),
-            if topics.is_empty() { "" } else { "let topics = " },
-            topics.len()
-        );
         let data_names: Vec<String> = data
             .iter()
             .map(|p| format!("\"{}\"", p.name.to_utf8_string_lossy()))
             .collect();
+        let topic_names: Vec<String> = topics
+            .iter()
+            .map(|p| format!("\"{}\"", p.name.to_utf8_string_lossy()))
+            .collect();
+        let _ = writeln!(
+            s,
+            "impl {name} {{\n    /// The topics every `{name}` event starts with.\n    pub const PREFIX: &'static [&'static str] = &[{}];\n\n    /// The names of the topics after the prefix, in order.\n    pub const TOPIC_FIELDS: &'static [&'static str] = &[{}];\n\n    /// The names of the data values, in order.\n    pub const DATA_FIELDS: &'static [&'static str] = &[{}];\n\n    /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.\n    ///\n    /// # Errors\n    /// [`DecodeError`] if the topics match but the values don't have this event's shape.\n    pub fn decode(topics: &[ScVal], data: &ScVal) -> Result<Option<Self>, DecodeError> {{\n        let Some(topics) = scval::strip_prefix(topics, Self::PREFIX) else {{\n            return Ok(None);\n        }};\n        {}scval::expect_len(topics, {}, \"{name} topics\")?;",
+            prefix.join(", "),
+            topic_names.join(", "),
+            data_names.join(", "),
+            if topics.is_empty() { "" } else { "let topics = " },
+            topics.len()
+        );
         match ev.data_format {
             ScSpecEventDataFormat::SingleValue => {
                 let _ = writeln!(s, "        let values = [data];");
@@ -739,5 +745,16 @@ fn events_code(s: &mut String, contract: &str, events: &[&ScSpecEventV0]) {
         let name = ev.name.to_utf8_string_lossy();
         let _ = writeln!(s, "        if let Some(e) = {name}::decode(topics, data)? {{\n            return Ok(Some(Self::{name}(e)));\n        }}");
     }
-    s.push_str("        Ok(None)\n    }\n}\n");
+    s.push_str("        Ok(None)\n    }\n\n    /// The topic and data field names of the event whose first topic is `name`.\n    pub fn field_names(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {\n        match name {\n");
+    for ev in events {
+        let name = ev.name.to_utf8_string_lossy();
+        if let Some(first) = ev.prefix_topics.first() {
+            let _ = writeln!(
+                s,
+                "            \"{}\" => Some(({name}::TOPIC_FIELDS, {name}::DATA_FIELDS)),",
+                first.to_utf8_string_lossy()
+            );
+        }
+    }
+    s.push_str("            _ => None,\n        }\n    }\n}\n");
 }

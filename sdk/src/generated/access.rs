@@ -361,6 +361,12 @@ impl RenewalFailed {
     /// The topics every `RenewalFailed` event starts with.
     pub const PREFIX: &'static [&'static str] = &["renewal_failed"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["fan", "creator"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["reason"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -402,6 +408,12 @@ impl Renewed {
     /// The topics every `Renewed` event starts with.
     pub const PREFIX: &'static [&'static str] = &["renewed"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["fan", "creator"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["periods", "amount", "expires_at"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -437,6 +449,12 @@ pub struct SkimPaid {
 impl SkimPaid {
     /// The topics every `SkimPaid` event starts with.
     pub const PREFIX: &'static [&'static str] = &["skim_paid"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["asset"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["amount"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -476,6 +494,12 @@ impl Subscribed {
     /// The topics every `Subscribed` event starts with.
     pub const PREFIX: &'static [&'static str] = &["subscribed"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["fan", "creator"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["level", "periods", "amount", "expires_at"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -510,6 +534,12 @@ pub struct TierRetired {
 impl TierRetired {
     /// The topics every `TierRetired` event starts with.
     pub const PREFIX: &'static [&'static str] = &["tier_retired"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["creator", "level"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -555,6 +585,13 @@ impl TierSet {
     /// The topics every `TierSet` event starts with.
     pub const PREFIX: &'static [&'static str] = &["tier_set"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["creator", "level"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] =
+        &["token", "price", "period", "grace", "version"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -596,6 +633,12 @@ pub struct Upgraded {
 impl Upgraded {
     /// The topics every `Upgraded` event starts with.
     pub const PREFIX: &'static [&'static str] = &["upgraded"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["fan", "creator"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["from", "to", "credited"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -664,5 +707,19 @@ impl AccessEvent {
             return Ok(Some(Self::Upgraded(e)));
         }
         Ok(None)
+    }
+
+    /// The topic and data field names of the event whose first topic is `name`.
+    pub fn field_names(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+        match name {
+            "renewal_failed" => Some((RenewalFailed::TOPIC_FIELDS, RenewalFailed::DATA_FIELDS)),
+            "renewed" => Some((Renewed::TOPIC_FIELDS, Renewed::DATA_FIELDS)),
+            "skim_paid" => Some((SkimPaid::TOPIC_FIELDS, SkimPaid::DATA_FIELDS)),
+            "subscribed" => Some((Subscribed::TOPIC_FIELDS, Subscribed::DATA_FIELDS)),
+            "tier_retired" => Some((TierRetired::TOPIC_FIELDS, TierRetired::DATA_FIELDS)),
+            "tier_set" => Some((TierSet::TOPIC_FIELDS, TierSet::DATA_FIELDS)),
+            "upgraded" => Some((Upgraded::TOPIC_FIELDS, Upgraded::DATA_FIELDS)),
+            _ => None,
+        }
     }
 }

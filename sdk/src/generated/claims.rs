@@ -523,6 +523,12 @@ impl CampaignApproved {
     /// The topics every `CampaignApproved` event starts with.
     pub const PREFIX: &'static [&'static str] = &["campaign_approved"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "approver"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -571,6 +577,14 @@ pub struct CampaignCreated {
 impl CampaignCreated {
     /// The topics every `CampaignCreated` event starts with.
     pub const PREFIX: &'static [&'static str] = &["campaign_created"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "funder"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[
+        "token", "root", "total", "count", "start", "expiry", "approver",
+    ];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -621,6 +635,12 @@ impl Claimed {
     /// The topics every `Claimed` event starts with.
     pub const PREFIX: &'static [&'static str] = &["claimed"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "to"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["index", "claimant", "amount", "net"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -657,6 +677,12 @@ impl ClawedBack {
     /// The topics every `ClawedBack` event starts with.
     pub const PREFIX: &'static [&'static str] = &["clawed_back"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "funder"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["amount"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -688,6 +714,12 @@ pub struct ExpiryExtended {
 impl ExpiryExtended {
     /// The topics every `ExpiryExtended` event starts with.
     pub const PREFIX: &'static [&'static str] = &["expiry_extended"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["expiry"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -721,6 +753,12 @@ impl Paused {
     /// The topics every `Paused` event starts with.
     pub const PREFIX: &'static [&'static str] = &["paused"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -747,6 +785,12 @@ pub struct Resumed {
 impl Resumed {
     /// The topics every `Resumed` event starts with.
     pub const PREFIX: &'static [&'static str] = &["resumed"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -779,6 +823,12 @@ pub struct Revoked {
 impl Revoked {
     /// The topics every `Revoked` event starts with.
     pub const PREFIX: &'static [&'static str] = &["revoked"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["index", "amount"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -813,6 +863,12 @@ pub struct SkimPaid {
 impl SkimPaid {
     /// The topics every `SkimPaid` event starts with.
     pub const PREFIX: &'static [&'static str] = &["skim_paid"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["asset"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["amount"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -888,5 +944,26 @@ impl ClaimsEvent {
             return Ok(Some(Self::SkimPaid(e)));
         }
         Ok(None)
+    }
+
+    /// The topic and data field names of the event whose first topic is `name`.
+    pub fn field_names(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+        match name {
+            "campaign_approved" => Some((
+                CampaignApproved::TOPIC_FIELDS,
+                CampaignApproved::DATA_FIELDS,
+            )),
+            "campaign_created" => {
+                Some((CampaignCreated::TOPIC_FIELDS, CampaignCreated::DATA_FIELDS))
+            }
+            "claimed" => Some((Claimed::TOPIC_FIELDS, Claimed::DATA_FIELDS)),
+            "clawed_back" => Some((ClawedBack::TOPIC_FIELDS, ClawedBack::DATA_FIELDS)),
+            "expiry_extended" => Some((ExpiryExtended::TOPIC_FIELDS, ExpiryExtended::DATA_FIELDS)),
+            "paused" => Some((Paused::TOPIC_FIELDS, Paused::DATA_FIELDS)),
+            "resumed" => Some((Resumed::TOPIC_FIELDS, Resumed::DATA_FIELDS)),
+            "revoked" => Some((Revoked::TOPIC_FIELDS, Revoked::DATA_FIELDS)),
+            "skim_paid" => Some((SkimPaid::TOPIC_FIELDS, SkimPaid::DATA_FIELDS)),
+            _ => None,
+        }
     }
 }

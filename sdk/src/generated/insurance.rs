@@ -551,6 +551,12 @@ impl AssetChangeRequested {
     /// The topics every `AssetChangeRequested` event starts with.
     pub const PREFIX: &'static [&'static str] = &["asset_change_requested"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "proposer"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["asset", "insured"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -588,6 +594,12 @@ pub struct AssetChanged {
 impl AssetChanged {
     /// The topics every `AssetChanged` event starts with.
     pub const PREFIX: &'static [&'static str] = &["asset_changed"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "asset"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["insured"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -627,6 +639,12 @@ pub struct BailoutExecuted {
 impl BailoutExecuted {
     /// The topics every `BailoutExecuted` event starts with.
     pub const PREFIX: &'static [&'static str] = &["bailout_executed"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "asset", "recipient"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["amount"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -672,6 +690,12 @@ impl BailoutRequested {
     /// The topics every `BailoutRequested` event starts with.
     pub const PREFIX: &'static [&'static str] = &["bailout_requested"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "proposer"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["asset", "amount", "recipient", "reason"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -714,6 +738,12 @@ impl CouncilChangeRequested {
     /// The topics every `CouncilChangeRequested` event starts with.
     pub const PREFIX: &'static [&'static str] = &["council_change_requested"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "proposer"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["old", "new"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -754,6 +784,12 @@ impl CouncilChanged {
     /// The topics every `CouncilChanged` event starts with.
     pub const PREFIX: &'static [&'static str] = &["council_changed"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["old", "new", "epoch"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -792,6 +828,12 @@ impl ProposalApproved {
     /// The topics every `ProposalApproved` event starts with.
     pub const PREFIX: &'static [&'static str] = &["proposal_approved"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "member"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["approvals"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -827,6 +869,12 @@ impl ProposalCanceled {
     /// The topics every `ProposalCanceled` event starts with.
     pub const PREFIX: &'static [&'static str] = &["proposal_canceled"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "member"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -860,6 +908,12 @@ impl ProposalExpired {
     /// The topics every `ProposalExpired` event starts with.
     pub const PREFIX: &'static [&'static str] = &["proposal_expired"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -892,6 +946,12 @@ pub struct ProposalQueued {
 impl ProposalQueued {
     /// The topics every `ProposalQueued` event starts with.
     pub const PREFIX: &'static [&'static str] = &["proposal_queued"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["eta"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -929,6 +989,12 @@ pub struct SkimPaid {
 impl SkimPaid {
     /// The topics every `SkimPaid` event starts with.
     pub const PREFIX: &'static [&'static str] = &["skim_paid"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["asset"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["amount"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -1014,5 +1080,42 @@ impl InsuranceEvent {
             return Ok(Some(Self::SkimPaid(e)));
         }
         Ok(None)
+    }
+
+    /// The topic and data field names of the event whose first topic is `name`.
+    pub fn field_names(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+        match name {
+            "asset_change_requested" => Some((
+                AssetChangeRequested::TOPIC_FIELDS,
+                AssetChangeRequested::DATA_FIELDS,
+            )),
+            "asset_changed" => Some((AssetChanged::TOPIC_FIELDS, AssetChanged::DATA_FIELDS)),
+            "bailout_executed" => {
+                Some((BailoutExecuted::TOPIC_FIELDS, BailoutExecuted::DATA_FIELDS))
+            }
+            "bailout_requested" => Some((
+                BailoutRequested::TOPIC_FIELDS,
+                BailoutRequested::DATA_FIELDS,
+            )),
+            "council_change_requested" => Some((
+                CouncilChangeRequested::TOPIC_FIELDS,
+                CouncilChangeRequested::DATA_FIELDS,
+            )),
+            "council_changed" => Some((CouncilChanged::TOPIC_FIELDS, CouncilChanged::DATA_FIELDS)),
+            "proposal_approved" => Some((
+                ProposalApproved::TOPIC_FIELDS,
+                ProposalApproved::DATA_FIELDS,
+            )),
+            "proposal_canceled" => Some((
+                ProposalCanceled::TOPIC_FIELDS,
+                ProposalCanceled::DATA_FIELDS,
+            )),
+            "proposal_expired" => {
+                Some((ProposalExpired::TOPIC_FIELDS, ProposalExpired::DATA_FIELDS))
+            }
+            "proposal_queued" => Some((ProposalQueued::TOPIC_FIELDS, ProposalQueued::DATA_FIELDS)),
+            "skim_paid" => Some((SkimPaid::TOPIC_FIELDS, SkimPaid::DATA_FIELDS)),
+            _ => None,
+        }
     }
 }

@@ -468,6 +468,12 @@ impl Canceled {
     /// The topics every `Canceled` event starts with.
     pub const PREFIX: &'static [&'static str] = &["canceled"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "sender", "recipient"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["refunded"];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -499,6 +505,12 @@ pub struct Renounced {
 impl Renounced {
     /// The topics every `Renounced` event starts with.
     pub const PREFIX: &'static [&'static str] = &["renounced"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "sender"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -532,6 +544,12 @@ pub struct SkimPaid {
 impl SkimPaid {
     /// The topics every `SkimPaid` event starts with.
     pub const PREFIX: &'static [&'static str] = &["skim_paid"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["asset"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["amount"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -580,6 +598,20 @@ impl StreamCreated {
     /// The topics every `StreamCreated` event starts with.
     pub const PREFIX: &'static [&'static str] = &["stream_created"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "sender", "recipient"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[
+        "token",
+        "deposit",
+        "start",
+        "cliff",
+        "end",
+        "cancelable",
+        "transferable",
+    ];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -625,6 +657,12 @@ impl Transferred {
     /// The topics every `Transferred` event starts with.
     pub const PREFIX: &'static [&'static str] = &["transferred"];
 
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "from", "to"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &[];
+
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
     /// # Errors
@@ -666,6 +704,12 @@ pub struct Withdrawn {
 impl Withdrawn {
     /// The topics every `Withdrawn` event starts with.
     pub const PREFIX: &'static [&'static str] = &["withdrawn"];
+
+    /// The names of the topics after the prefix, in order.
+    pub const TOPIC_FIELDS: &'static [&'static str] = &["id", "recipient"];
+
+    /// The names of the data values, in order.
+    pub const DATA_FIELDS: &'static [&'static str] = &["to", "amount", "net"];
 
     /// Decodes an event with these `topics` and `data`: `Ok(None)` if it is another event.
     ///
@@ -729,5 +773,18 @@ impl StreamEvent {
             return Ok(Some(Self::Withdrawn(e)));
         }
         Ok(None)
+    }
+
+    /// The topic and data field names of the event whose first topic is `name`.
+    pub fn field_names(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+        match name {
+            "canceled" => Some((Canceled::TOPIC_FIELDS, Canceled::DATA_FIELDS)),
+            "renounced" => Some((Renounced::TOPIC_FIELDS, Renounced::DATA_FIELDS)),
+            "skim_paid" => Some((SkimPaid::TOPIC_FIELDS, SkimPaid::DATA_FIELDS)),
+            "stream_created" => Some((StreamCreated::TOPIC_FIELDS, StreamCreated::DATA_FIELDS)),
+            "transferred" => Some((Transferred::TOPIC_FIELDS, Transferred::DATA_FIELDS)),
+            "withdrawn" => Some((Withdrawn::TOPIC_FIELDS, Withdrawn::DATA_FIELDS)),
+            _ => None,
+        }
     }
 }

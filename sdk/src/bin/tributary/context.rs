@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use stellar_xdr::{AlphaNum12, AlphaNum4, Asset, AssetCode12, AssetCode4, ScAddress};
 use tributary_sdk::{client::asset_contract, merkle::CampaignError, Client, Error, Signer};
@@ -57,16 +56,7 @@ impl Report {
     }
 }
 
-/// The contracts of one deployment (`deployment.json`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Deployment {
-    pub network_passphrase: String,
-    pub insurance: String,
-    pub stream: String,
-    pub claims: String,
-    pub access: String,
-    pub assets: Vec<String>,
-}
+pub use tributary_sdk::deployment::Deployment;
 
 pub struct Context {
     pub client: Client,

@@ -1,0 +1,341 @@
+//! The HTTP API (axum). JSON bodies; lists take `?limit=` (1–500, default 50) and
+//! `?cursor=` (a page's `next_cursor`). Errors are JSON: `{"error": "invalid_parameter",
+//! "parameter": …, "message": …}` with 400, `{"error": "not_found", …}` with 404,
+//! `{"error": "internal", …}` with 500. The routes are described by `/openapi.json`.
+
+pub mod openapi;
+pub mod params;
+
+use std::{collections::HashMap, net::SocketAddr, path::PathBuf, sync::Arc, time::Instant};
+
+use axum::{
+    extract::{ConnectInfo, MatchedPath, Path, Query, Request, State},
+    http::{header, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde_json::{json, Value};
+
+use self::params::{path_id, Params};
+use crate::{
+    ingest::{wall_clock, SharedProgress},
+    metrics::Metrics,
+    query::{address, bad, QueryError, Reader, StreamFilter},
+    store::Store,
+};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<Store>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Ingestion progress.
+    pub progress: SharedProgress,
+}
+
+/// An error response.
+pub struct ApiError(QueryError);
+
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self.0 {
+            QueryError::BadParam { param, message } => (
+                StatusCode::BAD_REQUEST,
+                json!({ "error": "invalid_parameter", "parameter": param, "message": message }),
+            ),
+            QueryError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                json!({ "error": "not_found", "message": format!("{what} not found") }),
+            ),
+            QueryError::Store(e) => {
+                tracing::error!("query failed: {e}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "error": "internal", "message": e.to_string() }),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+type Result<T> = std::result::Result<T, ApiError>;
+type Q = Query<HashMap<String, String>>;
+
+/// The router with every route.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/streams", get(streams))
+        .route("/streams/{id}", get(stream))
+        .route("/streams/{id}/history", get(stream_history))
+        .route("/campaigns/{id}", get(campaign))
+        .route("/campaigns/{id}/claims", get(campaign_claims))
+        .route("/campaigns/{id}/history", get(campaign_history))
+        .route("/claims", get(claims))
+        .route("/creators/{addr}/tiers", get(tiers))
+        .route("/subscriptions", get(subscriptions))
+        .route("/access/{fan}/{creator}", get(access))
+        .route("/insurance", get(insurance))
+        .route("/insurance/proposals", get(proposals))
+        .route("/insurance/proposals/{id}", get(proposal))
+        .route("/insurance/proposals/{id}/history", get(proposal_history))
+        .route("/dead-letters", get(dead_letters))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .route("/admin/backup", post(admin_backup))
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                Json(
+                    json!({ "error": "not_found", "message": "no such route; see /openapi.json" }),
+                ),
+            )
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), timed))
+        .with_state(state)
+}
+
+async fn timed(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let started = Instant::now();
+    let res = next.run(req).await;
+    s.metrics
+        .query_duration
+        .with_label_values(&[&route])
+        .observe(started.elapsed().as_secs_f64());
+    res
+}
+
+fn reader(s: &AppState) -> Result<Reader> {
+    Ok(Reader::new(&s.store)?)
+}
+
+async fn health(State(s): State<AppState>) -> Response {
+    let p = s.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let lag_ledgers = p.rpc_latest_ledger.saturating_sub(p.applied_ledger);
+    let lag_seconds = p.rpc_latest_close_time.saturating_sub(p.applied_close_time);
+    let status = if p.halted.is_some() {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    let body = json!({
+        "status": if p.halted.is_some() { "halted" } else { "ok" },
+        "lag_ledgers": lag_ledgers,
+        "lag_seconds": lag_seconds,
+        "applied_ledger": p.applied_ledger,
+        "rpc_latest_ledger": p.rpc_latest_ledger,
+        "halted": p.halted,
+        "last_rpc_error": p.last_error,
+        "time": wall_clock(),
+    });
+    (status, Json(body)).into_response()
+}
+
+async fn streams(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+    let p = Params::new(
+        q,
+        &["sender", "recipient", "status", "limit", "cursor", "at"],
+    )?;
+    let r = reader(&s)?;
+    let now = p.at(|| r.now())?;
+    let filter = StreamFilter {
+        sender: p.address("sender")?,
+        recipient: p.address("recipient")?,
+        status: p.string("status"),
+    };
+    Ok(Json(json!(r.streams(&filter, &p.page()?, now)?)))
+}
+
+async fn stream(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    let p = Params::new(q, &["at"])?;
+    let id = path_id("id", &id)?;
+    let r = reader(&s)?;
+    let now = p.at(|| r.now())?;
+    Ok(Json(json!(r.stream(id, now)?)))
+}
+
+async fn history(
+    s: &AppState,
+    kind: &str,
+    id: &str,
+    q: HashMap<String, String>,
+) -> Result<Json<Value>> {
+    let p = Params::new(q, &["limit", "cursor"])?;
+    let id = path_id("id", id)?;
+    let r = reader(s)?;
+    match kind {
+        "stream" => r.stream(id, 0).map(drop)?,
+        "campaign" => r.campaign(id).map(drop)?,
+        _ => r.proposal(id, 0).map(drop)?,
+    }
+    Ok(Json(json!(r.history(&format!("{kind}:{id}"), &p.page()?)?)))
+}
+
+async fn stream_history(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    history(&s, "stream", &id, q).await
+}
+
+async fn campaign_history(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    history(&s, "campaign", &id, q).await
+}
+
+async fn proposal_history(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    history(&s, "proposal", &id, q).await
+}
+
+async fn campaign(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    Params::new(q, &[])?;
+    let id = path_id("id", &id)?;
+    Ok(Json(json!(reader(&s)?.campaign(id)?)))
+}
+
+async fn campaign_claims(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    let p = Params::new(q, &["limit", "cursor"])?;
+    let id = path_id("id", &id)?;
+    Ok(Json(json!(reader(&s)?.campaign_claims(id, &p.page()?)?)))
+}
+
+async fn claims(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+    let p = Params::new(q, &["recipient", "limit", "cursor"])?;
+    let recipient = p
+        .address("recipient")?
+        .ok_or_else(|| bad("recipient", "required"))?;
+    Ok(Json(json!(
+        reader(&s)?.claims_by_recipient(&recipient, &p.page()?)?
+    )))
+}
+
+async fn tiers(
+    State(s): State<AppState>,
+    Path(addr): Path<String>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    let p = Params::new(q, &["limit", "cursor"])?;
+    let creator = address("addr", &addr)?;
+    Ok(Json(json!(reader(&s)?.tiers(&creator, &p.page()?)?)))
+}
+
+async fn subscriptions(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+    let p = Params::new(q, &["fan", "creator", "limit", "cursor"])?;
+    let (fan, creator) = (p.address("fan")?, p.address("creator")?);
+    Ok(Json(json!(reader(&s)?.subscriptions(
+        fan.as_deref(),
+        creator.as_deref(),
+        &p.page()?
+    )?)))
+}
+
+async fn access(
+    State(s): State<AppState>,
+    Path((fan, creator)): Path<(String, String)>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    let p = Params::new(q, &["min_level", "at"])?;
+    let fan = address("fan", &fan)?;
+    let creator = address("creator", &creator)?;
+    let min_level = p.number::<u32>("min_level")?.unwrap_or(0);
+    let r = reader(&s)?;
+    let now = p.at(|| r.now())?;
+    Ok(Json(r.access(&fan, &creator, min_level, now)?))
+}
+
+async fn insurance(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+    Params::new(q, &[])?;
+    Ok(Json(reader(&s)?.insurance()?))
+}
+
+async fn proposals(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+    let p = Params::new(q, &["limit", "cursor", "at"])?;
+    let r = reader(&s)?;
+    let now = p.at(|| r.now())?;
+    Ok(Json(json!(r.proposals(&p.page()?, now)?)))
+}
+
+async fn proposal(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Q,
+) -> Result<Json<Value>> {
+    let p = Params::new(q, &["at"])?;
+    let id = path_id("id", &id)?;
+    let r = reader(&s)?;
+    let now = p.at(|| r.now())?;
+    Ok(Json(json!(r.proposal(id, now)?)))
+}
+
+async fn dead_letters(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+    Params::new(q, &[])?;
+    Ok(Json(json!({ "items": reader(&s)?.dead_letters()? })))
+}
+
+async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.metrics.render(),
+    )
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi::document())
+}
+
+/// `POST /admin/backup` with `{"path": "<file>"}`, from loopback only: what
+/// `indexer backup` calls while the service holds the database.
+async fn admin_backup(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(body): Json<Value>,
+) -> Result<Json<Value>> {
+    if !peer.ip().is_loopback() {
+        return Err(bad("peer", "backups are taken from the indexer's own host only").into());
+    }
+    let path = body["path"]
+        .as_str()
+        .ok_or_else(|| bad("path", "a file path is required"))?;
+    let path = PathBuf::from(path);
+    let store = s.store.clone();
+    let sum = tokio::task::spawn_blocking(move || crate::ops::backup(&store, &path))
+        .await
+        .map_err(|e| bad("path", e.to_string()))?
+        .map_err(|e| bad("path", e.to_string()))?;
+    Ok(Json(json!({ "sha256": sum })))
+}

@@ -1,0 +1,178 @@
+//! The OpenAPI 3.1 document served at `/openapi.json`. A test checks that every route the
+//! router serves is described here and that every described path answers.
+
+use serde_json::{json, Value};
+
+fn param(name: &str, location: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": location, "required": location == "path", "description": description, "schema": schema })
+}
+
+fn page_params() -> Vec<Value> {
+    vec![
+        param(
+            "limit",
+            "query",
+            "Items per page, 1–500 (default 50).",
+            json!({ "type": "integer", "minimum": 1, "maximum": 500 }),
+        ),
+        param(
+            "cursor",
+            "query",
+            "The previous page's next_cursor.",
+            json!({ "type": "string" }),
+        ),
+    ]
+}
+
+fn at() -> Value {
+    param(
+        "at",
+        "query",
+        "Evaluate time-dependent values at this Unix time (default: max(wall clock, latest ledger close)).",
+        json!({ "type": "integer" }),
+    )
+}
+
+fn addr(name: &str, location: &str, what: &str) -> Value {
+    param(
+        name,
+        location,
+        &format!("{what}: a G… or C… strkey (SEP-23)."),
+        json!({ "type": "string" }),
+    )
+}
+
+fn id(what: &str) -> Value {
+    param(
+        "id",
+        "path",
+        &format!("{what} id."),
+        json!({ "type": "integer", "format": "uint64" }),
+    )
+}
+
+fn op(summary: &str, params: Vec<Value>, schema: &str, list: bool) -> Value {
+    let item = json!({ "$ref": format!("#/components/schemas/{schema}") });
+    let body = if list {
+        json!({ "type": "object", "properties": { "items": { "type": "array", "items": item }, "next_cursor": { "type": ["string", "null"] } } })
+    } else {
+        item
+    };
+    json!({ "get": {
+        "summary": summary,
+        "parameters": params,
+        "responses": {
+            "200": { "description": "OK", "content": { "application/json": { "schema": body } } },
+            "400": { "$ref": "#/components/responses/BadParam" },
+            "404": { "$ref": "#/components/responses/NotFound" },
+        },
+    }})
+}
+
+fn object(props: &[(&str, &str)]) -> Value {
+    let props: serde_json::Map<String, Value> = props
+        .iter()
+        .map(|(k, t)| {
+            let schema = match *t {
+                "amount" => json!({ "type": "string", "description": "i128 base units, decimal" }),
+                "address" => json!({ "type": "string", "description": "strkey" }),
+                "time" => json!({ "type": "integer", "description": "Unix seconds" }),
+                other => json!({ "type": other }),
+            };
+            ((*k).to_string(), schema)
+        })
+        .collect();
+    json!({ "type": "object", "properties": props })
+}
+
+/// The document.
+pub fn document() -> Value {
+    let mut streams = vec![
+        addr("sender", "query", "Only this sender's streams"),
+        addr("recipient", "query", "Only this recipient's streams"),
+        param(
+            "status",
+            "query",
+            "Status at `at`.",
+            json!({ "enum": crate::query::STREAM_STATUSES }),
+        ),
+        at(),
+    ];
+    streams.extend(page_params());
+    let history = |what: &str| {
+        let mut p = vec![id(what)];
+        p.extend(page_params());
+        op(
+            &format!("The {what}'s events, oldest first, decoded from XDR."),
+            p,
+            "Event",
+            true,
+        )
+    };
+    let mut claims = vec![addr("recipient", "query", "Paid-to address (required)")];
+    claims.extend(page_params());
+    let mut campaign_claims = vec![id("Campaign")];
+    campaign_claims.extend(page_params());
+    let mut tiers = vec![addr("addr", "path", "Creator")];
+    tiers.extend(page_params());
+    let mut subs = vec![
+        addr("fan", "query", "Fan"),
+        addr("creator", "query", "Creator"),
+    ];
+    subs.extend(page_params());
+    let mut proposals = vec![at()];
+    proposals.extend(page_params());
+    let error = json!({ "type": "object", "properties": {
+        "error": { "type": "string" }, "parameter": { "type": "string" }, "message": { "type": "string" } } });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tributary indexer",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Projections of the Tributary contracts' events (Stellar RPC getEvents). Amounts are i128 base units as decimal strings; times Unix seconds; addresses strkeys.",
+        },
+        "paths": {
+            "/health": { "get": { "summary": "Ingestion state and lag in ledgers and seconds; 503 once ingestion has halted.", "responses": { "200": { "description": "OK" }, "503": { "description": "Ingestion halted" } } } },
+            "/streams": op("Streams, filtered by sender, recipient and status.", streams, "Stream", true),
+            "/streams/{id}": op("One stream with status, streamed, withdrawable and refundable at `at`.", vec![id("Stream"), at()], "Stream", false),
+            "/streams/{id}/history": history("stream"),
+            "/campaigns/{id}": op("One claims campaign.", vec![id("Campaign")], "Campaign", false),
+            "/campaigns/{id}/claims": op("A campaign's claimed and revoked entries by index.", campaign_claims, "Claim", true),
+            "/campaigns/{id}/history": history("campaign"),
+            "/claims": op("Claims paid to a recipient.", claims, "Claim", true),
+            "/creators/{addr}/tiers": op("A creator's tiers by level.", tiers, "Tier", true),
+            "/subscriptions": op("Subscriptions by fan and/or creator.", subs, "Subscription", true),
+            "/access/{fan}/{creator}": op(
+                "has_access at `at`: level >= min_level and now < expires_at + grace.",
+                vec![addr("fan", "path", "Fan"), addr("creator", "path", "Creator"), param("min_level", "query", "Level required (default 0).", json!({ "type": "integer" })), at()],
+                "Access",
+                false,
+            ),
+            "/insurance": op("The fund's skims in, bailouts out and balance per asset, and the council epoch.", vec![], "Insurance", false),
+            "/insurance/proposals": op("Proposals by id; status `expired` once the contract would report it.", proposals, "Proposal", true),
+            "/insurance/proposals/{id}": op("One proposal.", vec![id("Proposal"), at()], "Proposal", false),
+            "/insurance/proposals/{id}/history": history("proposal"),
+            "/dead-letters": op("Events that could not be decoded or applied, with their raw XDR.", vec![], "DeadLetter", true),
+            "/metrics": { "get": { "summary": "Prometheus text exposition.", "responses": { "200": { "description": "OK", "content": { "text/plain": {} } } } } },
+            "/openapi.json": { "get": { "summary": "This document.", "responses": { "200": { "description": "OK" } } } },
+        },
+        "components": {
+            "responses": {
+                "BadParam": { "description": "A malformed parameter, named in the body.", "content": { "application/json": { "schema": error } } },
+                "NotFound": { "description": "Unknown id.", "content": { "application/json": { "schema": error } } },
+            },
+            "schemas": {
+                "Stream": object(&[("id", "integer"), ("sender", "address"), ("recipient", "address"), ("token", "address"), ("deposit", "amount"), ("start", "time"), ("cliff", "time"), ("end", "time"), ("cancelable", "boolean"), ("transferable", "boolean"), ("canceled", "boolean"), ("withdrawn", "amount"), ("refunded", "amount"), ("created_ledger", "integer"), ("status", "string"), ("streamed", "amount"), ("withdrawable", "amount"), ("refundable", "amount"), ("as_of", "time")]),
+                "Campaign": object(&[("id", "integer"), ("funder", "address"), ("token", "address"), ("root", "string"), ("total", "amount"), ("count", "integer"), ("start", "time"), ("expiry", "time"), ("approver", "address"), ("status", "string"), ("remaining", "amount"), ("claimed", "amount"), ("claims", "integer"), ("revoked", "integer"), ("created_ledger", "integer")]),
+                "Claim": object(&[("campaign", "integer"), ("index", "integer"), ("status", "string"), ("claimant", "object"), ("to", "address"), ("amount", "amount"), ("net", "amount"), ("ledger", "integer")]),
+                "Tier": object(&[("creator", "address"), ("level", "integer"), ("token", "address"), ("price", "amount"), ("period", "integer"), ("grace", "integer"), ("version", "integer"), ("retired", "boolean")]),
+                "Subscription": object(&[("fan", "address"), ("creator", "address"), ("level", "integer"), ("token", "address"), ("price", "amount"), ("period", "integer"), ("grace", "integer"), ("version", "integer"), ("expires_at", "time"), ("paid", "amount")]),
+                "Access": object(&[("fan", "address"), ("creator", "address"), ("min_level", "integer"), ("has_access", "boolean"), ("subscription", "object"), ("as_of", "time")]),
+                "Insurance": object(&[("assets", "array"), ("epoch", "integer")]),
+                "Proposal": object(&[("id", "integer"), ("kind", "string"), ("action", "object"), ("proposer", "address"), ("created_at", "time"), ("epoch", "integer"), ("approvers", "array"), ("status", "string"), ("eta", "time")]),
+                "Event": object(&[("id", "string"), ("ledger", "integer"), ("ledger_closed_at", "string"), ("tx_hash", "string"), ("contract_id", "address"), ("event", "string"), ("topics", "array"), ("data", "object")]),
+                "DeadLetter": object(&[("id", "string"), ("error", "string"), ("event", "object")]),
+            },
+        },
+    })
+}

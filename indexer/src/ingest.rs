@@ -1,0 +1,518 @@
+//! Ingestion: a follower task pages through `getEvents` (Stellar RPC docs, "getEvents":
+//! `startLedger` or a `cursor`, at most 10,000 events a page) and a writer thread applies
+//! each page and stores the cursor in the same redb write transaction, so every event is
+//! applied exactly once however the process dies. Backfill pages are committed in batches
+//! of `batch_events`; once caught up, every page is committed.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use redb::{ReadableDatabase, ReadableTable};
+use stellar_rpc_client::{Client as Rpc, Event, EventStart, EventType, GetEventsResponse};
+use tokio::sync::{mpsc, watch};
+use tributary_sdk::events::{decode, Contracts};
+
+use crate::{
+    apply::{apply, ApplyError, EventMeta, Tables},
+    metrics::Metrics,
+    records::DeadLetter,
+    store::{meta_get, to_bytes, Store, StoreError},
+};
+
+/// Ingestion settings.
+#[derive(Clone, Debug)]
+pub struct IngestConfig {
+    /// The followed contracts.
+    pub contracts: Contracts,
+    /// First ledger to read when the database has no cursor; `None` starts at the RPC's
+    /// oldest retained ledger.
+    pub start_ledger: Option<u32>,
+    /// Events per `getEvents` page (1–10,000).
+    pub page_size: usize,
+    /// Events applied before a backfill commit.
+    pub batch_events: usize,
+    /// Wait between polls once caught up.
+    pub poll: Duration,
+    /// Timeout of one RPC call.
+    pub rpc_timeout: Duration,
+    /// First retry delay; doubles up to `max_backoff`.
+    pub initial_backoff: Duration,
+    /// Cap on the retry delay.
+    pub max_backoff: Duration,
+}
+
+/// What `/health` reports. Shared between the follower, the writer and the API.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Progress {
+    /// The RPC's latest ledger, as of the last response.
+    pub rpc_latest_ledger: u32,
+    /// Its close time, Unix seconds.
+    pub rpc_latest_close_time: u64,
+    /// Last ledger whose events are all committed.
+    pub applied_ledger: u32,
+    /// Its close time (or the last applied event's), Unix seconds.
+    pub applied_close_time: u64,
+    /// Why ingestion stopped, if it did.
+    pub halted: Option<String>,
+    /// The last transient RPC error, if the last call failed.
+    pub last_error: Option<String>,
+}
+
+/// Shared handle to [`Progress`].
+pub type SharedProgress = Arc<Mutex<Progress>>;
+
+/// One `getEvents` page, as the writer gets it.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// The page's events, in chain order.
+    pub events: Vec<Event>,
+    /// The RPC's cursor after this page.
+    pub cursor: String,
+    /// The RPC's latest ledger.
+    pub latest_ledger: u32,
+    /// Its close time, Unix seconds.
+    pub latest_close_time: u64,
+    /// Whether the page reached the latest ledger (commit now).
+    pub caught_up: bool,
+}
+
+impl Page {
+    /// A page from an RPC response; `limit` is the requested page size.
+    pub fn from_response(r: GetEventsResponse, limit: usize) -> Self {
+        let caught_up = r.events.len() < limit && cursor_ledger(&r.cursor) >= r.latest_ledger;
+        Self {
+            latest_close_time: r.latest_ledger_close_time.parse().unwrap_or(0),
+            latest_ledger: r.latest_ledger,
+            cursor: r.cursor,
+            events: r.events,
+            caught_up,
+        }
+    }
+}
+
+/// The ledger of an RPC paging cursor (`"<TOID>-<event index>"`; SEP-35 TOID: the ledger
+/// is the high 32 bits); 0 if it doesn't parse.
+pub fn cursor_ledger(cursor: &str) -> u32 {
+    cursor
+        .split('-')
+        .next()
+        .and_then(|t| t.parse::<u64>().ok())
+        .map_or(0, |toid| (toid >> 32) as u32)
+}
+
+/// What one applied page did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Events applied to the projections.
+    pub applied: usize,
+    /// Events already stored (skipped by their id).
+    pub duplicates: usize,
+    /// Events dead-lettered.
+    pub dead_letters: usize,
+}
+
+fn unix(rfc3339: &str) -> Option<u64> {
+    humantime::parse_rfc3339_weak(rfc3339.trim_end_matches('Z'))
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
+}
+
+/// Applies `page` and records its cursor, in the caller's transaction.
+///
+/// # Errors
+/// [`StoreError`] only; bad events are dead-lettered.
+pub fn apply_page(
+    t: &mut Tables,
+    contracts: &Contracts,
+    page: &Page,
+) -> Result<Applied, StoreError> {
+    let mut out = Applied::default();
+    for e in &page.events {
+        if t.events.get(e.id.as_str())?.is_some() {
+            out.duplicates += 1;
+            continue;
+        }
+        let raw = serde_json::to_vec(e).unwrap_or_default();
+        t.events.insert(e.id.as_str(), raw.as_slice())?;
+        match apply_event(t, contracts, e) {
+            Ok(()) => out.applied += 1,
+            Err(ApplyError::Store(s)) => return Err(s),
+            Err(err) => {
+                let letter = DeadLetter {
+                    event: serde_json::to_value(e).unwrap_or_default(),
+                    error: err.to_string(),
+                };
+                tracing::warn!("dead letter {}: {}", e.id, letter.error);
+                t.dead_letters
+                    .insert(e.id.as_str(), to_bytes(&letter).as_slice())?;
+                out.dead_letters += 1;
+            }
+        }
+    }
+    t.meta.insert("cursor", page.cursor.as_bytes())?;
+    t.meta
+        .insert("latest_ledger", page.latest_ledger.to_string().as_bytes())?;
+    t.meta.insert(
+        "latest_close_time",
+        page.latest_close_time.to_string().as_bytes(),
+    )?;
+    let (ledger, close) = if page.caught_up {
+        (page.latest_ledger, page.latest_close_time)
+    } else {
+        let close = page.events.last().and_then(|e| unix(&e.ledger_closed_at));
+        (cursor_ledger(&page.cursor), close.unwrap_or(0))
+    };
+    t.meta
+        .insert("applied_ledger", ledger.to_string().as_bytes())?;
+    if close > 0 {
+        t.meta
+            .insert("applied_close_time", close.to_string().as_bytes())?;
+    }
+    Ok(out)
+}
+
+/// Why an event is dead-lettered: bad XDR, a shape the decoders don't know, or a position
+/// no earlier event created.
+#[derive(Debug, thiserror::Error)]
+enum EventError {
+    #[error("undecodable: {0}")]
+    Decode(String),
+    #[error("not a Tributary event of the followed contracts (contract {0})")]
+    Unknown(String),
+    #[error("ledgerClosedAt {0:?} is not an RFC 3339 time")]
+    Time(String),
+}
+
+impl From<EventError> for ApplyError {
+    fn from(e: EventError) -> Self {
+        ApplyError::Unknown(e.to_string())
+    }
+}
+
+fn apply_event(t: &mut Tables, contracts: &Contracts, e: &Event) -> Result<(), ApplyError> {
+    let closed_at =
+        unix(&e.ledger_closed_at).ok_or_else(|| EventError::Time(e.ledger_closed_at.clone()))?;
+    let decoded = decode(contracts, e)
+        .map_err(|err| EventError::Decode(err.to_string()))?
+        .ok_or_else(|| EventError::Unknown(e.contract_id.clone()))?;
+    let meta = EventMeta {
+        id: e.id.clone(),
+        ledger: e.ledger,
+        closed_at,
+    };
+    apply(t, &meta, &decoded)
+}
+
+/// Applies pages from `rx` until it closes, committing per the batch policy, then commits
+/// the rest. Runs on its own thread: redb transactions are blocking.
+///
+/// # Errors
+/// [`StoreError`]: ingestion must stop.
+pub fn write_loop(
+    store: &Store,
+    contracts: &Contracts,
+    batch_events: usize,
+    mut rx: mpsc::Receiver<Page>,
+    metrics: &Metrics,
+    progress: &SharedProgress,
+) -> Result<(), StoreError> {
+    while let Some(first) = rx.blocking_recv() {
+        let txn = store.db.begin_write()?;
+        let mut pending = 0;
+        let mut last = None;
+        {
+            let mut t = Tables::open(&txn)?;
+            let mut page = Some(first);
+            while let Some(p) = page.take() {
+                let a = apply_page(&mut t, contracts, &p)?;
+                pending += p.events.len();
+                metrics
+                    .events_ingested
+                    .inc_by((a.applied + a.dead_letters) as u64);
+                metrics.dead_letters.inc_by(a.dead_letters as u64);
+                let done = p.caught_up || pending >= batch_events;
+                last = Some(p);
+                if !done {
+                    page = rx.blocking_recv();
+                }
+            }
+        }
+        txn.commit()?;
+        if let Some(p) = last {
+            let mut g = progress.lock().unwrap_or_else(|e| e.into_inner());
+            g.applied_ledger = if p.caught_up {
+                p.latest_ledger
+            } else {
+                cursor_ledger(&p.cursor)
+            };
+            if let Some(close) = p.events.last().and_then(|e| unix(&e.ledger_closed_at)) {
+                g.applied_close_time = close;
+            }
+            if p.caught_up {
+                g.applied_close_time = p.latest_close_time;
+            }
+            metrics.lag_ledgers.set(i64::from(
+                g.rpc_latest_ledger.saturating_sub(g.applied_ledger),
+            ));
+            metrics
+                .lag_seconds
+                .set(g.rpc_latest_close_time.saturating_sub(g.applied_close_time) as i64);
+        }
+    }
+    Ok(())
+}
+
+/// How an RPC call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RpcFailure {
+    /// Worth retrying: a timeout, a connection failure, an HTTP 5xx or 429, a malformed
+    /// response, or an internal RPC error.
+    #[error("{kind}: {message}")]
+    Transient {
+        /// The metric label: `timeout`, `transport`, `malformed` or `rpc`.
+        kind: &'static str,
+        /// What happened.
+        message: String,
+    },
+    /// The requested ledger is outside the RPC's retention window: events are gone.
+    #[error("{0}")]
+    Retention(String),
+    /// Anything else the RPC refused; retrying won't help.
+    #[error("RPC refused the request: {0}")]
+    Refused(String),
+}
+
+/// Classifies a stellar-rpc-client error.
+pub fn classify(e: stellar_rpc_client::Error) -> RpcFailure {
+    use jsonrpsee_core::ClientError as C;
+    let message = e.to_string();
+    let transient = |kind| RpcFailure::Transient {
+        kind,
+        message: message.clone(),
+    };
+    match &e {
+        stellar_rpc_client::Error::JsonRpc(c) => match c {
+            C::RequestTimeout => transient("timeout"),
+            C::Transport(_) | C::RestartNeeded(_) => transient("transport"),
+            C::ParseError(_) | C::InvalidRequestId(_) => transient("malformed"),
+            C::Call(obj) if obj.message().starts_with("startLedger must be") => {
+                RpcFailure::Retention(obj.message().to_string())
+            }
+            C::Call(obj) if obj.code() == -32603 => transient("rpc"),
+            C::Call(_) => RpcFailure::Refused(message),
+            _ => transient("malformed"),
+        },
+        stellar_rpc_client::Error::InvalidResponse
+        | stellar_rpc_client::Error::Serde(_)
+        | stellar_rpc_client::Error::MissingResult
+        | stellar_rpc_client::Error::MissingError => transient("malformed"),
+        _ => RpcFailure::Refused(message),
+    }
+}
+
+/// Why the follower stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Halt {
+    /// Events the indexer never saw have left the RPC's retention window.
+    #[error("retention gap: {0}. Events in that range are no longer served by this RPC; re-index from a ledger inside its window into a fresh database, or backfill the gap from a full-history source (the ledger data lake) before resuming.")]
+    RetentionGap(String),
+    /// The RPC refused a request for good.
+    #[error("{0}")]
+    Refused(String),
+    /// The database failed.
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl Halt {
+    /// The `indexer_ingestion_halted` reason label.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::RetentionGap(_) => "retention_gap",
+            Self::Refused(_) => "rpc_refused",
+            Self::Store(_) => "database",
+        }
+    }
+}
+
+/// The follower: fetches pages and hands them to the writer until `stop` turns true.
+pub struct Follower {
+    /// The RPC.
+    pub rpc: Rpc,
+    /// Settings.
+    pub config: IngestConfig,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Shared progress.
+    pub progress: SharedProgress,
+}
+
+impl Follower {
+    async fn get_events(&self, start: EventStart) -> Result<GetEventsResponse, RpcFailure> {
+        let ids = [
+            self.config.contracts.stream.clone(),
+            self.config.contracts.claims.clone(),
+            self.config.contracts.access.clone(),
+            self.config.contracts.insurance.clone(),
+        ];
+        let call = self.rpc.get_events(
+            start,
+            Some(EventType::Contract),
+            &ids,
+            &[],
+            Some(self.config.page_size),
+        );
+        match tokio::time::timeout(self.config.rpc_timeout, call).await {
+            Ok(r) => r.map_err(classify),
+            Err(_) => Err(RpcFailure::Transient {
+                kind: "timeout",
+                message: format!("no response within {:?}", self.config.rpc_timeout),
+            }),
+        }
+    }
+
+    /// `get_events` with transient failures retried forever, with capped exponential
+    /// backoff, until `stop`.
+    async fn fetch(
+        &self,
+        start: &EventStart,
+        stop: &mut watch::Receiver<bool>,
+    ) -> Result<Option<GetEventsResponse>, Halt> {
+        let mut delay = self.config.initial_backoff;
+        loop {
+            match self.get_events(start.clone()).await {
+                Ok(r) => {
+                    self.lock().last_error = None;
+                    return Ok(Some(r));
+                }
+                Err(RpcFailure::Transient { kind, message }) => {
+                    self.metrics.rpc_errors.with_label_values(&[kind]).inc();
+                    tracing::warn!("getEvents failed ({kind}), retrying in {delay:?}: {message}");
+                    self.lock().last_error = Some(format!("{kind}: {message}"));
+                }
+                Err(RpcFailure::Retention(m)) => {
+                    self.metrics
+                        .rpc_errors
+                        .with_label_values(&["retention_gap"])
+                        .inc();
+                    return Err(Halt::RetentionGap(format!(
+                        "{start:?} is outside the RPC's window ({m})"
+                    )));
+                }
+                Err(RpcFailure::Refused(m)) => {
+                    self.metrics.rpc_errors.with_label_values(&["rpc"]).inc();
+                    return Err(Halt::Refused(m));
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = stop.changed() => return Ok(None),
+            }
+            delay = (delay * 2).min(self.config.max_backoff);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Progress> {
+        self.progress.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Follows from `cursor` (the database's, if any) until `stop` or a halt.
+    ///
+    /// # Errors
+    /// [`Halt`] when ingestion can't go on without losing events.
+    pub async fn run(
+        &self,
+        cursor: Option<String>,
+        tx: mpsc::Sender<Page>,
+        mut stop: watch::Receiver<bool>,
+    ) -> Result<(), Halt> {
+        let mut start = match (cursor, self.config.start_ledger) {
+            (Some(c), _) => EventStart::Cursor(c),
+            (None, Some(l)) => EventStart::Ledger(l),
+            (None, None) => {
+                // Probe for the window, then start at its oldest ledger.
+                let latest = match self.rpc.get_latest_ledger().await {
+                    Ok(l) => l.sequence,
+                    Err(e) => return Err(Halt::Refused(e.to_string())),
+                };
+                let Some(r) = self.fetch(&EventStart::Ledger(latest), &mut stop).await? else {
+                    return Ok(());
+                };
+                tracing::warn!(
+                    "no cursor and no --start-ledger: starting at the RPC's oldest ledger {}; earlier events are not indexed",
+                    r.oldest_ledger
+                );
+                EventStart::Ledger(r.oldest_ledger)
+            }
+        };
+        while !*stop.borrow() {
+            let Some(r) = self.fetch(&start, &mut stop).await? else {
+                return Ok(());
+            };
+            if let EventStart::Cursor(c) = &start {
+                let have = cursor_ledger(c);
+                if r.oldest_ledger > have.saturating_add(1) {
+                    self.metrics
+                        .rpc_errors
+                        .with_label_values(&["retention_gap"])
+                        .inc();
+                    return Err(Halt::RetentionGap(format!(
+                        "the indexer's cursor is at ledger {have} but the RPC's oldest ledger is {}",
+                        r.oldest_ledger
+                    )));
+                }
+            }
+            let page = Page::from_response(r, self.config.page_size);
+            {
+                let mut g = self.lock();
+                g.rpc_latest_ledger = page.latest_ledger;
+                g.rpc_latest_close_time = page.latest_close_time;
+            }
+            start = EventStart::Cursor(page.cursor.clone());
+            let caught_up = page.caught_up;
+            if tx.send(page).await.is_err() {
+                return Ok(()); // the writer stopped; its error is reported by the caller
+            }
+            if caught_up {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.config.poll) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The stored cursor and progress of `store`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn stored_progress(store: &Store) -> Result<(Option<String>, Progress), StoreError> {
+    let txn = store.db.begin_read()?;
+    let meta = txn.open_table(crate::store::META)?;
+    let num = |k: &str| -> Result<u64, StoreError> {
+        Ok(meta_get(&meta, k)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    };
+    let p = Progress {
+        rpc_latest_ledger: num("latest_ledger")? as u32,
+        rpc_latest_close_time: num("latest_close_time")?,
+        applied_ledger: num("applied_ledger")? as u32,
+        applied_close_time: num("applied_close_time")?,
+        halted: None,
+        last_error: None,
+    };
+    Ok((meta_get(&meta, "cursor")?, p))
+}
+
+/// Unix seconds now by the wall clock.
+pub fn wall_clock() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}

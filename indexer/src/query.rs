@@ -1,0 +1,747 @@
+//! Reads for the HTTP API, each in one read transaction (a consistent snapshot). Lists are
+//! cursor-paginated: a page holds at most `limit` items and `next_cursor`, the opaque
+//! position after its last item (`null` on the last page). Time-dependent values are
+//! computed at `now` (Unix seconds) with the SDK's mirrors of the contracts' rules.
+
+use std::str::FromStr;
+
+use redb::{ReadTransaction, ReadableDatabase, ReadableTable};
+use serde::Serialize;
+use serde_json::{json, Value};
+use stellar_xdr::ScAddress;
+use tributary_sdk::{
+    access::has_access,
+    generated::{
+        access::Subscription,
+        stream::{Stream, StreamStatus},
+    },
+    stream_math,
+};
+
+use crate::{
+    apply::{CANCELED, DEPLETED},
+    records::{
+        AssetRecord, CampaignRecord, ClaimRecord, ProposalRecord, StreamRecord, SubscriptionRecord,
+        TierRecord,
+    },
+    scval_json,
+    store::{self, parse, Store, StoreError},
+};
+
+/// Seconds a proposal's approvals stay valid (`contracts/insurance`, 30 days).
+pub const APPROVAL_LIFETIME: u64 = 30 * 24 * 60 * 60;
+/// Seconds a queued proposal stays executable after its eta (14 days).
+pub const EXECUTION_WINDOW: u64 = 14 * 24 * 60 * 60;
+
+/// Why a query failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// A parameter is malformed; `param` names it.
+    #[error("invalid {param}: {message}")]
+    BadParam {
+        /// The parameter's name.
+        param: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The addressed entity doesn't exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<redb::StorageError> for QueryError {
+    fn from(e: redb::StorageError) -> Self {
+        Self::Store(e.into())
+    }
+}
+impl From<redb::TableError> for QueryError {
+    fn from(e: redb::TableError) -> Self {
+        Self::Store(e.into())
+    }
+}
+impl From<redb::TransactionError> for QueryError {
+    fn from(e: redb::TransactionError) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// A malformed `param`.
+pub fn bad(param: &str, message: impl Into<String>) -> QueryError {
+    QueryError::BadParam {
+        param: param.into(),
+        message: message.into(),
+    }
+}
+
+/// One page of a list.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Page<T> {
+    /// The items, in key order.
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` when this is the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Which page: `limit` items (1–500) after `cursor`.
+#[derive(Clone, Debug, Default)]
+pub struct PageRequest {
+    /// Items per page.
+    pub limit: usize,
+    /// The previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl PageRequest {
+    fn parse_cursor<T: FromStr>(&self) -> Result<Option<T>, QueryError> {
+        self.cursor
+            .as_deref()
+            .map(|c| {
+                c.parse()
+                    .map_err(|_| bad("cursor", format!("{c:?} is not a cursor of this list")))
+            })
+            .transpose()
+    }
+}
+
+/// Collects up to `limit` items of `iter` and the cursor after the last one.
+fn paginate<T, E>(
+    iter: impl Iterator<Item = Result<T, E>>,
+    limit: usize,
+    cursor: impl Fn(&T) -> String,
+) -> Result<Page<T>, E> {
+    let mut items = Vec::with_capacity(limit.min(64));
+    let mut more = false;
+    for item in iter {
+        let item = item?;
+        if items.len() == limit {
+            more = true;
+            break;
+        }
+        items.push(item);
+    }
+    let next_cursor = if more { items.last().map(cursor) } else { None };
+    Ok(Page { items, next_cursor })
+}
+
+/// Parses a strkey address (`G…` or `C…`, SEP-23) named `param`.
+///
+/// # Errors
+/// [`QueryError::BadParam`].
+pub fn address(param: &str, s: &str) -> Result<String, QueryError> {
+    ScAddress::from_str(s)
+        .map(|a| a.to_string())
+        .map_err(|_| bad(param, format!("{s:?} is not a G… or C… strkey address")))
+}
+
+/// A stream with its values at `as_of`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StreamView {
+    /// The stored state.
+    #[serde(flatten)]
+    pub stream: StreamRecord,
+    /// `pending`, `streaming`, `settled`, `canceled` or `depleted` at `as_of`.
+    pub status: &'static str,
+    /// Vested so far, base units.
+    #[serde(with = "crate::records::amount")]
+    pub streamed: i128,
+    /// Withdrawable now, base units.
+    #[serde(with = "crate::records::amount")]
+    pub withdrawable: i128,
+    /// What a cancel now would refund, base units.
+    #[serde(with = "crate::records::amount")]
+    pub refundable: i128,
+    /// The time these are computed at, Unix seconds.
+    pub as_of: u64,
+}
+
+/// The stream statuses, as the API spells them (the contract's `StreamStatus`).
+pub const STREAM_STATUSES: [&str; 5] = ["pending", "streaming", "settled", "canceled", "depleted"];
+
+fn status_name(s: StreamStatus) -> &'static str {
+    match s {
+        StreamStatus::Pending => "pending",
+        StreamStatus::Streaming => "streaming",
+        StreamStatus::Settled => "settled",
+        StreamStatus::Canceled => "canceled",
+        StreamStatus::Depleted => "depleted",
+    }
+}
+
+fn sc(a: &str, table: &'static str) -> Result<ScAddress, StoreError> {
+    ScAddress::from_str(a).map_err(|_| StoreError::Corrupt {
+        table,
+        reason: format!("{a:?} is not an address"),
+    })
+}
+
+/// The stream's values at `now`, by the SDK's `stream_math`.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] if a stored address doesn't parse.
+pub fn stream_view(r: StreamRecord, now: u64) -> Result<StreamView, StoreError> {
+    let s = Stream {
+        cancelable: r.cancelable,
+        canceled: r.canceled,
+        cliff: r.cliff,
+        deposit: r.deposit,
+        end: r.end,
+        recipient: sc(&r.recipient, "streams")?,
+        refunded: r.refunded,
+        sender: sc(&r.sender, "streams")?,
+        start: r.start,
+        token: sc(&r.token, "streams")?,
+        transferable: r.transferable,
+        withdrawn: r.withdrawn,
+    };
+    Ok(StreamView {
+        status: status_name(stream_math::status(&s, now)),
+        streamed: stream_math::streamed(&s, now),
+        withdrawable: stream_math::withdrawable(&s, now),
+        refundable: stream_math::refundable(&s, now),
+        as_of: now,
+        stream: r,
+    })
+}
+
+/// Filters of `/streams`.
+#[derive(Clone, Debug, Default)]
+pub struct StreamFilter {
+    /// Only this sender's.
+    pub sender: Option<String>,
+    /// Only this recipient's.
+    pub recipient: Option<String>,
+    /// Only streams with this status at `now` (one of [`STREAM_STATUSES`]).
+    pub status: Option<String>,
+}
+
+/// A reader over one snapshot.
+pub struct Reader {
+    txn: ReadTransaction,
+}
+
+impl Reader {
+    /// A snapshot of `store`.
+    ///
+    /// # Errors
+    /// [`QueryError::Store`].
+    pub fn new(store: &Store) -> Result<Self, QueryError> {
+        Ok(Self {
+            txn: store.db.begin_read()?,
+        })
+    }
+
+    /// `max(wall clock, the latest ledger close time seen)`: the contracts' clock is the
+    /// ledger's, which a local network may have advanced past the wall clock.
+    ///
+    /// # Errors
+    /// [`QueryError::Store`].
+    pub fn now(&self) -> Result<u64, QueryError> {
+        let meta = self.txn.open_table(store::META)?;
+        let latest = store::meta_get(&meta, "latest_close_time")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(crate::ingest::wall_clock().max(latest))
+    }
+
+    fn stream_record(&self, id: u64) -> Result<Option<StreamRecord>, QueryError> {
+        let t = self.txn.open_table(store::STREAMS)?;
+        Ok(match t.get(id)? {
+            Some(v) => Some(parse("streams", v.value())?),
+            None => None,
+        })
+    }
+
+    /// Stream `id` at `now`.
+    ///
+    /// # Errors
+    /// [`QueryError::NotFound`] or [`QueryError::Store`].
+    pub fn stream(&self, id: u64, now: u64) -> Result<StreamView, QueryError> {
+        let r = self
+            .stream_record(id)?
+            .ok_or_else(|| QueryError::NotFound(format!("stream {id}")))?;
+        Ok(stream_view(r, now)?)
+    }
+
+    /// Streams matching `f`, by id (by end time, then id, for `pending`, `streaming` and
+    /// `settled` without a party). The cursor is the last stream id.
+    ///
+    /// # Errors
+    /// [`QueryError::BadParam`] for a bad status or cursor; [`QueryError::Store`].
+    pub fn streams(
+        &self,
+        f: &StreamFilter,
+        page: &PageRequest,
+        now: u64,
+    ) -> Result<Page<StreamView>, QueryError> {
+        if let Some(s) = &f.status {
+            if !STREAM_STATUSES.contains(&s.as_str()) {
+                return Err(bad(
+                    "status",
+                    format!("{s:?} is not one of {}", STREAM_STATUSES.join(", ")),
+                ));
+            }
+        }
+        let after: Option<u64> = page.parse_cursor()?;
+        let from = after.map_or(0, |a| a.saturating_add(1));
+        let keep = |v: &StreamView| {
+            f.status.as_deref().is_none_or(|s| s == v.status)
+                && f.sender.as_deref().is_none_or(|s| s == v.stream.sender)
+                && f.recipient
+                    .as_deref()
+                    .is_none_or(|r| r == v.stream.recipient)
+        };
+        let load = |id: u64| -> Result<StreamView, QueryError> {
+            let r = self.stream_record(id)?.ok_or_else(|| StoreError::Corrupt {
+                table: "streams",
+                reason: format!("index names missing stream {id}"),
+            })?;
+            Ok(stream_view(r, now)?)
+        };
+        let ids: Box<dyn Iterator<Item = Result<u64, QueryError>>> =
+            match (&f.sender, &f.recipient, f.status.as_deref()) {
+                (Some(party), _, _) | (None, Some(party), _) => {
+                    let def = if f.sender.is_some() {
+                        store::STREAMS_BY_SENDER
+                    } else {
+                        store::STREAMS_BY_RECIPIENT
+                    };
+                    let t = self.txn.open_table(def)?;
+                    let rows = t.range((party.as_str(), from)..=(party.as_str(), u64::MAX))?;
+                    Box::new(rows.map(|r| r.map(|(k, _)| k.value().1).map_err(QueryError::from)))
+                }
+                (None, None, Some(s @ ("canceled" | "depleted"))) => {
+                    let code = if s == "canceled" { CANCELED } else { DEPLETED };
+                    let t = self.txn.open_table(store::STREAMS_CLOSED)?;
+                    let rows = t.range((code, from)..=(code, u64::MAX))?;
+                    Box::new(rows.map(|r| r.map(|(k, _)| k.value().1).map_err(QueryError::from)))
+                }
+                (None, None, Some(s)) => {
+                    // Open streams: settled iff end <= now; pending and streaming end later.
+                    let t = self.txn.open_table(store::STREAMS_OPEN)?;
+                    let start_key = match after {
+                        Some(a) => match self.stream_record(a)? {
+                            Some(r) => (r.end, a.saturating_add(1)),
+                            None => return Err(bad("cursor", format!("{a} is not a stream id"))),
+                        },
+                        None if s == "settled" => (0, 0),
+                        None => (now.saturating_add(1), 0),
+                    };
+                    let rows = if s == "settled" {
+                        t.range(start_key..(now.saturating_add(1), 0))?
+                    } else {
+                        t.range(start_key..)?
+                    };
+                    Box::new(rows.map(|r| r.map(|(k, _)| k.value().1).map_err(QueryError::from)))
+                }
+                (None, None, None) => {
+                    let t = self.txn.open_table(store::STREAMS)?;
+                    let rows = t.range(from..)?;
+                    Box::new(rows.map(|r| r.map(|(k, _)| k.value()).map_err(QueryError::from)))
+                }
+            };
+        let views = ids
+            .map(|id| id.and_then(load))
+            .filter(|v| v.as_ref().map_or(true, keep));
+        paginate(views, page.limit, |v| v.stream.id.to_string())
+    }
+
+    /// The events of `entity` (e.g. `stream:7`), oldest first, decoded. The cursor is the
+    /// last event id.
+    ///
+    /// # Errors
+    /// [`QueryError::Store`].
+    pub fn history(&self, entity: &str, page: &PageRequest) -> Result<Page<Value>, QueryError> {
+        let t = self.txn.open_table(store::HISTORY)?;
+        let events = self.txn.open_table(store::EVENTS)?;
+        let after = page.cursor.clone().unwrap_or_default();
+        let rows = t.range((entity, after.as_str())..=(entity, "~"))?;
+        let items = rows
+            .map(|r| {
+                r.map_err(QueryError::from)
+                    .map(|(k, _)| k.value().1.to_string())
+            })
+            .filter(|id| id.as_ref().map_or(true, |id| *id != after))
+            .map(|id| {
+                let id = id?;
+                let raw = events
+                    .get(id.as_str())?
+                    .ok_or_else(|| StoreError::Corrupt {
+                        table: "events",
+                        reason: format!("history names missing event {id}"),
+                    })?;
+                Ok(event_json(raw.value())?)
+            });
+        paginate(items, page.limit, |v: &Value| {
+            v["id"].as_str().unwrap_or_default().to_string()
+        })
+    }
+
+    /// Campaign `id`.
+    ///
+    /// # Errors
+    /// [`QueryError::NotFound`] or [`QueryError::Store`].
+    pub fn campaign(&self, id: u64) -> Result<CampaignRecord, QueryError> {
+        let t = self.txn.open_table(store::CAMPAIGNS)?;
+        let v = t
+            .get(id)?
+            .ok_or_else(|| QueryError::NotFound(format!("campaign {id}")))?;
+        Ok(parse("campaigns", v.value())?)
+    }
+
+    /// Campaign `id`'s claimed and revoked entries by index. The cursor is the last index.
+    ///
+    /// # Errors
+    /// [`QueryError::NotFound`], [`QueryError::BadParam`] or [`QueryError::Store`].
+    pub fn campaign_claims(
+        &self,
+        id: u64,
+        page: &PageRequest,
+    ) -> Result<Page<ClaimRecord>, QueryError> {
+        self.campaign(id)?;
+        let from = page
+            .parse_cursor::<u32>()?
+            .map_or(Some(0), |c| c.checked_add(1));
+        let t = self.txn.open_table(store::CLAIMS)?;
+        let Some(from) = from else {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        };
+        let rows = t.range((id, from)..=(id, u32::MAX))?;
+        let items = rows.map(|r| {
+            let (_, v) = r?;
+            Ok::<_, QueryError>(parse::<ClaimRecord>("claims", v.value())?)
+        });
+        paginate(items, page.limit, |c| c.index.to_string())
+    }
+
+    /// Claims paid to `recipient`, by campaign and index. The cursor is `campaign:index`.
+    ///
+    /// # Errors
+    /// [`QueryError::BadParam`] or [`QueryError::Store`].
+    pub fn claims_by_recipient(
+        &self,
+        recipient: &str,
+        page: &PageRequest,
+    ) -> Result<Page<ClaimRecord>, QueryError> {
+        let from = match page.cursor.as_deref() {
+            None => (0, 0),
+            Some(c) => {
+                let parsed = c
+                    .split_once(':')
+                    .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u32>().ok()?)));
+                let (campaign, index) =
+                    parsed.ok_or_else(|| bad("cursor", format!("{c:?} is not campaign:index")))?;
+                match index.checked_add(1) {
+                    Some(i) => (campaign, i),
+                    None => (campaign.saturating_add(1), 0),
+                }
+            }
+        };
+        let t = self.txn.open_table(store::CLAIMS_BY_RECIPIENT)?;
+        let claims = self.txn.open_table(store::CLAIMS)?;
+        let rows = t.range((recipient, from.0, from.1)..=(recipient, u64::MAX, u32::MAX))?;
+        let items = rows.map(|r| {
+            let (k, _) = r?;
+            let (_, campaign, index) = k.value();
+            let v = claims
+                .get((campaign, index))?
+                .ok_or_else(|| StoreError::Corrupt {
+                    table: "claims",
+                    reason: format!("index names missing claim {campaign}:{index}"),
+                })?;
+            Ok::<_, QueryError>(parse::<ClaimRecord>("claims", v.value())?)
+        });
+        paginate(items, page.limit, |c| format!("{}:{}", c.campaign, c.index))
+    }
+
+    /// `creator`'s tiers by level. The cursor is the last level.
+    ///
+    /// # Errors
+    /// [`QueryError::BadParam`] or [`QueryError::Store`].
+    pub fn tiers(&self, creator: &str, page: &PageRequest) -> Result<Page<TierRecord>, QueryError> {
+        let Some(from) = page
+            .parse_cursor::<u32>()?
+            .map_or(Some(0), |c| c.checked_add(1))
+        else {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        };
+        let t = self.txn.open_table(store::TIERS)?;
+        let rows = t.range((creator, from)..=(creator, u32::MAX))?;
+        let items = rows.map(|r| {
+            let (_, v) = r?;
+            Ok::<_, QueryError>(parse::<TierRecord>("tiers", v.value())?)
+        });
+        paginate(items, page.limit, |t| t.level.to_string())
+    }
+
+    fn subscription(
+        &self,
+        fan: &str,
+        creator: &str,
+    ) -> Result<Option<SubscriptionRecord>, QueryError> {
+        let t = self.txn.open_table(store::SUBSCRIPTIONS)?;
+        Ok(match t.get((fan, creator))? {
+            Some(v) => Some(parse("subscriptions", v.value())?),
+            None => None,
+        })
+    }
+
+    /// Subscriptions of `fan`, of `creator`, or both (one at most). The cursor is the last
+    /// item's other party (`fan:creator` without filters).
+    ///
+    /// # Errors
+    /// [`QueryError::BadParam`] or [`QueryError::Store`].
+    pub fn subscriptions(
+        &self,
+        fan: Option<&str>,
+        creator: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<SubscriptionRecord>, QueryError> {
+        let after = page.cursor.clone().unwrap_or_default();
+        match (fan, creator) {
+            (Some(f), Some(c)) => {
+                let items = self
+                    .subscription(f, c)?
+                    .into_iter()
+                    .filter(|_| page.cursor.is_none())
+                    .map(Ok);
+                paginate(items, page.limit, |s| s.creator.clone())
+            }
+            (Some(f), None) => {
+                let t = self.txn.open_table(store::SUBSCRIPTIONS)?;
+                let rows = t.range((f, after.as_str())..=(f, "~"))?;
+                let items = rows
+                    .map(|r| {
+                        r.map_err(QueryError::from).and_then(|(_, v)| {
+                            Ok(parse::<SubscriptionRecord>("subscriptions", v.value())?)
+                        })
+                    })
+                    .filter(|s| s.as_ref().map_or(true, |s| s.creator != after));
+                paginate(items, page.limit, |s| s.creator.clone())
+            }
+            (None, Some(c)) => {
+                let t = self.txn.open_table(store::SUBSCRIPTIONS_BY_CREATOR)?;
+                let rows = t.range((c, after.as_str())..=(c, "~"))?;
+                let items = rows
+                    .map(|r| {
+                        let (k, _) = r?;
+                        let fan = k.value().1.to_string();
+                        self.subscription(&fan, c)?.ok_or_else(|| {
+                            QueryError::Store(StoreError::Corrupt {
+                                table: "subscriptions",
+                                reason: format!("index names missing {fan}:{c}"),
+                            })
+                        })
+                    })
+                    .filter(|s| s.as_ref().map_or(true, |s| s.fan != after));
+                paginate(items, page.limit, |s| s.fan.clone())
+            }
+            (None, None) => {
+                let (f, c) = match page.cursor.as_deref() {
+                    Some(cur) => cur
+                        .split_once(':')
+                        .ok_or_else(|| bad("cursor", format!("{cur:?} is not fan:creator")))?,
+                    None => ("", ""),
+                };
+                let t = self.txn.open_table(store::SUBSCRIPTIONS)?;
+                let rows = t.range((f, c)..)?;
+                let items = rows
+                    .map(|r| {
+                        r.map_err(QueryError::from).and_then(|(_, v)| {
+                            Ok(parse::<SubscriptionRecord>("subscriptions", v.value())?)
+                        })
+                    })
+                    .filter(|s| s.as_ref().map_or(true, |s| s.fan != f || s.creator != c));
+                paginate(items, page.limit, |s| format!("{}:{}", s.fan, s.creator))
+            }
+        }
+    }
+
+    /// Whether `fan` may see `creator`'s content at `min_level` at `now`: the contract's
+    /// `has_access` rule on the projected subscription.
+    ///
+    /// # Errors
+    /// [`QueryError::Store`].
+    pub fn access(
+        &self,
+        fan: &str,
+        creator: &str,
+        min_level: u32,
+        now: u64,
+    ) -> Result<Value, QueryError> {
+        let sub = self.subscription(fan, creator)?;
+        let generated = match &sub {
+            Some(s) => Some(Subscription {
+                expires_at: s.expires_at,
+                grace: s.grace,
+                level: s.level,
+                paid: s.paid,
+                period: s.period,
+                price: s.price,
+                token: sc(&s.token, "subscriptions")?,
+                version: s.version,
+            }),
+            None => None,
+        };
+        Ok(json!({
+            "fan": fan,
+            "creator": creator,
+            "min_level": min_level,
+            "has_access": has_access(generated.as_ref(), min_level, now),
+            "subscription": sub,
+            "as_of": now,
+        }))
+    }
+
+    /// The insurance fund: flows per asset and the council epoch.
+    ///
+    /// # Errors
+    /// [`QueryError::Store`].
+    pub fn insurance(&self) -> Result<Value, QueryError> {
+        let t = self.txn.open_table(store::INSURANCE_ASSETS)?;
+        let assets = t
+            .iter()?
+            .map(|r| {
+                let (_, v) = r?;
+                Ok::<_, QueryError>(parse::<AssetRecord>("insurance_assets", v.value())?)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(json!({ "assets": assets, "epoch": self.epoch()? }))
+    }
+
+    fn epoch(&self) -> Result<u32, QueryError> {
+        let meta = self.txn.open_table(store::META)?;
+        Ok(store::meta_get(&meta, "epoch")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Proposals by id, with `status` reported `expired` once the contract's `proposal`
+    /// view would (approvals lapsed or the execution window closed). The cursor is the
+    /// last id.
+    ///
+    /// # Errors
+    /// [`QueryError::BadParam`] or [`QueryError::Store`].
+    pub fn proposals(
+        &self,
+        page: &PageRequest,
+        now: u64,
+    ) -> Result<Page<ProposalRecord>, QueryError> {
+        let from = page
+            .parse_cursor::<u64>()?
+            .map_or(0, |c| c.saturating_add(1));
+        let epoch = self.epoch()?;
+        let t = self.txn.open_table(store::PROPOSALS)?;
+        let items = t.range(from..)?.map(|r| {
+            let (_, v) = r?;
+            Ok::<_, QueryError>(with_expiry(parse("proposals", v.value())?, epoch, now))
+        });
+        paginate(items, page.limit, |p| p.id.to_string())
+    }
+
+    /// Proposal `id` at `now` (see [`Reader::proposals`]).
+    ///
+    /// # Errors
+    /// [`QueryError::NotFound`] or [`QueryError::Store`].
+    pub fn proposal(&self, id: u64, now: u64) -> Result<ProposalRecord, QueryError> {
+        let t = self.txn.open_table(store::PROPOSALS)?;
+        let v = t
+            .get(id)?
+            .ok_or_else(|| QueryError::NotFound(format!("proposal {id}")))?;
+        Ok(with_expiry(
+            parse("proposals", v.value())?,
+            self.epoch()?,
+            now,
+        ))
+    }
+
+    /// The dead-lettered events, by id.
+    ///
+    /// # Errors
+    /// [`QueryError::Store`].
+    pub fn dead_letters(&self) -> Result<Vec<Value>, QueryError> {
+        let t = self.txn.open_table(store::DEAD_LETTERS)?;
+        let out = t
+            .iter()?
+            .map(|r| {
+                let (k, v) = r?;
+                let letter: crate::records::DeadLetter = parse("dead_letters", v.value())?;
+                Ok::<_, QueryError>(
+                    json!({ "id": k.value(), "error": letter.error, "event": letter.event }),
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(out)
+    }
+}
+
+/// `p` with `status` set to `expired` once the contract's `proposal(id)` would report it
+/// (`contracts/insurance/src/proposal.rs`, `is_expired`).
+fn with_expiry(mut p: ProposalRecord, epoch: u32, now: u64) -> ProposalRecord {
+    let expired = match p.status.as_str() {
+        "pending" => now > p.created_at + APPROVAL_LIFETIME,
+        "queued" if p.epoch != epoch => now > p.created_at + APPROVAL_LIFETIME,
+        "queued" => now > p.eta + EXECUTION_WINDOW,
+        _ => false,
+    };
+    if expired {
+        p.status = "expired".into();
+    }
+    p
+}
+
+/// A stored raw event as history JSON: id, ledger, close time, transaction, contract, the
+/// event name, and its topics and data decoded from XDR.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] if the stored event doesn't parse.
+pub fn event_json(raw: &[u8]) -> Result<Value, StoreError> {
+    let e: stellar_rpc_client::Event = parse("events", raw)?;
+    let (topics, data) =
+        tributary_sdk::events::topics_and_data(&e).map_err(|err| StoreError::Corrupt {
+            table: "events",
+            reason: err.to_string(),
+        })?;
+    let mut topics: Vec<Value> = topics.iter().map(scval_json::to_json).collect();
+    let name = if topics.is_empty() {
+        Value::Null
+    } else {
+        topics.remove(0)
+    };
+    let data = scval_json::to_json(&data);
+    // Named fields from the contract spec: topics after the name, then the data vector.
+    let fields = name
+        .as_str()
+        .and_then(tributary_sdk::events::field_names)
+        .map(|(t, d)| {
+            let values = match &data {
+                Value::Array(items) if d.len() != 1 => items.clone(),
+                other => vec![other.clone()],
+            };
+            let names = t.iter().chain(d.iter()).map(|n| n.to_string());
+            Value::Object(
+                names
+                    .zip(topics.iter().chain(values.iter()).cloned())
+                    .collect(),
+            )
+        });
+    Ok(json!({
+        "id": e.id,
+        "ledger": e.ledger,
+        "ledger_closed_at": e.ledger_closed_at,
+        "tx_hash": e.tx_hash,
+        "contract_id": e.contract_id,
+        "event": name,
+        "fields": fields,
+        "topics": topics,
+        "data": data,
+    }))
+}

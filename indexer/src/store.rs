@@ -1,0 +1,376 @@
+//! The redb database: one table per query shape, the raw events, the dead letters and the
+//! ingestion cursor. Projections and the cursor change in the same write transaction.
+
+use std::path::Path;
+
+use redb::{
+    Database, Key, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, TableHandle,
+    Value, WriteTransaction,
+};
+use sha2::{Digest, Sha256};
+
+/// Bumped whenever a table's layout or a record's meaning changes; a database of another
+/// version is refused on open.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Ingestion state: `schema_version`, `cursor` (the last applied RPC paging position),
+/// `contracts` (JSON), `latest_ledger`, `latest_close_time`, `epoch` (insurance council).
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// Every event received, by RPC event id, as the RPC returned it (JSON with base64 XDR).
+pub const EVENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("events");
+/// Events that could not be decoded or applied, by event id ([`crate::records::DeadLetter`]).
+pub const DEAD_LETTERS: TableDefinition<&str, &[u8]> = TableDefinition::new("dead_letters");
+/// Streams by id ([`crate::records::StreamRecord`]).
+pub const STREAMS: TableDefinition<u64, &[u8]> = TableDefinition::new("streams");
+/// `(sender, stream id)`.
+pub const STREAMS_BY_SENDER: TableDefinition<(&str, u64), ()> =
+    TableDefinition::new("streams_by_sender");
+/// `(recipient, stream id)`.
+pub const STREAMS_BY_RECIPIENT: TableDefinition<(&str, u64), ()> =
+    TableDefinition::new("streams_by_recipient");
+/// `(end, stream id)` of streams neither canceled nor depleted: their status (pending,
+/// streaming or settled) depends only on the time.
+pub const STREAMS_OPEN: TableDefinition<(u64, u64), ()> = TableDefinition::new("streams_open");
+/// `(status code, stream id)` of canceled (3) and depleted (4) streams.
+pub const STREAMS_CLOSED: TableDefinition<(u8, u64), ()> = TableDefinition::new("streams_closed");
+/// `(entity, event id)`: each stream's, campaign's, proposal's, tier's and subscription's
+/// events. Entities are `stream:<id>`, `campaign:<id>`, `proposal:<id>`,
+/// `tier:<creator>:<level>`, `subscription:<fan>:<creator>`.
+pub const HISTORY: TableDefinition<(&str, &str), ()> = TableDefinition::new("history");
+/// Campaigns by id ([`crate::records::CampaignRecord`]).
+pub const CAMPAIGNS: TableDefinition<u64, &[u8]> = TableDefinition::new("campaigns");
+/// Settled entries by `(campaign, index)` ([`crate::records::ClaimRecord`]).
+pub const CLAIMS: TableDefinition<(u64, u32), &[u8]> = TableDefinition::new("claims");
+/// `(paid-to address, campaign, index)` of claims.
+pub const CLAIMS_BY_RECIPIENT: TableDefinition<(&str, u64, u32), ()> =
+    TableDefinition::new("claims_by_recipient");
+/// Tiers by `(creator, level)` ([`crate::records::TierRecord`]).
+pub const TIERS: TableDefinition<(&str, u32), &[u8]> = TableDefinition::new("tiers");
+/// Subscriptions by `(fan, creator)` ([`crate::records::SubscriptionRecord`]).
+pub const SUBSCRIPTIONS: TableDefinition<(&str, &str), &[u8]> =
+    TableDefinition::new("subscriptions");
+/// `(creator, fan)` of subscriptions.
+pub const SUBSCRIPTIONS_BY_CREATOR: TableDefinition<(&str, &str), ()> =
+    TableDefinition::new("subscriptions_by_creator");
+/// The insurance fund's flows by asset ([`crate::records::AssetRecord`]).
+pub const INSURANCE_ASSETS: TableDefinition<&str, &[u8]> = TableDefinition::new("insurance_assets");
+/// Insurance proposals by id ([`crate::records::ProposalRecord`]).
+pub const PROPOSALS: TableDefinition<u64, &[u8]> = TableDefinition::new("proposals");
+
+/// Why the database can't be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// redb failed: I/O, a corrupt file, or the file is open in another process.
+    #[error("database: {0}")]
+    Db(#[from] redb::Error),
+    /// The file was written by another schema version.
+    #[error("database schema version {found} is not {SCHEMA_VERSION}; rebuild it (delete the file and re-ingest) or restore a backup of this version")]
+    Schema {
+        /// The stored version.
+        found: u32,
+    },
+    /// The file follows another deployment's contracts.
+    #[error("database follows contracts {stored}, not {configured}; use another --db")]
+    Contracts {
+        /// What the file follows (JSON).
+        stored: String,
+        /// What this run was given (JSON).
+        configured: String,
+    },
+    /// A stored record doesn't parse: the file is corrupt.
+    #[error("corrupt record in table {table}: {reason}")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// The parse error.
+        reason: String,
+    },
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                Self::Db(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// Parses a stored JSON record of `table`.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] naming the table.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    bytes: &[u8],
+) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        table,
+        reason: e.to_string(),
+    })
+}
+
+/// Serializes a record for storage.
+pub fn to_bytes<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    // Records are plain structs of strings and integers: serialization can't fail.
+    serde_json::to_vec(v).unwrap_or_default()
+}
+
+/// The open database.
+pub struct Store {
+    /// The redb handle; readers use `begin_read`, the ingestion writer `begin_write`.
+    pub db: Database,
+}
+
+/// redb's page cache: bounds the indexer's memory regardless of the database size.
+pub const CACHE_BYTES: usize = 64 << 20;
+
+impl Store {
+    /// Opens (or creates) the database at `path`, creating every table, and checks the
+    /// schema version and the followed contracts (`contracts_json`, if given).
+    ///
+    /// # Errors
+    /// [`StoreError::Schema`], [`StoreError::Contracts`], or [`StoreError::Db`] for I/O,
+    /// corruption, or a file another process has open.
+    pub fn open(path: &Path, contracts_json: Option<&str>) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(redb::Error::Io(e)))?;
+        }
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)?;
+        Self::init(db, contracts_json)
+    }
+
+    /// An in-memory database (for `verify`'s rebuild and tests).
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let db = Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;
+        Self::init(db, None)
+    }
+
+    fn init(db: Database, contracts_json: Option<&str>) -> Result<Self, StoreError> {
+        // An initialized file of this schema and deployment is opened without a write, so
+        // opening a backup leaves its checksum valid.
+        if let Ok(txn) = db.begin_read() {
+            if let Ok(meta) = txn.open_table(META) {
+                let version = meta_get(&meta, "schema_version")?;
+                let contracts = meta_get(&meta, "contracts")?;
+                let current = version.is_some_and(|v| v.as_bytes() == SCHEMA_VERSION.to_le_bytes());
+                let same = contracts_json.is_none_or(|c| contracts.as_deref() == Some(c));
+                if current && same {
+                    drop(meta);
+                    drop(txn);
+                    return Ok(Self { db });
+                }
+            }
+        }
+        let txn = db.begin_write()?;
+        {
+            create_tables(&txn)?;
+            let mut meta = txn.open_table(META)?;
+            let version = meta
+                .get("schema_version")?
+                .map(|v| u32::from_le_bytes(v.value().try_into().unwrap_or([0xff; 4])));
+            match version {
+                Some(found) if found != SCHEMA_VERSION => return Err(StoreError::Schema { found }),
+                Some(_) => {}
+                None => {
+                    meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
+                }
+            }
+            if let Some(configured) = contracts_json {
+                let stored = meta
+                    .get("contracts")?
+                    .map(|v| String::from_utf8_lossy(v.value()).into_owned());
+                match stored {
+                    Some(stored) if stored != configured => {
+                        return Err(StoreError::Contracts {
+                            stored,
+                            configured: configured.to_string(),
+                        })
+                    }
+                    Some(_) => {}
+                    None => {
+                        meta.insert("contracts", configured.as_bytes())?;
+                    }
+                }
+            }
+        }
+        txn.commit()?;
+        Ok(Self { db })
+    }
+
+    /// A value of the `meta` table, as a string.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let txn = self.db.begin_read()?;
+        meta_get(&txn.open_table(META)?, key)
+    }
+
+    /// SHA-256 over every projection table (not the raw events or the cursor), in key
+    /// order: equal hashes mean equal projections.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub fn projections_hash(&self) -> Result<String, StoreError> {
+        projections_hash(&self.db)
+    }
+
+    /// Copies every table, as of one read transaction, into a new database at `path`: a
+    /// consistent snapshot while the writer keeps committing.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`], including when `path` exists.
+    pub fn copy_to(&self, path: &Path) -> Result<(), StoreError> {
+        if path.exists() {
+            return Err(StoreError::Db(redb::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{} exists", path.display()),
+            ))));
+        }
+        let src = self.db.begin_read()?;
+        let dst = Database::create(path)?;
+        let txn = dst.begin_write()?;
+        macro_rules! each {
+            ($($t:expr),*) => {$( copy_table(&src, &txn, $t)?; )*};
+        }
+        each!(
+            META,
+            EVENTS,
+            DEAD_LETTERS,
+            STREAMS,
+            STREAMS_BY_SENDER,
+            STREAMS_BY_RECIPIENT,
+            STREAMS_OPEN,
+            STREAMS_CLOSED,
+            HISTORY,
+            CAMPAIGNS,
+            CLAIMS,
+            CLAIMS_BY_RECIPIENT,
+            TIERS,
+            SUBSCRIPTIONS,
+            SUBSCRIPTIONS_BY_CREATOR,
+            INSURANCE_ASSETS,
+            PROPOSALS
+        );
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+/// SHA-256 over every projection table of `db` (see [`Store::projections_hash`]); works on
+/// a read-only open, which leaves a backup's bytes (and checksum) untouched.
+///
+/// # Errors
+/// [`StoreError::Db`].
+pub fn projections_hash(db: &impl ReadableDatabase) -> Result<String, StoreError> {
+    let txn = db.begin_read()?;
+    let mut h = Sha256::new();
+    macro_rules! each {
+            ($($t:expr),*) => {$( hash_table(&txn, $t, &mut h)?; )*};
+        }
+    each!(
+        STREAMS,
+        STREAMS_BY_SENDER,
+        STREAMS_BY_RECIPIENT,
+        STREAMS_OPEN,
+        STREAMS_CLOSED,
+        HISTORY,
+        CAMPAIGNS,
+        CLAIMS,
+        CLAIMS_BY_RECIPIENT,
+        TIERS,
+        SUBSCRIPTIONS,
+        SUBSCRIPTIONS_BY_CREATOR,
+        INSURANCE_ASSETS,
+        PROPOSALS,
+        DEAD_LETTERS
+    );
+    Ok(hex::encode(h.finalize()))
+}
+
+/// A `meta` value as a string.
+///
+/// # Errors
+/// [`StoreError::Db`].
+pub fn meta_get(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(meta
+        .get(key)?
+        .map(|v| String::from_utf8_lossy(v.value()).into_owned()))
+}
+
+fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    macro_rules! each {
+        ($($t:expr),*) => {$( txn.open_table($t)?; )*};
+    }
+    each!(
+        META,
+        EVENTS,
+        DEAD_LETTERS,
+        STREAMS,
+        STREAMS_BY_SENDER,
+        STREAMS_BY_RECIPIENT,
+        STREAMS_OPEN,
+        STREAMS_CLOSED,
+        HISTORY,
+        CAMPAIGNS,
+        CLAIMS,
+        CLAIMS_BY_RECIPIENT,
+        TIERS,
+        SUBSCRIPTIONS,
+        SUBSCRIPTIONS_BY_CREATOR,
+        INSURANCE_ASSETS,
+        PROPOSALS
+    );
+    Ok(())
+}
+
+fn hash_table<K: Key + 'static, V: Value + 'static>(
+    txn: &ReadTransaction,
+    def: TableDefinition<K, V>,
+    h: &mut Sha256,
+) -> Result<(), StoreError> {
+    let table = txn.open_table(def)?;
+    h.update(def.name().as_bytes());
+    for row in table.iter()? {
+        let (k, v) = row?;
+        let (k, v) = (k.value(), v.value());
+        let (k, v) = (K::as_bytes(&k), V::as_bytes(&v));
+        let (k, v): (&[u8], &[u8]) = (k.as_ref(), v.as_ref());
+        h.update((k.len() as u64).to_le_bytes());
+        h.update(k);
+        h.update((v.len() as u64).to_le_bytes());
+        h.update(v);
+    }
+    Ok(())
+}
+
+fn copy_table<K: Key + 'static, V: Value + 'static>(
+    src: &ReadTransaction,
+    dst: &WriteTransaction,
+    def: TableDefinition<K, V>,
+) -> Result<(), StoreError> {
+    let from = src.open_table(def)?;
+    let mut to = dst.open_table(def)?;
+    for row in from.iter()? {
+        let (k, v) = row?;
+        to.insert(k.value(), v.value())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Shared by the indexer's tests: a local network with the protocol deployed, an indexer
+//! configuration for it, and HTTP helpers.
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
+
+use std::{path::PathBuf, time::Duration};
+
+use serde_json::Value;
+use tributary_indexer::{ingest::IngestConfig, service::ServiceConfig};
+use tributary_localnet::server::{Config, Localnet};
+use tributary_scenario::{Network, Setup};
+
+/// A running local network with the protocol deployed.
+pub struct Env {
+    pub localnet: Localnet,
+    pub net: Network,
+    pub setup: Setup,
+}
+
+/// A fresh directory under the system temp dir.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tributary-indexer-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn wasm_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/wasm")
+}
+
+/// Starts a local network (`ledger_ms` per ledger, `retention` ledgers of history) and
+/// deploys the protocol.
+pub async fn start(ledger_ms: u64, retention: u32) -> Env {
+    let localnet = Localnet::start(Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ledger_interval: Some(Duration::from_millis(ledger_ms)),
+        retention_ledgers: retention,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let net = Network {
+        rpc_url: localnet.rpc_url(),
+        friendbot_url: localnet.friendbot_url(),
+        localnet_url: format!("http://{}", localnet.addr()),
+        passphrase: tributary_localnet::settings::PASSPHRASE.to_string(),
+    };
+    let setup = tributary_scenario::setup(&net, &wasm_dir()).await.unwrap();
+    Env {
+        localnet,
+        net,
+        setup,
+    }
+}
+
+impl Env {
+    /// Ingestion settings for this network: small pages and batches so tests cross many
+    /// commits, fast polling and retries.
+    pub fn ingest(&self, start_ledger: Option<u32>) -> IngestConfig {
+        IngestConfig {
+            contracts: self.setup.deployment.contracts(),
+            start_ledger,
+            page_size: 200,
+            batch_events: 1000,
+            poll: Duration::from_millis(100),
+            rpc_timeout: Duration::from_secs(5),
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(200),
+        }
+    }
+
+    pub fn service(&self, db: PathBuf, rpc_url: &str) -> ServiceConfig {
+        ServiceConfig {
+            rpc_url: rpc_url.to_string(),
+            db,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ingest: self.ingest(Some(1)),
+        }
+    }
+
+    pub fn latest_ledger(&self) -> u32 {
+        self.localnet.shared().lock().header().ledger_seq
+    }
+}
+
+/// GET `url`; the status and the body as JSON (or a JSON string of a non-JSON body).
+pub async fn get(url: String) -> (u16, Value) {
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut r = agent.get(&url).call().unwrap();
+        let body = r.body_mut().read_to_string().unwrap();
+        let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        (r.status().as_u16(), json)
+    })
+    .await
+    .unwrap()
+}
+
+/// Polls `/health` at `base` until the indexer has applied `ledger`.
+pub async fn wait_applied(base: &str, ledger: u32) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let (_, h) = get(format!("{base}/health")).await;
+        if h["applied_ledger"].as_u64().unwrap_or(0) >= u64::from(ledger) {
+            return h;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "indexer stuck: {h}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
