@@ -97,6 +97,9 @@ pub enum ApplyError {
     /// unknown stream): the indexer started after it, or the event is forged.
     #[error("{0} not found in the projections")]
     Unknown(String),
+    /// The event itself is unusable: bad XDR, an unknown shape or a bad timestamp.
+    #[error("{0}")]
+    Invalid(String),
     /// The database failed; ingestion must stop.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -116,7 +119,8 @@ fn history(t: &mut Tables, entity: &str, m: &EventMeta) -> Result<(), ApplyError
 /// Applies one decoded event.
 ///
 /// # Errors
-/// [`ApplyError::Unknown`] leaves the tables unchanged; [`ApplyError::Store`] is fatal.
+/// [`ApplyError::Unknown`] and [`ApplyError::Invalid`] leave the tables unchanged;
+/// [`ApplyError::Store`] is fatal.
 pub fn apply(t: &mut Tables, m: &EventMeta, e: &TributaryEvent) -> Result<(), ApplyError> {
     match e {
         TributaryEvent::Stream(e) => stream(t, m, e),

@@ -188,7 +188,7 @@ enum EventError {
 
 impl From<EventError> for ApplyError {
     fn from(e: EventError) -> Self {
-        ApplyError::Unknown(e.to_string())
+        ApplyError::Invalid(e.to_string())
     }
 }
 
