@@ -47,8 +47,8 @@ pub struct Tables<'t> {
     pub(crate) events: Table<'t, &'static str, &'static [u8]>,
     pub(crate) dead_letters: Table<'t, &'static str, &'static [u8]>,
     streams: Table<'t, u64, &'static [u8]>,
-    by_sender: Table<'t, (&'static str, u64), ()>,
-    by_recipient: Table<'t, (&'static str, u64), ()>,
+    by_sender: Table<'t, (&'static str, u64), &'static [u8]>,
+    by_recipient: Table<'t, (&'static str, u64), &'static [u8]>,
     open: Table<'t, (u64, u64), ()>,
     closed: Table<'t, (u8, u64), ()>,
     history: Table<'t, (&'static str, &'static str), ()>,
@@ -191,8 +191,12 @@ fn put_stream(
         Ok(end) => t.open.insert((end, s.id), ())?,
         Err(code) => t.closed.insert((code, s.id), ())?,
     };
-    t.by_recipient.insert((s.recipient.as_str(), s.id), ())?;
-    t.streams.insert(s.id, to_bytes(s).as_slice())?;
+    let bytes = to_bytes(s);
+    t.by_recipient
+        .insert((s.recipient.as_str(), s.id), bytes.as_slice())?;
+    t.by_sender
+        .insert((s.sender.as_str(), s.id), bytes.as_slice())?;
+    t.streams.insert(s.id, bytes.as_slice())?;
     Ok(())
 }
 
@@ -216,7 +220,6 @@ fn stream(t: &mut Tables, m: &EventMeta, e: &StreamEvent) -> Result<(), ApplyErr
                 refunded: 0,
                 created_ledger: m.ledger,
             };
-            t.by_sender.insert((s.sender.as_str(), s.id), ())?;
             put_stream(t, None, &s)?;
             c.id
         }

@@ -136,25 +136,61 @@ pub fn address(param: &str, s: &str) -> Result<String, QueryError> {
         .map_err(|_| bad(param, format!("{s:?} is not a G… or C… strkey address")))
 }
 
-/// A stream with its values at `as_of`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+/// A stream with its values at `as_of`. Serialized as one flat object: the record's
+/// fields, then `status`, `streamed`, `withdrawable`, `refundable` and `as_of`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct StreamView {
     /// The stored state.
-    #[serde(flatten)]
     pub stream: StreamRecord,
     /// `pending`, `streaming`, `settled`, `canceled` or `depleted` at `as_of`.
     pub status: &'static str,
     /// Vested so far, base units.
-    #[serde(with = "crate::records::amount")]
     pub streamed: i128,
     /// Withdrawable now, base units.
-    #[serde(with = "crate::records::amount")]
     pub withdrawable: i128,
     /// What a cancel now would refund, base units.
-    #[serde(with = "crate::records::amount")]
     pub refundable: i128,
     /// The time these are computed at, Unix seconds.
     pub as_of: u64,
+}
+
+/// An amount written as a decimal string.
+struct Amount(i128);
+
+impl Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+// Written out rather than `#[serde(flatten)]`, which buffers every field: this is the
+// hottest response.
+impl Serialize for StreamView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let r = &self.stream;
+        let mut m = s.serialize_struct("StreamView", 19)?;
+        m.serialize_field("id", &r.id)?;
+        m.serialize_field("sender", &r.sender)?;
+        m.serialize_field("recipient", &r.recipient)?;
+        m.serialize_field("token", &r.token)?;
+        m.serialize_field("deposit", &Amount(r.deposit))?;
+        m.serialize_field("start", &r.start)?;
+        m.serialize_field("cliff", &r.cliff)?;
+        m.serialize_field("end", &r.end)?;
+        m.serialize_field("cancelable", &r.cancelable)?;
+        m.serialize_field("transferable", &r.transferable)?;
+        m.serialize_field("canceled", &r.canceled)?;
+        m.serialize_field("withdrawn", &Amount(r.withdrawn))?;
+        m.serialize_field("refunded", &Amount(r.refunded))?;
+        m.serialize_field("created_ledger", &r.created_ledger)?;
+        m.serialize_field("status", self.status)?;
+        m.serialize_field("streamed", &Amount(self.streamed))?;
+        m.serialize_field("withdrawable", &Amount(self.withdrawable))?;
+        m.serialize_field("refundable", &Amount(self.refundable))?;
+        m.serialize_field("as_of", &self.as_of)?;
+        m.end()
+    }
 }
 
 /// The stream statuses, as the API spells them (the contract's `StreamStatus`).
@@ -178,32 +214,31 @@ fn sc(a: &str, table: &'static str) -> Result<ScAddress, StoreError> {
 }
 
 /// The stream's values at `now`, by the SDK's `stream_math`.
-///
-/// # Errors
-/// [`StoreError::Corrupt`] if a stored address doesn't parse.
-pub fn stream_view(r: StreamRecord, now: u64) -> Result<StreamView, StoreError> {
+pub fn stream_view(r: StreamRecord, now: u64) -> StreamView {
+    // `stream_math` reads only amounts, times and flags: the parties don't need parsing.
+    let nobody = ScAddress::Contract(stellar_xdr::ContractId(stellar_xdr::Hash([0; 32])));
     let s = Stream {
         cancelable: r.cancelable,
         canceled: r.canceled,
         cliff: r.cliff,
         deposit: r.deposit,
         end: r.end,
-        recipient: sc(&r.recipient, "streams")?,
+        recipient: nobody.clone(),
         refunded: r.refunded,
-        sender: sc(&r.sender, "streams")?,
+        sender: nobody.clone(),
         start: r.start,
-        token: sc(&r.token, "streams")?,
+        token: nobody,
         transferable: r.transferable,
         withdrawn: r.withdrawn,
     };
-    Ok(StreamView {
+    StreamView {
         status: status_name(stream_math::status(&s, now)),
         streamed: stream_math::streamed(&s, now),
         withdrawable: stream_math::withdrawable(&s, now),
         refundable: stream_math::refundable(&s, now),
         as_of: now,
         stream: r,
-    })
+    }
 }
 
 /// Filters of `/streams`.
@@ -262,7 +297,7 @@ impl Reader {
         let r = self
             .stream_record(id)?
             .ok_or_else(|| QueryError::NotFound(format!("stream {id}")))?;
-        Ok(stream_view(r, now)?)
+        Ok(stream_view(r, now))
     }
 
     /// Streams matching `f`, by id (by end time, then id, for `pending`, `streaming` and
@@ -293,14 +328,20 @@ impl Reader {
                     .as_deref()
                     .is_none_or(|r| r == v.stream.recipient)
         };
-        let load = |id: u64| -> Result<StreamView, QueryError> {
-            let r = self.stream_record(id)?.ok_or_else(|| StoreError::Corrupt {
+        let table = self.txn.open_table(store::STREAMS)?;
+        let load = |id: u64| -> Result<StreamRecord, QueryError> {
+            let r = match table.get(id)? {
+                Some(v) => Some(parse::<StreamRecord>("streams", v.value())?),
+                None => None,
+            };
+            let r = r.ok_or_else(|| StoreError::Corrupt {
                 table: "streams",
                 reason: format!("index names missing stream {id}"),
             })?;
-            Ok(stream_view(r, now)?)
+            Ok(r)
         };
-        let ids: Box<dyn Iterator<Item = Result<u64, QueryError>>> =
+        let load = &load;
+        let records: Box<dyn Iterator<Item = Result<StreamRecord, QueryError>>> =
             match (&f.sender, &f.recipient, f.status.as_deref()) {
                 (Some(party), _, _) | (None, Some(party), _) => {
                     let def = if f.sender.is_some() {
@@ -310,13 +351,19 @@ impl Reader {
                     };
                     let t = self.txn.open_table(def)?;
                     let rows = t.range((party.as_str(), from)..=(party.as_str(), u64::MAX))?;
-                    Box::new(rows.map(|r| r.map(|(k, _)| k.value().1).map_err(QueryError::from)))
+                    Box::new(rows.map(|r| {
+                        let (_, v) = r?;
+                        Ok(parse::<StreamRecord>("streams", v.value())?)
+                    }))
                 }
                 (None, None, Some(s @ ("canceled" | "depleted"))) => {
                     let code = if s == "canceled" { CANCELED } else { DEPLETED };
                     let t = self.txn.open_table(store::STREAMS_CLOSED)?;
                     let rows = t.range((code, from)..=(code, u64::MAX))?;
-                    Box::new(rows.map(|r| r.map(|(k, _)| k.value().1).map_err(QueryError::from)))
+                    Box::new(rows.map(move |r| {
+                        let (k, _) = r?;
+                        load(k.value().1)
+                    }))
                 }
                 (None, None, Some(s)) => {
                     // Open streams: settled iff end <= now; pending and streaming end later.
@@ -334,16 +381,21 @@ impl Reader {
                     } else {
                         t.range(start_key..)?
                     };
-                    Box::new(rows.map(|r| r.map(|(k, _)| k.value().1).map_err(QueryError::from)))
+                    Box::new(rows.map(move |r| {
+                        let (k, _) = r?;
+                        load(k.value().1)
+                    }))
                 }
                 (None, None, None) => {
-                    let t = self.txn.open_table(store::STREAMS)?;
-                    let rows = t.range(from..)?;
-                    Box::new(rows.map(|r| r.map(|(k, _)| k.value()).map_err(QueryError::from)))
+                    let rows = table.range(from..)?;
+                    Box::new(rows.map(|r| {
+                        let (_, v) = r?;
+                        Ok(parse::<StreamRecord>("streams", v.value())?)
+                    }))
                 }
             };
-        let views = ids
-            .map(|id| id.and_then(load))
+        let views = records
+            .map(|r| r.map(|r| stream_view(r, now)))
             .filter(|v| v.as_ref().map_or(true, keep));
         paginate(views, page.limit, |v| v.stream.id.to_string())
     }

@@ -22,11 +22,11 @@ pub const EVENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("events");
 pub const DEAD_LETTERS: TableDefinition<&str, &[u8]> = TableDefinition::new("dead_letters");
 /// Streams by id ([`crate::records::StreamRecord`]).
 pub const STREAMS: TableDefinition<u64, &[u8]> = TableDefinition::new("streams");
-/// `(sender, stream id)`.
-pub const STREAMS_BY_SENDER: TableDefinition<(&str, u64), ()> =
+/// `(sender, stream id)` → the stream's record (a copy, so a page is one range scan).
+pub const STREAMS_BY_SENDER: TableDefinition<(&str, u64), &[u8]> =
     TableDefinition::new("streams_by_sender");
-/// `(recipient, stream id)`.
-pub const STREAMS_BY_RECIPIENT: TableDefinition<(&str, u64), ()> =
+/// `(recipient, stream id)` → the stream's record (a copy, as above).
+pub const STREAMS_BY_RECIPIENT: TableDefinition<(&str, u64), &[u8]> =
     TableDefinition::new("streams_by_recipient");
 /// `(end, stream id)` of streams neither canceled nor depleted: their status (pending,
 /// streaming or settled) depends only on the time.

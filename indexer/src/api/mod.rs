@@ -146,7 +146,7 @@ async fn health(State(s): State<AppState>) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn streams(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+async fn streams(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
     let p = Params::new(
         q,
         &["sender", "recipient", "status", "limit", "cursor", "at"],
@@ -158,19 +158,19 @@ async fn streams(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> 
         recipient: p.address("recipient")?,
         status: p.string("status"),
     };
-    Ok(Json(json!(r.streams(&filter, &p.page()?, now)?)))
+    Ok(Json(r.streams(&filter, &p.page()?, now)?).into_response())
 }
 
 async fn stream(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     let p = Params::new(q, &["at"])?;
     let id = path_id("id", &id)?;
     let r = reader(&s)?;
     let now = p.at(|| r.now())?;
-    Ok(Json(json!(r.stream(id, now)?)))
+    Ok(Json(r.stream(id, now)?).into_response())
 }
 
 async fn history(
@@ -178,7 +178,7 @@ async fn history(
     kind: &str,
     id: &str,
     q: HashMap<String, String>,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     let p = Params::new(q, &["limit", "cursor"])?;
     let id = path_id("id", id)?;
     let r = reader(s)?;
@@ -187,14 +187,14 @@ async fn history(
         "campaign" => r.campaign(id).map(drop)?,
         _ => r.proposal(id, 0).map(drop)?,
     }
-    Ok(Json(json!(r.history(&format!("{kind}:{id}"), &p.page()?)?)))
+    Ok(Json(r.history(&format!("{kind}:{id}"), &p.page()?)?).into_response())
 }
 
 async fn stream_history(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     history(&s, "stream", &id, q).await
 }
 
@@ -202,7 +202,7 @@ async fn campaign_history(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     history(&s, "campaign", &id, q).await
 }
 
@@ -210,7 +210,7 @@ async fn proposal_history(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     history(&s, "proposal", &id, q).await
 }
 
@@ -218,93 +218,90 @@ async fn campaign(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     Params::new(q, &[])?;
     let id = path_id("id", &id)?;
-    Ok(Json(json!(reader(&s)?.campaign(id)?)))
+    Ok(Json(reader(&s)?.campaign(id)?).into_response())
 }
 
 async fn campaign_claims(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     let p = Params::new(q, &["limit", "cursor"])?;
     let id = path_id("id", &id)?;
-    Ok(Json(json!(reader(&s)?.campaign_claims(id, &p.page()?)?)))
+    Ok(Json(reader(&s)?.campaign_claims(id, &p.page()?)?).into_response())
 }
 
-async fn claims(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+async fn claims(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
     let p = Params::new(q, &["recipient", "limit", "cursor"])?;
     let recipient = p
         .address("recipient")?
         .ok_or_else(|| bad("recipient", "required"))?;
-    Ok(Json(json!(
-        reader(&s)?.claims_by_recipient(&recipient, &p.page()?)?
-    )))
+    Ok(Json(reader(&s)?.claims_by_recipient(&recipient, &p.page()?)?).into_response())
 }
 
 async fn tiers(
     State(s): State<AppState>,
     Path(addr): Path<String>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     let p = Params::new(q, &["limit", "cursor"])?;
     let creator = address("addr", &addr)?;
-    Ok(Json(json!(reader(&s)?.tiers(&creator, &p.page()?)?)))
+    Ok(Json(reader(&s)?.tiers(&creator, &p.page()?)?).into_response())
 }
 
-async fn subscriptions(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+async fn subscriptions(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
     let p = Params::new(q, &["fan", "creator", "limit", "cursor"])?;
     let (fan, creator) = (p.address("fan")?, p.address("creator")?);
-    Ok(Json(json!(reader(&s)?.subscriptions(
-        fan.as_deref(),
-        creator.as_deref(),
-        &p.page()?
-    )?)))
+    Ok(
+        Json(reader(&s)?.subscriptions(fan.as_deref(), creator.as_deref(), &p.page()?)?)
+            .into_response(),
+    )
 }
 
 async fn access(
     State(s): State<AppState>,
     Path((fan, creator)): Path<(String, String)>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     let p = Params::new(q, &["min_level", "at"])?;
     let fan = address("fan", &fan)?;
     let creator = address("creator", &creator)?;
     let min_level = p.number::<u32>("min_level")?.unwrap_or(0);
     let r = reader(&s)?;
     let now = p.at(|| r.now())?;
-    Ok(Json(r.access(&fan, &creator, min_level, now)?))
+    Ok(Json(r.access(&fan, &creator, min_level, now)?).into_response())
 }
 
-async fn insurance(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+async fn insurance(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
     Params::new(q, &[])?;
-    Ok(Json(reader(&s)?.insurance()?))
+    Ok(Json(reader(&s)?.insurance()?).into_response())
 }
 
-async fn proposals(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+async fn proposals(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
     let p = Params::new(q, &["limit", "cursor", "at"])?;
     let r = reader(&s)?;
     let now = p.at(|| r.now())?;
-    Ok(Json(json!(r.proposals(&p.page()?, now)?)))
+    Ok(Json(r.proposals(&p.page()?, now)?).into_response())
 }
 
 async fn proposal(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(q): Q,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     let p = Params::new(q, &["at"])?;
     let id = path_id("id", &id)?;
     let r = reader(&s)?;
     let now = p.at(|| r.now())?;
-    Ok(Json(json!(r.proposal(id, now)?)))
+    Ok(Json(r.proposal(id, now)?).into_response())
 }
 
-async fn dead_letters(State(s): State<AppState>, Query(q): Q) -> Result<Json<Value>> {
+async fn dead_letters(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
     Params::new(q, &[])?;
-    Ok(Json(json!({ "items": reader(&s)?.dead_letters()? })))
+    Ok(Json(json!({ "items": reader(&s)?.dead_letters()? })).into_response())
 }
 
 async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
@@ -324,7 +321,7 @@ async fn admin_backup(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(body): Json<Value>,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     if !peer.ip().is_loopback() {
         return Err(bad("peer", "backups are taken from the indexer's own host only").into());
     }
@@ -337,5 +334,5 @@ async fn admin_backup(
         .await
         .map_err(|e| bad("path", e.to_string()))?
         .map_err(|e| bad("path", e.to_string()))?;
-    Ok(Json(json!({ "sha256": sum })))
+    Ok(Json(json!({ "sha256": sum })).into_response())
 }

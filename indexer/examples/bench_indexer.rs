@@ -1,0 +1,323 @@
+//! `scripts/bench-indexer`: the indexer's throughput, latency and footprint at 1,000,000
+//! streams.
+//!
+//! 1. Pages are recorded from a local network: the demo scenario plus 1,000 streams, read
+//!    back through `getEvents`. The recorded `stream_created` event is the template of
+//!    `BENCH_STREAMS` (1,000,000) events, each re-encoded with its own id and one of 10,000
+//!    recipients, in pages of 1,000.
+//! 2. Ingest: every page decoded and applied to the projections, committed durably every
+//!    10,000 events (the backfill batch), into a database on disk. Only apply and commit
+//!    are timed; building the synthetic pages is not.
+//! 3. Query, in process: the first page of 50 streams by a random recipient, p50/p99.
+//! 4. HTTP: 64 concurrent clients, each `GET /streams?recipient=…&limit=50`, p50/p99.
+//! 5. RSS (VmRSS and VmHWM) and the database file size.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::print_stdout)]
+
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use stellar_rpc_client::{Event, EventStart, EventType};
+use stellar_xdr::{AccountId, Limits, PublicKey, ReadXdr, ScAddress, ScVal, Uint256, WriteXdr};
+use tributary_indexer::{
+    api::{router, AppState},
+    apply::Tables,
+    ingest::{apply_page, Page, Progress},
+    metrics::Metrics,
+    query::{PageRequest, Reader, StreamFilter},
+    store::Store,
+};
+use tributary_localnet::server::{Config, Localnet};
+use tributary_scenario::{signer, Network};
+
+const RECIPIENTS: u64 = 10_000;
+const PAGE: u64 = 1_000;
+const BATCH: u64 = 10_000;
+const CLIENTS: usize = 64;
+const REQUESTS_PER_CLIENT: usize = 200;
+
+fn size(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank.min(sorted.len()) - 1]
+}
+
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn recipient(i: u64) -> ScAddress {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&i.to_be_bytes());
+    key[8] = 0x5a;
+    ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(key))))
+}
+
+/// Records real pages from a local network; returns a `stream_created` event and the
+/// contract ids.
+async fn record() -> (Event, tributary_sdk::events::Contracts, usize) {
+    let localnet = Localnet::start(Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ledger_interval: Some(Duration::from_millis(100)),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let net = Network {
+        rpc_url: localnet.rpc_url(),
+        friendbot_url: localnet.friendbot_url(),
+        localnet_url: format!("http://{}", localnet.addr()),
+        passphrase: tributary_localnet::settings::PASSPHRASE.to_string(),
+    };
+    let wasm = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/wasm");
+    let setup = tributary_scenario::setup(&net, &wasm).await.unwrap();
+    let dir = std::env::temp_dir().join("tributary-bench-indexer");
+    tributary_scenario::run(&setup, &net, 100, &dir)
+        .await
+        .unwrap();
+    let sender = signer("bench sender");
+    net.fund(&sender).await.unwrap();
+    setup
+        .stream_batches(&sender, &signer("bench recipient").address(), 20, 50)
+        .await
+        .unwrap();
+    let contracts = setup.deployment.contracts();
+    let ids = [
+        contracts.stream.clone(),
+        contracts.claims.clone(),
+        contracts.access.clone(),
+        contracts.insurance.clone(),
+    ];
+    let mut recorded = Vec::new();
+    let mut start = EventStart::Ledger(1);
+    loop {
+        let r = setup
+            .client
+            .rpc()
+            .get_events(start, Some(EventType::Contract), &ids, &[], Some(1000))
+            .await
+            .unwrap();
+        let n = r.events.len();
+        recorded.extend(r.events);
+        if n < 1000 {
+            break;
+        }
+        start = EventStart::Cursor(r.cursor);
+    }
+    let template = recorded
+        .iter()
+        .find(|e| {
+            e.topic.first().is_some_and(|t| {
+                ScVal::from_xdr_base64(t, Limits::none()).unwrap()
+                    == ScVal::Symbol("stream_created".try_into().unwrap())
+            })
+        })
+        .unwrap()
+        .clone();
+    let _ = localnet.shutdown().await;
+    (template, contracts, recorded.len())
+}
+
+/// Synthetic page `p`: `PAGE` stream_created events re-encoded from `template`.
+fn page(template: &Event, topics: &[ScVal], p: u64) -> Page {
+    let events = (0..PAGE)
+        .map(|k| {
+            let i = p * PAGE + k;
+            let mut t = topics.to_vec();
+            t[1] = ScVal::U64(i + 1);
+            t[3] = ScVal::Address(recipient(i % RECIPIENTS));
+            let ledger = 1_000 + (i / PAGE) as u32;
+            let toid = (u64::from(ledger) << 32) | ((k + 1) << 12) | 1;
+            Event {
+                id: format!("{toid:019}-{:010}", 0),
+                ledger,
+                topic: t
+                    .iter()
+                    .map(|v| v.to_xdr_base64(Limits::none()).unwrap())
+                    .collect(),
+                ..template.clone()
+            }
+        })
+        .collect();
+    Page {
+        events,
+        cursor: format!("{:019}-{:010}", ((1_000 + p) << 32) | 0xfff_fff, 0),
+        latest_ledger: 1_000 + p as u32,
+        latest_close_time: 0,
+        caught_up: false,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let streams = size("BENCH_STREAMS", 1_000_000);
+    let (template, contracts, recorded) = record().await;
+    println!("recorded {recorded} real events; template: {}", template.id);
+    let topics: Vec<ScVal> = template
+        .topic
+        .iter()
+        .map(|t| ScVal::from_xdr_base64(t, Limits::none()).unwrap())
+        .collect();
+
+    let dir = std::env::temp_dir().join("tributary-bench-indexer");
+    let path = dir.join("bench.redb");
+    let _ = std::fs::remove_file(&path);
+    let store = Arc::new(
+        Store::open(
+            &path,
+            Some(&tributary_indexer::ops::contracts_json(&contracts)),
+        )
+        .unwrap(),
+    );
+
+    // Ingest.
+    let pages = streams / PAGE;
+    let mut busy = Duration::ZERO;
+    let mut p = 0;
+    while p < pages {
+        let batch: Vec<Page> = (p..(p + BATCH / PAGE).min(pages))
+            .map(|q| page(&template, &topics, q))
+            .collect();
+        let started = Instant::now();
+        let txn = store.db.begin_write().unwrap();
+        {
+            let mut t = Tables::open(&txn).unwrap();
+            for pg in &batch {
+                let a = apply_page(&mut t, &contracts, pg).unwrap();
+                assert_eq!(a.applied, PAGE as usize);
+            }
+        }
+        txn.commit().unwrap();
+        busy += started.elapsed();
+        p += batch.len() as u64;
+    }
+    let rate = streams as f64 / busy.as_secs_f64();
+    println!("ingest: {streams} events in {busy:.2?} (apply + durable commit every {BATCH}): {rate:.0} events/s (target >= 20,000)");
+
+    // Query in process: first page of 50 by a random recipient.
+    let mut lat = Vec::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..10_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let filter = StreamFilter {
+            recipient: Some(recipient(x % RECIPIENTS).to_string()),
+            ..Default::default()
+        };
+        let started = Instant::now();
+        let r = Reader::new(&store).unwrap();
+        let page = r
+            .streams(
+                &filter,
+                &PageRequest {
+                    limit: 50,
+                    cursor: None,
+                },
+                1_800_000_000,
+            )
+            .unwrap();
+        lat.push(started.elapsed());
+        assert_eq!(page.items.len() as u64, (streams / RECIPIENTS).min(50));
+    }
+    lat.sort();
+    let (q50, q99) = (percentile(&lat, 50.0), percentile(&lat, 99.0));
+    println!("query (in process, page of 50 by recipient, {streams} streams): p50 {q50:.2?}, p99 {q99:.2?} (target <= 1 ms)");
+
+    // HTTP with 64 concurrent clients.
+    let app = router(AppState {
+        store: store.clone(),
+        metrics: Arc::new(Metrics::new()),
+        progress: Arc::new(Mutex::new(Progress::default())),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    let started = Instant::now();
+    let handles: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+                (0..REQUESTS_PER_CLIENT)
+                    .map(|k| {
+                        let r =
+                            recipient(((c * REQUESTS_PER_CLIENT + k) as u64 * 7919) % RECIPIENTS);
+                        let url = match std::env::var("BENCH_HTTP_PATH") {
+                            Ok(path) => format!("http://{addr}{path}"),
+                            Err(_) => format!("http://{addr}/streams?recipient={r}&limit=50"),
+                        };
+                        let t = Instant::now();
+                        let body = agent
+                            .get(&url)
+                            .call()
+                            .unwrap()
+                            .body_mut()
+                            .read_to_string()
+                            .unwrap();
+                        assert!(!body.is_empty());
+                        t.elapsed()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut http: Vec<Duration> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    let wall = started.elapsed();
+    http.sort();
+    let (h50, h99) = (percentile(&http, 50.0), percentile(&http, 99.0));
+    println!(
+        "HTTP ({CLIENTS} concurrent clients, {} requests in {wall:.2?}, {:.0} req/s): p50 {h50:.2?}, p99 {h99:.2?} (target <= 10 ms)",
+        http.len(),
+        http.len() as f64 / wall.as_secs_f64()
+    );
+
+    let (rss, hwm) = (status_kib("VmRSS:"), status_kib("VmHWM:"));
+    let file = std::fs::metadata(&path).unwrap().len();
+    println!(
+        "RSS at {streams} streams: {} MiB now, {} MiB peak (target <= 300 MiB)",
+        rss / 1024,
+        hwm / 1024
+    );
+    println!(
+        "database file: {:.1} MiB ({} bytes per stream)",
+        file as f64 / 1048576.0,
+        file / streams
+    );
+
+    let informational = std::env::var("TRIBUTARY_BENCH_INFORMATIONAL").is_ok_and(|v| v == "1");
+    let missed: Vec<&str> = [
+        (rate < 20_000.0, "ingest"),
+        (q99 > Duration::from_millis(1), "query p99"),
+        (h99 > Duration::from_millis(10), "HTTP p99"),
+        (hwm / 1024 > 300, "RSS"),
+    ]
+    .into_iter()
+    .filter_map(|(miss, name)| miss.then_some(name))
+    .collect();
+    if !missed.is_empty() && !informational {
+        eprintln!("missed targets: {missed:?}");
+        std::process::exit(1);
+    }
+}
