@@ -13,6 +13,9 @@
 //! 5. RSS (VmRSS and VmHWM) and the database file size.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::print_stdout)]
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -28,8 +31,7 @@ use tributary_indexer::{
     query::{PageRequest, Reader, StreamFilter},
     store::Store,
 };
-use tributary_localnet::server::{Config, Localnet};
-use tributary_scenario::{signer, Network};
+use tributary_scenario::signer;
 
 const RECIPIENTS: u64 = 10_000;
 const PAGE: u64 = 1_000;
@@ -68,21 +70,11 @@ fn recipient(i: u64) -> ScAddress {
 /// Records real pages from a local network; returns a `stream_created` event and the
 /// contract ids.
 async fn record() -> (Event, tributary_sdk::events::Contracts, usize) {
-    let localnet = Localnet::start(Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        ledger_interval: Some(Duration::from_millis(100)),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let net = Network {
-        rpc_url: localnet.rpc_url(),
-        friendbot_url: localnet.friendbot_url(),
-        localnet_url: format!("http://{}", localnet.addr()),
-        passphrase: tributary_localnet::settings::PASSPHRASE.to_string(),
-    };
-    let wasm = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/wasm");
-    let setup = tributary_scenario::setup(&net, &wasm).await.unwrap();
+    let support::Env {
+        localnet,
+        net,
+        setup,
+    } = support::start(100, 120_960).await;
     let dir = std::env::temp_dir().join("tributary-bench-indexer");
     tributary_scenario::run(&setup, &net, 100, &dir)
         .await

@@ -57,6 +57,34 @@ pub const INSURANCE_ASSETS: TableDefinition<&str, &[u8]> = TableDefinition::new(
 /// Insurance proposals by id ([`crate::records::ProposalRecord`]).
 pub const PROPOSALS: TableDefinition<u64, &[u8]> = TableDefinition::new("proposals");
 
+/// Calls `$apply!(table)` for every projection table (what [`Store::projections_hash`]
+/// covers), and with `all` also for the bookkeeping tables.
+macro_rules! tables {
+    (projections, $apply:ident) => {
+        $apply!(
+            STREAMS,
+            STREAMS_BY_SENDER,
+            STREAMS_BY_RECIPIENT,
+            STREAMS_OPEN,
+            STREAMS_CLOSED,
+            HISTORY,
+            CAMPAIGNS,
+            CLAIMS,
+            CLAIMS_BY_RECIPIENT,
+            TIERS,
+            SUBSCRIPTIONS,
+            SUBSCRIPTIONS_BY_CREATOR,
+            INSURANCE_ASSETS,
+            PROPOSALS,
+            DEAD_LETTERS
+        )
+    };
+    (all, $apply:ident) => {
+        $apply!(META, EVENTS);
+        tables!(projections, $apply);
+    };
+}
+
 /// Why the database can't be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -247,25 +275,7 @@ impl Store {
         macro_rules! each {
             ($($t:expr),*) => {$( copy_table(&src, &txn, $t)?; )*};
         }
-        each!(
-            META,
-            EVENTS,
-            DEAD_LETTERS,
-            STREAMS,
-            STREAMS_BY_SENDER,
-            STREAMS_BY_RECIPIENT,
-            STREAMS_OPEN,
-            STREAMS_CLOSED,
-            HISTORY,
-            CAMPAIGNS,
-            CLAIMS,
-            CLAIMS_BY_RECIPIENT,
-            TIERS,
-            SUBSCRIPTIONS,
-            SUBSCRIPTIONS_BY_CREATOR,
-            INSURANCE_ASSETS,
-            PROPOSALS
-        );
+        tables!(all, each);
         txn.commit()?;
         Ok(())
     }
@@ -282,23 +292,7 @@ pub fn projections_hash(db: &impl ReadableDatabase) -> Result<String, StoreError
     macro_rules! each {
             ($($t:expr),*) => {$( hash_table(&txn, $t, &mut h)?; )*};
         }
-    each!(
-        STREAMS,
-        STREAMS_BY_SENDER,
-        STREAMS_BY_RECIPIENT,
-        STREAMS_OPEN,
-        STREAMS_CLOSED,
-        HISTORY,
-        CAMPAIGNS,
-        CLAIMS,
-        CLAIMS_BY_RECIPIENT,
-        TIERS,
-        SUBSCRIPTIONS,
-        SUBSCRIPTIONS_BY_CREATOR,
-        INSURANCE_ASSETS,
-        PROPOSALS,
-        DEAD_LETTERS
-    );
+    tables!(projections, each);
     Ok(hex::encode(h.finalize()))
 }
 
@@ -319,25 +313,7 @@ fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     macro_rules! each {
         ($($t:expr),*) => {$( txn.open_table($t)?; )*};
     }
-    each!(
-        META,
-        EVENTS,
-        DEAD_LETTERS,
-        STREAMS,
-        STREAMS_BY_SENDER,
-        STREAMS_BY_RECIPIENT,
-        STREAMS_OPEN,
-        STREAMS_CLOSED,
-        HISTORY,
-        CAMPAIGNS,
-        CLAIMS,
-        CLAIMS_BY_RECIPIENT,
-        TIERS,
-        SUBSCRIPTIONS,
-        SUBSCRIPTIONS_BY_CREATOR,
-        INSURANCE_ASSETS,
-        PROPOSALS
-    );
+    tables!(all, each);
     Ok(())
 }
 

@@ -78,7 +78,8 @@ pub fn signer(label: &str) -> Signer {
     Signer::from_bytes(Sha256::digest(label.as_bytes()).into())
 }
 
-fn post(url: &str) -> Result<String, ScenarioError> {
+/// A plain HTTP request (`post` or not) whose 200 body is returned.
+fn http(post: bool, url: &str) -> Result<String, ScenarioError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -87,30 +88,12 @@ fn post(url: &str) -> Result<String, ScenarioError> {
         url: url.to_string(),
         message,
     };
-    let mut r = agent
-        .post(url)
-        .send_empty()
-        .map_err(|e| fail(e.to_string()))?;
-    let body = r
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| fail(e.to_string()))?;
-    if r.status().as_u16() != 200 {
-        return Err(fail(body));
-    }
-    Ok(body)
-}
-
-fn get(url: &str) -> Result<String, ScenarioError> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let fail = |message: String| ScenarioError::Http {
-        url: url.to_string(),
-        message,
+    let sent = if post {
+        agent.post(url).send_empty()
+    } else {
+        agent.get(url).call()
     };
-    let mut r = agent.get(url).call().map_err(|e| fail(e.to_string()))?;
+    let mut r = sent.map_err(|e| fail(e.to_string()))?;
     let body = r
         .body_mut()
         .read_to_string()
@@ -128,7 +111,7 @@ impl Network {
     /// [`ScenarioError::Http`].
     pub async fn fund(&self, who: &Signer) -> Result<(), ScenarioError> {
         let url = format!("{}?addr={}", self.friendbot_url, who.public_strkey());
-        run_blocking(move || get(&url).map(drop)).await
+        run_blocking(move || http(false, &url).map(drop)).await
     }
 
     /// Moves the ledger clock `seconds` forward and closes a ledger, so the next
@@ -139,8 +122,11 @@ impl Network {
     pub async fn advance_time(&self, seconds: u64) -> Result<(), ScenarioError> {
         let base = self.localnet_url.clone();
         run_blocking(move || {
-            post(&format!("{base}/localnet/advance-time?seconds={seconds}"))?;
-            post(&format!("{base}/localnet/close")).map(drop)
+            http(
+                true,
+                &format!("{base}/localnet/advance-time?seconds={seconds}"),
+            )?;
+            http(true, &format!("{base}/localnet/close")).map(drop)
         })
         .await
     }
