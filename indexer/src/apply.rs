@@ -4,7 +4,7 @@
 //! taken from the projection of the tier or from the event's ledger close time, exactly
 //! what the contract read at that moment.
 
-use redb::{ReadableTable, Table, WriteTransaction};
+use redb::{Table, WriteTransaction};
 use serde_json::json;
 use tributary_sdk::{
     events::TributaryEvent,
@@ -21,7 +21,7 @@ use crate::{
         AssetRecord, CampaignRecord, ClaimRecord, ProposalRecord, StreamRecord, SubscriptionRecord,
         TierRecord,
     },
-    store::{self, parse, to_bytes, StoreError},
+    store::{self, get_json, to_bytes, StoreError},
 };
 
 /// Where an event sits on the ledger.
@@ -130,16 +130,13 @@ pub fn apply(t: &mut Tables, m: &EventMeta, e: &TributaryEvent) -> Result<(), Ap
     }
 }
 
-fn get<K: redb::Key + 'static, T: serde::de::DeserializeOwned>(
+fn get<'k, K: redb::Key + 'static, T: serde::de::DeserializeOwned>(
     table: &Table<K, &'static [u8]>,
     name: &'static str,
-    key: K::SelfType<'_>,
+    key: impl std::borrow::Borrow<K::SelfType<'k>>,
     what: impl FnOnce() -> String,
 ) -> Result<T, ApplyError> {
-    match table.get(key)? {
-        Some(v) => Ok(parse(name, v.value())?),
-        None => Err(ApplyError::Unknown(what())),
-    }
+    get_json(table, name, key)?.ok_or_else(|| ApplyError::Unknown(what()))
 }
 
 fn skim(t: &mut Tables, asset: String, amount: i128) -> Result<(), ApplyError> {
@@ -149,13 +146,11 @@ fn skim(t: &mut Tables, asset: String, amount: i128) -> Result<(), ApplyError> {
 /// Adds to an asset's skims in and bailouts out. Tokens sent to the fund by plain transfers
 /// emit no Tributary event, so `balance` counts only these two flows.
 fn add_flow(t: &mut Tables, asset: String, skims: i128, bailouts: i128) -> Result<(), ApplyError> {
-    let mut a: AssetRecord = match t.assets.get(asset.as_str())? {
-        Some(v) => parse("insurance_assets", v.value())?,
-        None => AssetRecord {
+    let mut a: AssetRecord = get_json(&t.assets, "insurance_assets", asset.as_str())?
+        .unwrap_or_else(|| AssetRecord {
             asset: asset.clone(),
             ..Default::default()
-        },
-    };
+        });
     a.skims_in += skims;
     a.bailouts_out += bailouts;
     a.balance += skims - bailouts;
@@ -337,17 +332,6 @@ fn claims(t: &mut Tables, m: &EventMeta, e: &ClaimsEvent) -> Result<(), ApplyErr
     history(t, &format!("campaign:{id}"), m)
 }
 
-fn update_campaign(
-    t: &mut Tables,
-    id: u64,
-    f: impl FnOnce(&mut CampaignRecord),
-) -> Result<u64, ApplyError> {
-    let mut c: CampaignRecord = get(&t.campaigns, "campaigns", id, || format!("campaign {id}"))?;
-    f(&mut c);
-    t.campaigns.insert(id, to_bytes(&c).as_slice())?;
-    Ok(id)
-}
-
 fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyError> {
     let entity = match e {
         AccessEvent::SkimPaid(s) => return skim(t, s.asset.to_string(), s.amount),
@@ -379,10 +363,7 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
             let (fan, creator) = (x.fan.to_string(), x.creator.to_string());
             let tier = tier(t, &creator, x.level)?;
             let prev: Option<SubscriptionRecord> =
-                match t.subs.get((fan.as_str(), creator.as_str()))? {
-                    Some(v) => Some(parse("subscriptions", v.value())?),
-                    None => None,
-                };
+                get_json(&t.subs, "subscriptions", (fan.as_str(), creator.as_str()))?;
             // The skim basis carries over while the subscription runs, or after it lapsed in
             // the same token (contracts/access/src/subscription.rs, `subscribe`).
             let carried = prev
@@ -518,13 +499,32 @@ fn insurance(t: &mut Tables, m: &EventMeta, e: &InsuranceEvent) -> Result<(), Ap
     history(t, &format!("proposal:{id}"), m)
 }
 
+/// Reads record `id` of `table`, changes it with `f`, writes it back; returns `id`.
+fn update<T: serde::Serialize + serde::de::DeserializeOwned>(
+    table: &mut Table<u64, &'static [u8]>,
+    name: &'static str,
+    what: &str,
+    id: u64,
+    f: impl FnOnce(&mut T),
+) -> Result<u64, ApplyError> {
+    let mut r: T = get(table, name, id, || format!("{what} {id}"))?;
+    f(&mut r);
+    table.insert(id, to_bytes(&r).as_slice())?;
+    Ok(id)
+}
+
+fn update_campaign(
+    t: &mut Tables,
+    id: u64,
+    f: impl FnOnce(&mut CampaignRecord),
+) -> Result<u64, ApplyError> {
+    update(&mut t.campaigns, "campaigns", "campaign", id, f)
+}
+
 fn update_proposal(
     t: &mut Tables,
     id: u64,
     f: impl FnOnce(&mut ProposalRecord),
 ) -> Result<u64, ApplyError> {
-    let mut p: ProposalRecord = get(&t.proposals, "proposals", id, || format!("proposal {id}"))?;
-    f(&mut p);
-    t.proposals.insert(id, to_bytes(&p).as_slice())?;
-    Ok(id)
+    update(&mut t.proposals, "proposals", "proposal", id, f)
 }

@@ -90,6 +90,20 @@ impl Page {
             caught_up,
         }
     }
+
+    /// The last ledger this page completes (the latest, once caught up; else the cursor's)
+    /// and, when known, its close time (Unix seconds; the last event's while backfilling).
+    pub fn applied(&self) -> (u32, Option<u64>) {
+        if self.caught_up {
+            (
+                self.latest_ledger,
+                Some(self.latest_close_time).filter(|t| *t > 0),
+            )
+        } else {
+            let close = self.events.last().and_then(|e| unix(&e.ledger_closed_at));
+            (cursor_ledger(&self.cursor), close)
+        }
+    }
 }
 
 /// The ledger of an RPC paging cursor (`"<TOID>-<event index>"`; SEP-35 TOID: the ledger
@@ -159,15 +173,10 @@ pub fn apply_page(
         "latest_close_time",
         page.latest_close_time.to_string().as_bytes(),
     )?;
-    let (ledger, close) = if page.caught_up {
-        (page.latest_ledger, page.latest_close_time)
-    } else {
-        let close = page.events.last().and_then(|e| unix(&e.ledger_closed_at));
-        (cursor_ledger(&page.cursor), close.unwrap_or(0))
-    };
+    let (ledger, close) = page.applied();
     t.meta
         .insert("applied_ledger", ledger.to_string().as_bytes())?;
-    if close > 0 {
+    if let Some(close) = close {
         t.meta
             .insert("applied_close_time", close.to_string().as_bytes())?;
     }
@@ -243,16 +252,10 @@ pub fn write_loop(
         txn.commit()?;
         if let Some(p) = last {
             let mut g = progress.lock().unwrap_or_else(|e| e.into_inner());
-            g.applied_ledger = if p.caught_up {
-                p.latest_ledger
-            } else {
-                cursor_ledger(&p.cursor)
-            };
-            if let Some(close) = p.events.last().and_then(|e| unix(&e.ledger_closed_at)) {
+            let (ledger, close) = p.applied();
+            g.applied_ledger = ledger;
+            if let Some(close) = close {
                 g.applied_close_time = close;
-            }
-            if p.caught_up {
-                g.applied_close_time = p.latest_close_time;
             }
             metrics.lag_ledgers.set(i64::from(
                 g.rpc_latest_ledger.saturating_sub(g.applied_ledger),

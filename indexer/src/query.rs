@@ -25,7 +25,7 @@ use crate::{
         TierRecord,
     },
     scval_json,
-    store::{self, parse, Store, StoreError},
+    store::{self, get_json, parse, Store, StoreError},
 };
 
 /// Seconds a proposal's approvals stay valid (`contracts/insurance`, 30 days).
@@ -126,6 +126,25 @@ fn paginate<T, E>(
     Ok(Page { items, next_cursor })
 }
 
+/// The parsed values of a table range (or `iter()`), in key order.
+fn records<'a, K: redb::Key + 'static, T: serde::de::DeserializeOwned>(
+    name: &'static str,
+    rows: redb::Range<'a, K, &'static [u8]>,
+) -> impl Iterator<Item = Result<T, QueryError>> + 'a {
+    rows.map(move |r| {
+        let (_, v) = r?;
+        Ok(parse(name, v.value())?)
+    })
+}
+
+/// An index entry whose record is missing: the file is corrupt.
+fn dangling(table: &'static str, what: String) -> QueryError {
+    QueryError::Store(StoreError::Corrupt {
+        table,
+        reason: format!("index names missing {what}"),
+    })
+}
+
 /// Parses a strkey address (`G…` or `C…`, SEP-23) named `param`.
 ///
 /// # Errors
@@ -154,20 +173,13 @@ pub struct StreamView {
     pub as_of: u64,
 }
 
-/// An amount written as a decimal string.
-struct Amount(i128);
-
-impl Serialize for Amount {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
 // Written out rather than `#[serde(flatten)]`, which buffers every field: this is the
 // hottest response.
 impl Serialize for StreamView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+
+        use crate::records::amount::Amount;
         let r = &self.stream;
         let mut m = s.serialize_struct("StreamView", 19)?;
         m.serialize_field("id", &r.id)?;
@@ -283,10 +295,7 @@ impl Reader {
 
     fn stream_record(&self, id: u64) -> Result<Option<StreamRecord>, QueryError> {
         let t = self.txn.open_table(store::STREAMS)?;
-        Ok(match t.get(id)? {
-            Some(v) => Some(parse("streams", v.value())?),
-            None => None,
-        })
+        Ok(get_json(&t, "streams", id)?)
     }
 
     /// Stream `id` at `now`.
@@ -330,15 +339,8 @@ impl Reader {
         };
         let table = self.txn.open_table(store::STREAMS)?;
         let load = |id: u64| -> Result<StreamRecord, QueryError> {
-            let r = match table.get(id)? {
-                Some(v) => Some(parse::<StreamRecord>("streams", v.value())?),
-                None => None,
-            };
-            let r = r.ok_or_else(|| StoreError::Corrupt {
-                table: "streams",
-                reason: format!("index names missing stream {id}"),
-            })?;
-            Ok(r)
+            get_json(&table, "streams", id)?
+                .ok_or_else(|| dangling("streams", format!("stream {id}")))
         };
         let load = &load;
         let records: Box<dyn Iterator<Item = Result<StreamRecord, QueryError>>> =
@@ -350,11 +352,10 @@ impl Reader {
                         store::STREAMS_BY_RECIPIENT
                     };
                     let t = self.txn.open_table(def)?;
-                    let rows = t.range((party.as_str(), from)..=(party.as_str(), u64::MAX))?;
-                    Box::new(rows.map(|r| {
-                        let (_, v) = r?;
-                        Ok(parse::<StreamRecord>("streams", v.value())?)
-                    }))
+                    Box::new(records(
+                        "streams",
+                        t.range((party.as_str(), from)..=(party.as_str(), u64::MAX))?,
+                    ))
                 }
                 (None, None, Some(s @ ("canceled" | "depleted"))) => {
                     let code = if s == "canceled" { CANCELED } else { DEPLETED };
@@ -386,13 +387,7 @@ impl Reader {
                         load(k.value().1)
                     }))
                 }
-                (None, None, None) => {
-                    let rows = table.range(from..)?;
-                    Box::new(rows.map(|r| {
-                        let (_, v) = r?;
-                        Ok(parse::<StreamRecord>("streams", v.value())?)
-                    }))
-                }
+                (None, None, None) => Box::new(records("streams", table.range(from..)?)),
             };
         let views = records
             .map(|r| r.map(|r| stream_view(r, now)))
@@ -420,10 +415,7 @@ impl Reader {
                 let id = id?;
                 let raw = events
                     .get(id.as_str())?
-                    .ok_or_else(|| StoreError::Corrupt {
-                        table: "events",
-                        reason: format!("history names missing event {id}"),
-                    })?;
+                    .ok_or_else(|| dangling("events", format!("event {id}")))?;
                 Ok(event_json(raw.value())?)
             });
         paginate(items, page.limit, |v: &Value| {
@@ -437,10 +429,7 @@ impl Reader {
     /// [`QueryError::NotFound`] or [`QueryError::Store`].
     pub fn campaign(&self, id: u64) -> Result<CampaignRecord, QueryError> {
         let t = self.txn.open_table(store::CAMPAIGNS)?;
-        let v = t
-            .get(id)?
-            .ok_or_else(|| QueryError::NotFound(format!("campaign {id}")))?;
-        Ok(parse("campaigns", v.value())?)
+        get_json(&t, "campaigns", id)?.ok_or_else(|| QueryError::NotFound(format!("campaign {id}")))
     }
 
     /// Campaign `id`'s claimed and revoked entries by index. The cursor is the last index.
@@ -463,11 +452,7 @@ impl Reader {
                 next_cursor: None,
             });
         };
-        let rows = t.range((id, from)..=(id, u32::MAX))?;
-        let items = rows.map(|r| {
-            let (_, v) = r?;
-            Ok::<_, QueryError>(parse::<ClaimRecord>("claims", v.value())?)
-        });
+        let items = records::<_, ClaimRecord>("claims", t.range((id, from)..=(id, u32::MAX))?);
         paginate(items, page.limit, |c| c.index.to_string())
     }
 
@@ -500,13 +485,8 @@ impl Reader {
         let items = rows.map(|r| {
             let (k, _) = r?;
             let (_, campaign, index) = k.value();
-            let v = claims
-                .get((campaign, index))?
-                .ok_or_else(|| StoreError::Corrupt {
-                    table: "claims",
-                    reason: format!("index names missing claim {campaign}:{index}"),
-                })?;
-            Ok::<_, QueryError>(parse::<ClaimRecord>("claims", v.value())?)
+            get_json::<_, ClaimRecord>(&claims, "claims", (campaign, index))?
+                .ok_or_else(|| dangling("claims", format!("claim {campaign}:{index}")))
         });
         paginate(items, page.limit, |c| format!("{}:{}", c.campaign, c.index))
     }
@@ -526,11 +506,8 @@ impl Reader {
             });
         };
         let t = self.txn.open_table(store::TIERS)?;
-        let rows = t.range((creator, from)..=(creator, u32::MAX))?;
-        let items = rows.map(|r| {
-            let (_, v) = r?;
-            Ok::<_, QueryError>(parse::<TierRecord>("tiers", v.value())?)
-        });
+        let items =
+            records::<_, TierRecord>("tiers", t.range((creator, from)..=(creator, u32::MAX))?);
         paginate(items, page.limit, |t| t.level.to_string())
     }
 
@@ -540,10 +517,7 @@ impl Reader {
         creator: &str,
     ) -> Result<Option<SubscriptionRecord>, QueryError> {
         let t = self.txn.open_table(store::SUBSCRIPTIONS)?;
-        Ok(match t.get((fan, creator))? {
-            Some(v) => Some(parse("subscriptions", v.value())?),
-            None => None,
-        })
+        Ok(get_json(&t, "subscriptions", (fan, creator))?)
     }
 
     /// Subscriptions of `fan`, of `creator`, or both (one at most). The cursor is the last
@@ -570,12 +544,7 @@ impl Reader {
             (Some(f), None) => {
                 let t = self.txn.open_table(store::SUBSCRIPTIONS)?;
                 let rows = t.range((f, after.as_str())..=(f, "~"))?;
-                let items = rows
-                    .map(|r| {
-                        r.map_err(QueryError::from).and_then(|(_, v)| {
-                            Ok(parse::<SubscriptionRecord>("subscriptions", v.value())?)
-                        })
-                    })
+                let items = records::<_, SubscriptionRecord>("subscriptions", rows)
                     .filter(|s| s.as_ref().map_or(true, |s| s.creator != after));
                 paginate(items, page.limit, |s| s.creator.clone())
             }
@@ -586,12 +555,8 @@ impl Reader {
                     .map(|r| {
                         let (k, _) = r?;
                         let fan = k.value().1.to_string();
-                        self.subscription(&fan, c)?.ok_or_else(|| {
-                            QueryError::Store(StoreError::Corrupt {
-                                table: "subscriptions",
-                                reason: format!("index names missing {fan}:{c}"),
-                            })
-                        })
+                        self.subscription(&fan, c)?
+                            .ok_or_else(|| dangling("subscriptions", format!("{fan}:{c}")))
                     })
                     .filter(|s| s.as_ref().map_or(true, |s| s.fan != after));
                 paginate(items, page.limit, |s| s.fan.clone())
@@ -604,13 +569,7 @@ impl Reader {
                     None => ("", ""),
                 };
                 let t = self.txn.open_table(store::SUBSCRIPTIONS)?;
-                let rows = t.range((f, c)..)?;
-                let items = rows
-                    .map(|r| {
-                        r.map_err(QueryError::from).and_then(|(_, v)| {
-                            Ok(parse::<SubscriptionRecord>("subscriptions", v.value())?)
-                        })
-                    })
+                let items = records::<_, SubscriptionRecord>("subscriptions", t.range((f, c)..)?)
                     .filter(|s| s.as_ref().map_or(true, |s| s.fan != f || s.creator != c));
                 paginate(items, page.limit, |s| format!("{}:{}", s.fan, s.creator))
             }
@@ -659,12 +618,7 @@ impl Reader {
     /// [`QueryError::Store`].
     pub fn insurance(&self) -> Result<Value, QueryError> {
         let t = self.txn.open_table(store::INSURANCE_ASSETS)?;
-        let assets = t
-            .iter()?
-            .map(|r| {
-                let (_, v) = r?;
-                Ok::<_, QueryError>(parse::<AssetRecord>("insurance_assets", v.value())?)
-            })
+        let assets = records::<_, AssetRecord>("insurance_assets", t.iter()?)
             .collect::<Result<Vec<_>, _>>()?;
         Ok(json!({ "assets": assets, "epoch": self.epoch()? }))
     }
@@ -692,10 +646,8 @@ impl Reader {
             .map_or(0, |c| c.saturating_add(1));
         let epoch = self.epoch()?;
         let t = self.txn.open_table(store::PROPOSALS)?;
-        let items = t.range(from..)?.map(|r| {
-            let (_, v) = r?;
-            Ok::<_, QueryError>(with_expiry(parse("proposals", v.value())?, epoch, now))
-        });
+        let items =
+            records("proposals", t.range(from..)?).map(|p| p.map(|p| with_expiry(p, epoch, now)));
         paginate(items, page.limit, |p| p.id.to_string())
     }
 
@@ -705,14 +657,9 @@ impl Reader {
     /// [`QueryError::NotFound`] or [`QueryError::Store`].
     pub fn proposal(&self, id: u64, now: u64) -> Result<ProposalRecord, QueryError> {
         let t = self.txn.open_table(store::PROPOSALS)?;
-        let v = t
-            .get(id)?
+        let p = get_json(&t, "proposals", id)?
             .ok_or_else(|| QueryError::NotFound(format!("proposal {id}")))?;
-        Ok(with_expiry(
-            parse("proposals", v.value())?,
-            self.epoch()?,
-            now,
-        ))
+        Ok(with_expiry(p, self.epoch()?, now))
     }
 
     /// The dead-lettered events, by id.

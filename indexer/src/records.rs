@@ -11,7 +11,16 @@ pub mod amount {
 
     /// Writes `v` as a decimal string.
     pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(v)
+        serde::Serialize::serialize(&Amount(*v), s)
+    }
+
+    /// An amount that serializes as a decimal string (for hand-written serializers).
+    pub struct Amount(pub i128);
+
+    impl serde::Serialize for Amount {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(&self.0)
+        }
     }
 
     /// Reads a decimal string.

@@ -146,6 +146,18 @@ pub fn parse<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// The JSON record at `key` in `table`, parsed; `None` if absent.
+///
+/// # Errors
+/// [`StoreError::Db`], or [`StoreError::Corrupt`] naming `name` if it doesn't parse.
+pub fn get_json<'k, K: Key + 'static, T: serde::de::DeserializeOwned>(
+    table: &impl ReadableTable<K, &'static [u8]>,
+    name: &'static str,
+    key: impl std::borrow::Borrow<K::SelfType<'k>>,
+) -> Result<Option<T>, StoreError> {
+    table.get(key)?.map(|v| parse(name, v.value())).transpose()
+}
+
 /// Serializes a record for storage.
 pub fn to_bytes<T: serde::Serialize>(v: &T) -> Vec<u8> {
     // Records are plain structs of strings and integers: serialization can't fail.

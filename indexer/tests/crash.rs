@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use support::{get, start, temp_dir, wait_applied};
+use support::{start, temp_dir, try_get, wait_applied};
 use tributary_indexer::{service, store};
 use tributary_scenario::signer;
 
@@ -101,7 +101,10 @@ async fn killed_at_random_points_it_ends_equal_to_an_uninterrupted_run() {
     let mut child = spawn(&db, &deployment, &env.net.rpc_url, port);
     let base = format!("http://127.0.0.1:{port}");
     let started = std::time::Instant::now();
-    while get_ok(&base).await.is_none() {
+    while try_get(format!("{base}/health"))
+        .await
+        .is_none_or(|(status, _)| status != 200)
+    {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "the restarted indexer never answered"
@@ -153,22 +156,4 @@ async fn killed_at_random_points_it_ends_equal_to_an_uninterrupted_run() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], true);
     assert!(report["events"].as_u64().unwrap() > 1500, "{report}");
-}
-
-async fn get_ok(base: &str) -> Option<()> {
-    let url = format!("{base}/health");
-    let reachable = tokio::task::spawn_blocking(move || {
-        std::net::TcpStream::connect(
-            url.trim_start_matches("http://")
-                .trim_end_matches("/health"),
-        )
-        .is_ok()
-    })
-    .await
-    .unwrap();
-    if !reachable {
-        return None;
-    }
-    let (status, _) = get(format!("{base}/health")).await;
-    (status == 200).then_some(())
 }

@@ -83,20 +83,29 @@ impl Env {
     }
 }
 
-/// GET `url`; the status and the body as JSON (or a JSON string of a non-JSON body).
-pub async fn get(url: String) -> (u16, Value) {
+/// GET `url`; the status and the body as JSON (or a JSON string of a non-JSON body), or
+/// `None` if nothing answers.
+pub async fn try_get(url: String) -> Option<(u16, Value)> {
     tokio::task::spawn_blocking(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
             .into();
-        let mut r = agent.get(&url).call().unwrap();
+        let mut r = agent.get(&url).call().ok()?;
         let body = r.body_mut().read_to_string().unwrap();
         let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
-        (r.status().as_u16(), json)
+        Some((r.status().as_u16(), json))
     })
     .await
     .unwrap()
+}
+
+/// [`try_get`] of a server that must answer.
+pub async fn get(url: String) -> (u16, Value) {
+    let what = url.clone();
+    try_get(url)
+        .await
+        .unwrap_or_else(|| panic!("nothing answers at {what}"))
 }
 
 /// Polls `/health` at `base` until the indexer has applied `ledger`.
