@@ -2,11 +2,11 @@
 //! calls: what wallets need around Tributary (balances, and the allowance a keeper's
 //! `renew` spends). Amounts are base units.
 
-use stellar_xdr::{InvokeContractArgs, ScAddress, ScSymbol, ScVal};
+use stellar_xdr::{InvokeContractArgs, ScAddress, ScVal};
 
 use crate::{
+    call::{self, Call},
     scval::{FromScVal, ToScVal},
-    Call,
 };
 
 /// A SEP-41 token contract.
@@ -23,11 +23,7 @@ impl TokenContract {
     }
 
     fn invoke(&self, function: &str, args: Vec<ScVal>) -> InvokeContractArgs {
-        InvokeContractArgs {
-            contract_address: self.address.clone(),
-            function_name: ScSymbol(function.try_into().unwrap_or_default()),
-            args: args.try_into().unwrap_or_default(),
-        }
+        call::invoke_args(&self.address, function, args)
     }
 
     /// `balance(id)`: `id`'s balance.

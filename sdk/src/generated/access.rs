@@ -6,10 +6,10 @@
     clippy::doc_overindented_list_items
 )]
 
-use stellar_xdr::{InvokeContractArgs, ScAddress, ScSymbol, ScVal};
+use stellar_xdr::{InvokeContractArgs, ScAddress, ScVal};
 
 use crate::{
-    call::Call,
+    call::{self, Call},
     scval::{self, DecodeError, FromScVal, ToScVal},
 };
 
@@ -233,11 +233,7 @@ impl AccessContract {
     }
 
     fn invoke(&self, function: &str, args: Vec<ScVal>) -> InvokeContractArgs {
-        InvokeContractArgs {
-            contract_address: self.address.clone(),
-            function_name: ScSymbol(function.try_into().unwrap_or_default()),
-            args: args.try_into().unwrap_or_default(),
-        }
+        call::invoke_args(&self.address, function, args)
     }
 
     /// Whether `fan` may see `creator`'s content at `min_level`: `level >= min_level` and

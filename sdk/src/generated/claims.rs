@@ -6,10 +6,10 @@
     clippy::doc_overindented_list_items
 )]
 
-use stellar_xdr::{InvokeContractArgs, ScAddress, ScSymbol, ScVal};
+use stellar_xdr::{InvokeContractArgs, ScAddress, ScVal};
 
 use crate::{
-    call::Call,
+    call::{self, Call},
     scval::{self, DecodeError, FromScVal, ToScVal},
 };
 
@@ -343,11 +343,7 @@ impl ClaimsContract {
     }
 
     fn invoke(&self, function: &str, args: Vec<ScVal>) -> InvokeContractArgs {
-        InvokeContractArgs {
-            contract_address: self.address.clone(),
-            function_name: ScSymbol(function.try_into().unwrap_or_default()),
-            args: args.try_into().unwrap_or_default(),
-        }
+        call::invoke_args(&self.address, function, args)
     }
 
     /// Opens draft campaign `id`: the second person of the two-person rule.
