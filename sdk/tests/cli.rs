@@ -58,16 +58,17 @@ impl Net {
         self.dir.join(format!("{}.key", label.replace(' ', "_")))
     }
 
-    /// Runs `tributary --json <args>` as `signer`; returns the exit success, the JSON output
-    /// and stderr.
+    /// Runs `tributary --json <args>` as `signer` (no key if empty); returns the exit
+    /// success, the JSON output and stderr.
     async fn run(&self, signer: &str, args: &[&str]) -> (bool, Value, String) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tributary"));
         cmd.args(["--rpc-url", &self.localnet.rpc_url()])
             .arg("--deployment")
-            .arg(self.dir.join("deployment.json"))
-            .arg("--key-file")
-            .arg(self.key_file(signer))
-            .arg("--json")
+            .arg(self.dir.join("deployment.json"));
+        if !signer.is_empty() {
+            cmd.arg("--key-file").arg(self.key_file(signer));
+        }
+        cmd.arg("--json")
             .args(args)
             .env_remove("TRIBUTARY_SECRET_KEY");
         let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
@@ -201,6 +202,8 @@ async fn every_command_runs_against_the_local_network() {
     let shown = net.ok("recipient", &["stream", "show", "--id", &id]).await;
     assert_eq!(shown["status"], "Streaming");
     assert_eq!(shown["sender"], sender.public_strkey());
+    let keyless = net.ok("", &["stream", "show", "--id", &id]).await;
+    assert_eq!(keyless, shown, "reads need no key");
     let withdrawn = net
         .ok(
             "recipient",

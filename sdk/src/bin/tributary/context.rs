@@ -92,10 +92,16 @@ impl Context {
             .ok_or_else(|| CliError::Input(format!("this command signs: {}", self.key_error)))
     }
 
-    /// An address for read-only simulations: the key's, or any.
+    /// An address for read-only simulations: the key's, or the all-zero account (simulation
+    /// needs no funded source).
     pub fn reader(&self) -> String {
         self.key.as_ref().map_or_else(
-            || "GAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAWHF".into(),
+            || {
+                stellar_strkey::ed25519::PublicKey([0; 32])
+                    .to_string()
+                    .as_str()
+                    .into()
+            },
             Signer::public_strkey,
         )
     }

@@ -1,0 +1,144 @@
+//! The "ready" banner: ready-to-run `curl` queries against the indexer and `tributary` CLI
+//! commands against the local network, filled in with the demo's ids and parties.
+
+use std::path::Path;
+
+use tributary_scenario::Outcome;
+
+use crate::{Demo, CLI_CLAIM_INDEX};
+
+/// One printed indexer query.
+#[derive(Clone, Debug)]
+pub struct Query {
+    /// What it shows.
+    pub what: &'static str,
+    /// The full URL.
+    pub url: String,
+}
+
+/// The indexer queries the banner prints, against the indexer at `base`. Each returns the
+/// demo's data (the demo checks that every one answers 200 before it is ready).
+pub fn queries(o: &Outcome, base: &str) -> Vec<Query> {
+    let q = |what, path: String| Query {
+        what,
+        url: format!("{base}{path}"),
+    };
+    let stream = o.streams.first().copied().unwrap_or(1);
+    vec![
+        q("ingestion progress", "/health".into()),
+        q("alice's streams", format!("/streams?sender={}", o.alice)),
+        q("a stream's events", format!("/streams/{stream}/history")),
+        q("the campaign", format!("/campaigns/{}", o.campaign)),
+        q(
+            "its claims",
+            format!("/campaigns/{}/claims?limit=10", o.campaign),
+        ),
+        q(
+            "claims paid to dave (claim key)",
+            format!("/claims?recipient={}", o.dave),
+        ),
+        q(
+            "the creator's tiers",
+            format!("/creators/{}/tiers", o.creator),
+        ),
+        q(
+            "the fan's subscriptions",
+            format!("/subscriptions?fan={}", o.fan),
+        ),
+        q(
+            "has_access at level 1",
+            format!("/access/{}/{}?min_level=1", o.fan, o.creator),
+        ),
+        q("the insurance fund", "/insurance".into()),
+        q(
+            "the executed bailout",
+            format!("/insurance/proposals/{}", o.proposal),
+        ),
+        q("Prometheus metrics", "/metrics".into()),
+    ]
+}
+
+/// The `tributary` CLI commands the banner prints (`cli` is the binary's path), reading the
+/// deployment file and the claimant key the demo wrote under `data_dir`.
+pub fn cli_commands(o: &Outcome, cli: &str, data_dir: &Path) -> Vec<(&'static str, String)> {
+    let data = data_dir.display();
+    let dep = format!("--deployment {data}/deployment.json");
+    let stream = o.streams.first().copied().unwrap_or(1);
+    vec![
+        ("a stream now", format!("{cli} {dep} stream show --id {stream}")),
+        (
+            "has_access on chain",
+            format!(
+                "{cli} {dep} access check --fan {} --creator {} --min-level 1",
+                o.fan, o.creator
+            ),
+        ),
+        (
+            "the council, the fund and the bailout",
+            format!("{cli} {dep} insurance show --id {}", o.proposal),
+        ),
+        (
+            "the campaign's tree and proofs from its CSV",
+            format!(
+                "{cli} campaign build --csv {data}/campaign.csv --out {data}/campaign-tree.json"
+            ),
+        ),
+        (
+            "claim entry 2 with its recipient's key (then see the campaign's claims above)",
+            format!(
+                "{cli} {dep} --key-file {data}/keys/recipient-{CLI_CLAIM_INDEX}.key campaign claim --tree {data}/campaign-tree.json --id {} --index {CLI_CLAIM_INDEX}",
+                o.campaign
+            ),
+        ),
+    ]
+}
+
+/// The whole banner for a started demo.
+pub fn render(demo: &Demo, cli: &str, data_dir: &Path) -> String {
+    let s = &demo.summary;
+    let o = &demo.outcome;
+    let mut out = String::new();
+    out.push_str("\n==== Tributary demo ready ====\n");
+    out.push_str(&format!(
+        "Stellar RPC   {}   (passphrase \"{}\")\nfriendbot     {}\nindexer       {}   (redb: {})\n",
+        demo.net.rpc_url,
+        demo.net.passphrase,
+        demo.net.friendbot_url,
+        demo.indexer_url(),
+        demo.files.db.display(),
+    ));
+    out.push_str(&format!(
+        "deployment    {}\n\nThe scenario: {} streams (withdrawn, canceled, transferred, renounced), \
+         campaign {} of {} recipients (entries 0 and 1 claimed by address and by claim key), \
+         two tiers with a subscription renewed by a keeper, bailout proposal {} approved 5-of-5 \
+         and executed after the timelock.\n",
+        demo.files.deployment.display(),
+        o.streams.len(),
+        o.campaign,
+        o.recipients,
+        o.proposal,
+    ));
+    out.push_str(&format!(
+        "The indexer matches the chain (simulateTransaction): {} streams, {} campaigns, {} claims, \
+         {} tiers, {} subscriptions, {} access checks, {} insured assets, {} proposals, and \
+         conservation on {} token balances.\n\nQuery the indexer:\n",
+        s.streams,
+        s.campaigns,
+        s.claims,
+        s.tiers,
+        s.subscriptions,
+        s.access_checks,
+        s.assets,
+        s.proposals,
+        s.balances,
+    ));
+    for q in queries(o, &demo.indexer_url()) {
+        out.push_str(&format!("  # {}\n  curl -s '{}'\n", q.what, q.url));
+    }
+    out.push_str("\nDrive the protocol with the CLI:\n");
+    for (what, cmd) in cli_commands(o, cli, data_dir) {
+        out.push_str(&format!("  # {what}\n  {cmd}\n"));
+    }
+    out.push_str("\nRunning until Ctrl-C.\n");
+    out
+}

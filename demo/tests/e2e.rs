@@ -1,0 +1,167 @@
+//! End to end, headless: the demo `scripts/dev` runs (local network, deploy from WASM, the
+//! indexer on redb, the scenario with a 10,000-recipient campaign), then what the indexer
+//! serves against the chain read through simulateTransaction, and conservation on the real
+//! token balances. A stale indexer is caught; restarted, it catches up and matches again.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::{path::PathBuf, time::Duration};
+
+use serde_json::Value;
+use tributary_demo::{
+    banner, ingest_config, start, verify::verify, verify::Summary, verify::VerifyError,
+    wait_indexed, Demo, DemoConfig, DemoError,
+};
+use tributary_indexer::service::{self, ServiceConfig};
+use tributary_scenario::{http_get, signer};
+
+fn config(name: &str) -> DemoConfig {
+    let dir = std::env::temp_dir().join(format!("tributary-demo-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    DemoConfig {
+        data_dir: dir,
+        wasm_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/wasm"),
+        rpc_listen: "127.0.0.1:0".parse().unwrap(),
+        indexer_listen: "127.0.0.1:0".parse().unwrap(),
+        ledger_interval: Duration::from_millis(100),
+        recipients: 10_000,
+    }
+}
+
+async fn json(url: &str) -> Value {
+    serde_json::from_str(&http_get(url).await.unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
+    let cfg = config("e2e");
+    let demo = start(&cfg).await.unwrap();
+    // Everything the scenario made was compared: 4 streams, 1 campaign with 2 claims, 2
+    // tiers, 1 subscription (levels 0–3), XLM and USDC insured, 1 proposal, and the four
+    // contracts' balances of both tokens.
+    assert_eq!(
+        demo.summary,
+        Summary {
+            streams: 4,
+            campaigns: 1,
+            claims: 2,
+            tiers: 2,
+            subscriptions: 1,
+            access_checks: 4,
+            assets: 2,
+            proposals: 1,
+            balances: 8,
+        }
+    );
+
+    // The banner's queries return the demo's data.
+    let base = demo.indexer_url();
+    let o = &demo.outcome;
+    let queries = banner::queries(o, &base);
+    assert_eq!(queries.len(), 12);
+    let campaign = json(&format!("{base}/campaigns/{}", o.campaign)).await;
+    assert_eq!(campaign["count"], 10_000);
+    assert_eq!(campaign["claims"], 2);
+    let streams = json(&format!("{base}/streams?sender={}", o.alice)).await;
+    assert_eq!(streams["items"].as_array().unwrap().len(), 4);
+    let proposal = json(&format!("{base}/insurance/proposals/{}", o.proposal)).await;
+    assert_eq!(proposal["status"], "executed");
+    let fund = json(&format!("{base}/insurance")).await;
+    assert!(fund["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["skims_in"].as_str().unwrap().parse::<i128>().unwrap() > 0));
+    let access = json(&format!(
+        "{base}/access/{}/{}?min_level=1",
+        o.fan, o.creator
+    ))
+    .await;
+    assert_eq!(access["has_access"], true);
+    let deployment: Value =
+        serde_json::from_str(&std::fs::read_to_string(&demo.files.deployment).unwrap()).unwrap();
+    assert_eq!(deployment["stream"], demo.setup.deployment.stream.as_str());
+    assert!(std::fs::read_to_string(&demo.files.claimant_key)
+        .unwrap()
+        .starts_with('S'));
+
+    // A stale indexer is caught: stop it, withdraw on chain, serve the old database without
+    // an RPC to follow.
+    let Demo {
+        localnet,
+        indexer,
+        net,
+        setup,
+        outcome,
+        files,
+        summary,
+    } = demo;
+    indexer.stop().await;
+    let bob = signer("bob");
+    let stream = outcome.streams[0];
+    setup
+        .client
+        .invoke(
+            &bob,
+            &setup.stream().withdraw_max(stream, &bob.address()),
+            &[],
+        )
+        .await
+        .unwrap();
+    let serve = |rpc_url: String| ServiceConfig {
+        rpc_url,
+        db: files.db.clone(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ingest: ingest_config(&setup),
+    };
+    let stale = service::start(serve("http://127.0.0.1:9/rpc".into()))
+        .await
+        .unwrap();
+    let err = verify(&setup, &outcome, &format!("http://{}", stale.addr))
+        .await
+        .unwrap_err();
+    let VerifyError::Mismatch(lines) = err else {
+        panic!("expected a mismatch, got {err}");
+    };
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("stream {stream} withdrawn"))),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("conservation: ") && l.contains(&setup.deployment.stream)),
+        "{lines:?}"
+    );
+    stale.stop().await;
+
+    // Restarted against the network, it catches up and matches again.
+    let resumed = service::start(serve(net.rpc_url.clone())).await.unwrap();
+    let url = format!("http://{}", resumed.addr);
+    let latest = localnet.shared().lock().header().ledger_seq;
+    wait_indexed(&url, latest, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(verify(&setup, &outcome, &url).await.unwrap(), summary);
+    resumed.stop().await;
+    localnet.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_configurations_are_refused_before_anything_runs() {
+    let mut cfg = config("few");
+    cfg.recipients = 2;
+    let err = start(&cfg).await.err().unwrap();
+    assert!(matches!(err, DemoError::Config(_)), "{err}");
+
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut cfg = config("taken");
+    cfg.rpc_listen = taken.local_addr().unwrap();
+    let err = start(&cfg).await.err().unwrap();
+    assert!(matches!(err, DemoError::Localnet(_)), "{err}");
+    assert!(
+        err.to_string().contains(&cfg.rpc_listen.to_string()),
+        "{err}"
+    );
+}
