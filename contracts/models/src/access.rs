@@ -59,6 +59,12 @@ pub enum Command {
         /// Which argument is wrong.
         kind: u8,
     },
+    /// An edge case with a second creator and fan (kind mod 4): a charge that overflows, an
+    /// upgrade credit that overflows, an upgrade across tokens, a renewal the fan can't pay.
+    Edge {
+        /// Which case.
+        kind: u8,
+    },
     /// Let time pass (up to 50 days).
     Jump {
         /// Seconds.
@@ -100,6 +106,7 @@ impl Command {
                 amount: amount.rem_euclid(200) * UNIT,
             },
             Command::Invalid { kind } => Command::Invalid { kind: kind % 6 },
+            Command::Edge { kind } => Command::Edge { kind: kind % 4 },
             Command::Jump { seconds } => Command::Jump {
                 seconds: seconds % (50 * DAY),
             },
@@ -345,6 +352,56 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     Some(expected),
                     "each invalid argument has its own error"
                 );
+            }
+            Command::Edge { kind } => {
+                use tributary_access::AccessError as E;
+                let (xlm, usdc) = (&s.f.xlm.id, &s.f.usdc.id);
+                let creator = Address::generate(&s.f.env);
+                let fan = Address::generate(&s.f.env);
+                let huge = i128::MAX / 8;
+                match kind {
+                    0 => {
+                        a.set_tier(&creator, &1, usdc, &huge, &PERIOD, &0);
+                        let r = a.try_subscribe(&fan, &creator, &1, &9, &huge);
+                        check_eq!(
+                            r.err().and_then(Result::ok),
+                            Some(E::InvalidPeriods),
+                            "model: price × periods overflows"
+                        );
+                    }
+                    1 | 2 => {
+                        a.set_tier(&creator, &1, usdc, &huge, &PERIOD, &0);
+                        let token2 = if kind == 1 { usdc } else { xlm };
+                        a.set_tier(&creator, &2, token2, &1, &PERIOD, &0);
+                        s.f.usdc.admin.mint(&fan, &huge);
+                        a.subscribe(&fan, &creator, &1, &1, &huge);
+                        let r = a.try_subscribe(&fan, &creator, &2, &1, &1);
+                        check_eq!(
+                            r.err().and_then(Result::ok),
+                            Some(if kind == 1 {
+                                E::InvalidPeriods
+                            } else {
+                                E::TokenMismatch
+                            }),
+                            "model: an upgrade's credit overflows, or crosses tokens"
+                        );
+                    }
+                    _ => {
+                        a.set_tier(&creator, &1, usdc, &PRICE, &PERIOD, &0);
+                        s.f.usdc.admin.mint(&fan, &PRICE);
+                        a.subscribe(&fan, &creator, &1, &1, &PRICE);
+                        let live_until = s.f.env.ledger().sequence() + 17_280;
+                        s.f.usdc
+                            .token
+                            .approve(&fan, &a.address, &PRICE, &live_until);
+                        let r = a.try_renew(&fan, &creator, &1);
+                        check_eq!(
+                            r,
+                            Ok(Ok(false)),
+                            "model: a renewal the fan's balance can't cover fails softly"
+                        );
+                    }
+                }
             }
             Command::Jump { seconds } => s.f.jump(seconds),
         }

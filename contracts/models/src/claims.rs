@@ -28,6 +28,8 @@ pub enum Command {
         index: u32,
         /// Forgery kind (mod 4).
         forge: u8,
+        /// Pay an address entry to another address (authorized by the claimant).
+        to_other: bool,
     },
     /// Revoke an entry.
     Revoke {
@@ -59,15 +61,26 @@ pub enum Command {
     },
     /// A second campaign with an approver: closed until approved, then open.
     Draft,
+    /// A call with one invalid argument (kind mod 15); it must fail with its own error and
+    /// change nothing.
+    Invalid {
+        /// Which argument is wrong.
+        kind: u8,
+    },
 }
 
 impl Command {
     /// The command with its raw values mapped into their ranges.
     pub fn normalized(self) -> Self {
         match self {
-            Command::Claim { index, forge } => Command::Claim {
+            Command::Claim {
+                index,
+                forge,
+                to_other,
+            } => Command::Claim {
                 index: index % ENTRIES,
                 forge: forge % 4,
+                to_other,
             },
             Command::Revoke { index } => Command::Revoke {
                 index: index % ENTRIES,
@@ -80,6 +93,7 @@ impl Command {
             Command::Jump { seconds } => Command::Jump {
                 seconds: seconds % (WINDOW / 2),
             },
+            Command::Invalid { kind } => Command::Invalid { kind: kind % 15 },
             other => other,
         }
     }
@@ -100,16 +114,21 @@ impl Setup<'_> {
 
     fn campaign(&self) -> u64 {
         let now = self.f.now();
+        self.campaign_with(self.tree.total(), now, now + WINDOW)
+    }
+
+    /// A campaign of the same tree escrowing `total`, open from `start` to `expiry`.
+    fn campaign_with(&self, total: i128, start: u64, expiry: u64) -> u64 {
         let count = self.tree.entries.len() as u32;
         let root = self.tree.root(&self.f.env);
         self.f.claims.create_campaign(
             &self.funder,
             &self.f.xlm.id,
             &root,
-            &self.tree.total(),
+            &total,
             &count,
-            &now,
-            &(now + WINDOW),
+            &start,
+            &expiry,
             &None,
         )
     }
@@ -144,9 +163,17 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
     let mut other_escrow = 0i128;
     for command in commands {
         match command.clone().normalized() {
-            Command::Claim { index, forge } => {
+            Command::Claim {
+                index,
+                forge,
+                to_other,
+            } => {
                 let (who, amount) = &s.tree.entries[index as usize];
-                let to = s.payee(index);
+                let to = if to_other {
+                    Address::generate(e)
+                } else {
+                    s.payee(index)
+                };
                 let proof = s.tree.proof(
                     e,
                     if forge == 2 {
@@ -299,6 +326,106 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     "model: approval opens it"
                 );
                 other_escrow += s.tree.total();
+            }
+            Command::Invalid { kind } => {
+                use tributary_claims::ClaimsError as E;
+                let now = s.f.now();
+                let count = ENTRIES;
+                let root = s.tree.root(e);
+                let xlm = &s.f.xlm.id;
+                let create = |total: i128,
+                              count: u32,
+                              token: &Address,
+                              (start, expiry): (u64, u64),
+                              approver: Option<Address>| {
+                    c.try_create_campaign(
+                        &s.funder, token, &root, &total, &count, &start, &expiry, &approver,
+                    )
+                    .err()
+                    .and_then(Result::ok)
+                };
+                let open = (now, now + WINDOW);
+                let total = s.tree.total();
+                // Claims of entry 0 (bob's address) on a fresh campaign of `total` escrow.
+                let (who, amount) = &s.tree.entries[0];
+                let claim = |id: u64, index: u32, amount: i128, proof, to: &Address| {
+                    c.try_claim(&id, &index, &who.claimant(e), &amount, &proof, to, &None)
+                        .err()
+                        .and_then(Result::ok)
+                };
+                let payee = s.payee(0);
+                let mut fresh = |total: i128, start: u64| {
+                    other_escrow += total;
+                    s.campaign_with(total, start, now + WINDOW)
+                };
+                let got = match kind {
+                    0 => create(0, count, xlm, open, None),
+                    1 => create(total, 0, xlm, open, None),
+                    2 => create(total, count, xlm, (now + 10, now + 10), None),
+                    3 => create(total, count, xlm, (now.saturating_sub(10), now), None),
+                    4 => create(total, count, xlm, open, Some(s.funder.clone())),
+                    5 => {
+                        let uninsured = e
+                            .register_stellar_asset_contract_v2(Address::generate(e))
+                            .address();
+                        create(total, count, &uninsured, open, None)
+                    }
+                    6 => {
+                        let short = soroban_sdk::Bytes::from_slice(e, &[0; 31]);
+                        claim(fresh(total, now), 0, *amount, short, &payee)
+                    }
+                    7 => claim(fresh(total, now), 0, 0, s.tree.proof(e, 0), &payee),
+                    8 => claim(
+                        fresh(total, now),
+                        count,
+                        *amount,
+                        s.tree.proof(e, 0),
+                        &payee,
+                    ),
+                    9 => claim(fresh(1, now), 0, *amount, s.tree.proof(e, 0), &payee),
+                    10 => claim(
+                        fresh(total, now + 100),
+                        0,
+                        *amount,
+                        s.tree.proof(e, 0),
+                        &payee,
+                    ),
+                    11 => claim(
+                        fresh(total, now),
+                        0,
+                        *amount,
+                        s.tree.proof(e, 0),
+                        &c.address,
+                    ),
+                    12 => c.try_approve(&fresh(total, now)).err().and_then(Result::ok),
+                    13 => c
+                        .try_claim_many(&soroban_sdk::Vec::new(e))
+                        .err()
+                        .and_then(Result::ok),
+                    _ => c.try_is_claimed(&id, &count).err().and_then(Result::ok),
+                };
+                let expected = [
+                    E::InvalidTotal,
+                    E::InvalidCount,
+                    E::StartNotBeforeExpiry,
+                    E::ExpiryNotInFuture,
+                    E::ApproverIsFunder,
+                    E::TokenNotInsured,
+                    E::InvalidProof,
+                    E::InvalidAmount,
+                    E::IndexOutOfRange,
+                    E::InsufficientEscrow,
+                    E::NotStarted,
+                    E::RecipientIsContract,
+                    E::NotDraft,
+                    E::EmptyBatch,
+                    E::IndexOutOfRange,
+                ][usize::from(kind)];
+                check_eq!(
+                    got,
+                    Some(expected),
+                    "each invalid argument has its own error"
+                );
             }
             Command::Clawback => {
                 if let Ok(Ok(refund)) = c.try_clawback(&id) {

@@ -70,6 +70,12 @@ pub enum Command {
         /// Add a new asset (else remove USDC, which the fund doesn't hold).
         insured: bool,
     },
+    /// A call with one invalid argument, or an execution its proposal's state no longer
+    /// allows (kind mod 15); it must fail with its own error.
+    Invalid {
+        /// Which case.
+        kind: u8,
+    },
     /// Let time pass (up to 20 days).
     Jump {
         /// Seconds.
@@ -118,6 +124,7 @@ impl Command {
             Command::Jump { seconds } => Command::Jump {
                 seconds: within(seconds, 0, 20 * DAY - 1),
             },
+            Command::Invalid { kind } => Command::Invalid { kind: kind % 15 },
         }
     }
 }
@@ -307,8 +314,150 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     );
                 }
             }
+            Command::Invalid { kind } => {
+                use tributary_insurance::InsuranceError as E;
+                let env = &s.f.env;
+                let (xlm, usdc) = (&s.f.xlm.id, &s.f.usdc.id);
+                let fresh = || Address::generate(env);
+                let uninsured = || {
+                    env.register_stellar_asset_contract_v2(Address::generate(env))
+                        .address()
+                };
+                let m0 = council[0].clone();
+                fn err<T, C>(
+                    r: Result<Result<T, C>, Result<E, soroban_sdk::InvokeError>>,
+                ) -> Option<E> {
+                    r.err().and_then(Result::ok)
+                }
+                // Approves `id` by every eligible member, waits out the timelock, executes.
+                let pass = |council: &[Address], id: u64, old: Option<&Address>| {
+                    let eligible: Vec<Address> = council
+                        .iter()
+                        .filter(|m| Some(*m) != old)
+                        .cloned()
+                        .collect();
+                    s.f.approve_by(id, &eligible);
+                    s.f.jump(tributary_insurance::TIMELOCK);
+                    i.try_execute(&id)
+                };
+                let reason = s.reason();
+                let (got, expected) = match kind {
+                    0 => (
+                        err(i.try_propose_bailout(&m0, xlm, &0, &s.victim, &reason)),
+                        E::InvalidAmount,
+                    ),
+                    1 => (
+                        err(i.try_propose_bailout(&m0, &uninsured(), &1, &s.victim, &reason)),
+                        E::AssetNotInsured,
+                    ),
+                    2 => (
+                        err(i.try_propose_bailout(&m0, xlm, &1, &i.address, &reason)),
+                        E::InvalidRecipient,
+                    ),
+                    3 => (
+                        err(i.try_propose_council_change(&m0, &council[1], &council[2])),
+                        E::AlreadyMember,
+                    ),
+                    4 => (
+                        err(i.try_propose_asset_change(&m0, xlm, &true)),
+                        E::AssetAlreadyInsured,
+                    ),
+                    5 => (
+                        err(i.try_propose_asset_change(&m0, &uninsured(), &false)),
+                        E::AssetNotInsured,
+                    ),
+                    6 | 7 => {
+                        let id = i.propose_council_change(&m0, &council[1], &fresh());
+                        let r = if kind == 6 {
+                            i.try_cancel(&council[1], &id)
+                        } else {
+                            i.try_approve(&council[1], &id, &s.f.proposal_hash(id))
+                        };
+                        (err(r), E::NotEligible)
+                    }
+                    8 => {
+                        if expected_fund == 0 {
+                            continue;
+                        }
+                        let first = i.propose_bailout(&m0, xlm, &expected_fund, &s.victim, &reason);
+                        let second =
+                            i.propose_bailout(&m0, xlm, &expected_fund, &s.victim, &reason);
+                        s.f.approve_by(second, &council);
+                        check!(
+                            pass(&council, first, None).is_ok(),
+                            "model: a valid bailout"
+                        );
+                        paid += expected_fund;
+                        expected_fund = 0;
+                        (err(i.try_execute(&second)), E::InsufficientBalance)
+                    }
+                    9 => {
+                        let new = fresh();
+                        let first = i.propose_council_change(&m0, &council[0], &new);
+                        let second = i.propose_council_change(&council[2], &council[1], &new);
+                        check!(
+                            pass(&council, first, Some(&council[0].clone())).is_ok(),
+                            "model: a valid rotation"
+                        );
+                        council[0] = new;
+                        let old = council[1].clone();
+                        (err(pass(&council, second, Some(&old))), E::AlreadyMember)
+                    }
+                    10 => {
+                        let asset = uninsured();
+                        let first = i.propose_asset_change(&m0, &asset, &true);
+                        let second = i.propose_asset_change(&m0, &asset, &true);
+                        s.f.approve_by(second, &council);
+                        check!(
+                            pass(&council, first, None).is_ok(),
+                            "model: a valid listing"
+                        );
+                        (err(i.try_execute(&second)), E::AssetAlreadyInsured)
+                    }
+                    11 => {
+                        if !i.is_insured(usdc) {
+                            continue;
+                        }
+                        let first = i.propose_asset_change(&m0, usdc, &false);
+                        let second = i.propose_asset_change(&m0, usdc, &false);
+                        s.f.approve_by(second, &council);
+                        check!(
+                            pass(&council, first, None).is_ok(),
+                            "model: a valid delisting"
+                        );
+                        (err(i.try_execute(&second)), E::AssetNotInsured)
+                    }
+                    13 => {
+                        // Any member but the one being replaced may veto a council change.
+                        let id = i.propose_council_change(&m0, &council[1], &fresh());
+                        check!(i.try_cancel(&council[2], &id).is_ok(), "model: a veto");
+                        (err(i.try_cancel(&council[3], &id)), E::ProposalClosed)
+                    }
+                    14 => {
+                        if expected_fund == 0 {
+                            continue;
+                        }
+                        let id = i.propose_bailout(&m0, xlm, &1, &s.victim, &reason);
+                        s.f.approve_by(id, &council);
+                        s.f.jump(tributary_insurance::TIMELOCK + EXECUTION_WINDOW + 1);
+                        (err(i.try_execute(&id)), E::ExecutionWindowClosed)
+                    }
+                    _ => {
+                        if expected_fund == 0 {
+                            continue;
+                        }
+                        let id = i.propose_asset_change(&m0, xlm, &false);
+                        (err(pass(&council, id, None)), E::AssetHasBalance)
+                    }
+                };
+                check_eq!(got, Some(expected), "each invalid call has its own error");
+            }
             Command::Jump { seconds } => s.f.jump(seconds),
         }
+        check!(
+            i.assets().contains(&s.f.xlm.id),
+            "XLM stays insured while the fund holds it"
+        );
         check_eq!(
             i.balance(&s.f.xlm.id),
             expected_fund,

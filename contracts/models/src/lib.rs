@@ -11,6 +11,7 @@ pub mod claims;
 pub mod insurance;
 pub mod math;
 pub mod merkle;
+pub mod seeds;
 pub mod stream;
 
 /// An invariant violation: which one and how.

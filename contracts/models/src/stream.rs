@@ -34,6 +34,8 @@ pub enum Command {
         duration: u64,
         /// Whether the sender may cancel.
         cancelable: bool,
+        /// Whether the recipient may transfer.
+        transferable: bool,
     },
     /// Withdraw a percentage (`0..=120`) of what is withdrawable, to the recipient or another.
     Withdraw {
@@ -44,10 +46,12 @@ pub enum Command {
         /// Pay another address.
         to_other: bool,
     },
-    /// Withdraw everything withdrawable.
+    /// Withdraw everything withdrawable, to the recipient or (authorized by it) another.
     WithdrawMax {
         /// Which stream.
         stream: u8,
+        /// Pay another address.
+        to_other: bool,
     },
     /// Cancel.
     Cancel {
@@ -59,7 +63,7 @@ pub enum Command {
         /// Which stream.
         stream: u8,
     },
-    /// Transfer to the same recipient.
+    /// Transfer to the same recipient (refused for a non-transferable stream).
     Transfer {
         /// Which stream.
         stream: u8,
@@ -74,7 +78,7 @@ pub enum Command {
         /// How many (mod 3, plus 1).
         count: u8,
     },
-    /// A call with one invalid argument (kind mod 10); it must fail with its own error.
+    /// A call with one invalid argument (kind mod 13); it must fail with its own error.
     Invalid {
         /// Which argument is wrong.
         kind: u8,
@@ -97,6 +101,7 @@ impl Command {
                 cliff_pct,
                 duration,
                 cancelable,
+                transferable,
             } => Command::Create {
                 usdc,
                 deposit: 1 + deposit.rem_euclid(1_000_000 * UNIT),
@@ -104,6 +109,7 @@ impl Command {
                 cliff_pct: cliff_pct % 101,
                 duration: within(duration, 1, 1_999),
                 cancelable,
+                transferable,
             },
             Command::Withdraw {
                 stream,
@@ -114,7 +120,10 @@ impl Command {
                 amount_pct: amount_pct % 121,
                 to_other,
             },
-            Command::WithdrawMax { stream } => Command::WithdrawMax { stream: stream % 8 },
+            Command::WithdrawMax { stream, to_other } => Command::WithdrawMax {
+                stream: stream % 8,
+                to_other,
+            },
             Command::Cancel { stream } => Command::Cancel { stream: stream % 8 },
             Command::Renounce { stream } => Command::Renounce { stream: stream % 8 },
             Command::Transfer { stream } => Command::Transfer { stream: stream % 8 },
@@ -122,7 +131,7 @@ impl Command {
             Command::Batch { count } => Command::Batch {
                 count: 1 + count % 3,
             },
-            Command::Invalid { kind } => Command::Invalid { kind: kind % 10 },
+            Command::Invalid { kind } => Command::Invalid { kind: kind % 13 },
             Command::Jump { seconds } => Command::Jump {
                 seconds: seconds % 800,
             },
@@ -140,6 +149,7 @@ struct Model {
     withdrawn: i128,
     refunded: i128,
     cancelable: bool,
+    transferable: bool,
     canceled: bool,
     last_streamed: i128,
 }
@@ -199,6 +209,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 cliff_pct,
                 duration,
                 cancelable,
+                transferable,
             } => {
                 let start = now.saturating_add_signed(start_offset);
                 let end = start + duration;
@@ -213,7 +224,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     &cliff,
                     &end,
                     &cancelable,
-                    &true,
+                    &transferable,
                 );
                 if end <= now {
                     check_eq!(
@@ -234,6 +245,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                             withdrawn: 0,
                             refunded: 0,
                             cancelable,
+                            transferable,
                             canceled: false,
                             last_streamed: 0,
                         },
@@ -272,12 +284,13 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     paid_out[usize::from(m.usdc)] += amount;
                 }
             }
-            Command::WithdrawMax { stream } => {
+            Command::WithdrawMax { stream, to_other } => {
                 let Some((id, m)) = streams.get_mut(stream as usize) else {
                     continue;
                 };
                 let available = m.vested(now) - m.withdrawn;
-                let r = f.stream.try_withdraw_max(id, &recipient);
+                let to = if to_other { &other } else { &recipient };
+                let r = f.stream.try_withdraw_max(id, to);
                 if available == 0 {
                     check_eq!(
                         r,
@@ -338,11 +351,21 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 }
             }
             Command::Transfer { stream } => {
-                let Some((id, _)) = streams.get(stream as usize) else {
+                let Some((id, m)) = streams.get(stream as usize) else {
                     continue;
                 };
-                // Transfer to the same recipient: allowed, changes nothing observable here.
-                f.stream.transfer(id, &recipient);
+                // Transfer to the same recipient: allowed if transferable, changes nothing
+                // observable here.
+                let r = f.stream.try_transfer(id, &recipient);
+                if m.transferable {
+                    check!(r.is_ok(), "model: a transferable stream's transfer failed");
+                } else {
+                    check_eq!(
+                        error_of(r),
+                        Some(StreamError::NotTransferable),
+                        "model: transfer of a non-transferable stream"
+                    );
+                }
             }
             Command::Views { stream } => {
                 let Some((id, m)) = streams.get(stream as usize) else {
@@ -391,6 +414,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                             withdrawn: 0,
                             refunded: 0,
                             cancelable: true,
+                            transferable: true,
                             canceled: false,
                             last_streamed: 0,
                         },
@@ -433,6 +457,34 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                         error_of(create(UNIT, &recipient, &uninsured, good))
                     }
                     8 => error_of(f.stream.try_withdraw(&u64::MAX, &recipient, &1)),
+                    10 => {
+                        let uninsured = f
+                            .env
+                            .register_stellar_asset_contract_v2(Address::generate(&f.env))
+                            .address();
+                        let p = StreamParams {
+                            recipient: recipient.clone(),
+                            token: uninsured,
+                            deposit: UNIT,
+                            start: now,
+                            cliff: now,
+                            end: now + 100,
+                            cancelable: true,
+                            transferable: true,
+                        };
+                        error_of(
+                            f.stream
+                                .try_create_streams(&sender, &soroban_sdk::vec![&f.env, p]),
+                        )
+                    }
+                    11 => match streams.first() {
+                        Some((id, _)) => error_of(f.stream.try_withdraw(id, &f.stream.address, &1)),
+                        None => continue,
+                    },
+                    9 => match streams.iter().find(|(_, m)| m.transferable) {
+                        Some((id, _)) => error_of(f.stream.try_transfer(id, &f.stream.address)),
+                        None => continue,
+                    },
                     _ => error_of(
                         f.stream
                             .try_create_streams(&sender, &soroban_sdk::Vec::new(&f.env)),
@@ -448,6 +500,9 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     StreamError::RecipientIsContract,
                     StreamError::TokenNotInsured,
                     StreamError::StreamNotFound,
+                    StreamError::RecipientIsContract,
+                    StreamError::TokenNotInsured,
+                    StreamError::RecipientIsContract,
                     StreamError::EmptyBatch,
                 ][usize::from(kind)];
                 check_eq!(
