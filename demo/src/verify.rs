@@ -11,9 +11,10 @@ use std::fmt::Display;
 
 use serde_json::Value;
 use stellar_xdr::ScAddress;
+use tributary_indexer::query::stream_status_name;
 use tributary_scenario::{http_get, Outcome, ScenarioError, Setup};
 use tributary_sdk::{
-    generated::{claims::CampaignStatus, insurance::ProposalStatus, stream::StreamStatus},
+    generated::{claims::CampaignStatus, insurance::ProposalStatus},
     token::TokenContract,
 };
 
@@ -145,17 +146,8 @@ fn address(s: &str, url: &str) -> Result<ScAddress, VerifyError> {
         .map_err(|_| shape(url, &format!("{s:?} is not a strkey address")))
 }
 
-/// The names the indexer uses for the contracts' status enums (its OpenAPI document).
-fn stream_status(s: StreamStatus) -> &'static str {
-    match s {
-        StreamStatus::Pending => "pending",
-        StreamStatus::Streaming => "streaming",
-        StreamStatus::Settled => "settled",
-        StreamStatus::Canceled => "canceled",
-        StreamStatus::Depleted => "depleted",
-    }
-}
-
+/// The names the indexer uses for the campaign and proposal status enums (its OpenAPI
+/// document); stream statuses are `tributary_indexer::query::stream_status_name`.
 fn campaign_status(s: CampaignStatus) -> &'static str {
     match s {
         CampaignStatus::Draft => "draft",
@@ -222,7 +214,7 @@ pub async fn verify(s: &Setup, outcome: &Outcome, base: &str) -> Result<Summary,
         d.eq(what("canceled"), &v["canceled"], on.canceled);
         if on.canceled || on.end <= at {
             let status = c.read(reader, &stream.status(id)).await?;
-            d.eq(what("status"), &v["status"], stream_status(status));
+            d.eq(what("status"), &v["status"], stream_status_name(status));
             let withdrawable = c.read(reader, &stream.withdrawable(id)).await?;
             d.eq(what("withdrawable"), &v["withdrawable"], withdrawable);
         }

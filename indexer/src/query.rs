@@ -208,7 +208,8 @@ impl Serialize for StreamView {
 /// The stream statuses, as the API spells them (the contract's `StreamStatus`).
 pub const STREAM_STATUSES: [&str; 5] = ["pending", "streaming", "settled", "canceled", "depleted"];
 
-fn status_name(s: StreamStatus) -> &'static str {
+/// How the API spells the contract's `StreamStatus` (one of [`STREAM_STATUSES`]).
+pub fn stream_status_name(s: StreamStatus) -> &'static str {
     match s {
         StreamStatus::Pending => "pending",
         StreamStatus::Streaming => "streaming",
@@ -244,7 +245,7 @@ pub fn stream_view(r: StreamRecord, now: u64) -> StreamView {
         withdrawn: r.withdrawn,
     };
     StreamView {
-        status: status_name(stream_math::status(&s, now)),
+        status: stream_status_name(stream_math::status(&s, now)),
         streamed: stream_math::streamed(&s, now),
         withdrawable: stream_math::withdrawable(&s, now),
         refundable: stream_math::refundable(&s, now),

@@ -11,11 +11,10 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 use support::{get, start, temp_dir, wait_applied};
 use tributary_indexer::{
-    ops, service,
+    ops, query, service,
     store::{self, Store},
 };
 use tributary_scenario::{signer, XLM};
-use tributary_sdk::generated::stream::StreamStatus;
 
 const BATCHES: u32 = 205; // 205 × 50 = 10,250 stream_created events
 const PER_BATCH: u32 = 50;
@@ -91,14 +90,11 @@ async fn every_route_against_real_events() {
         assert_eq!(v["cancelable"], on_chain.cancelable);
         assert_eq!(v["canceled"], on_chain.canceled);
         let status_on_chain = c.read(&reader, &s.stream().status(*id)).await.unwrap();
-        let name = match status_on_chain {
-            StreamStatus::Pending => "pending",
-            StreamStatus::Streaming => "streaming",
-            StreamStatus::Settled => "settled",
-            StreamStatus::Canceled => "canceled",
-            StreamStatus::Depleted => "depleted",
-        };
-        assert_eq!(v["status"], name, "stream {id}");
+        assert_eq!(
+            v["status"],
+            query::stream_status_name(status_on_chain),
+            "stream {id}"
+        );
     }
     let (_, canceled) = get(format!("{base}/streams?status=canceled")).await;
     let ids: Vec<u64> = canceled["items"]
