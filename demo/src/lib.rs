@@ -162,18 +162,28 @@ impl Demo {
     }
 }
 
-/// The indexer settings the demo uses for `net`'s deployment: from ledger 1, polling every
-/// 200 ms, retrying up to every 5 s.
-pub fn ingest_config(setup: &Setup) -> IngestConfig {
-    IngestConfig {
-        contracts: setup.deployment.contracts(),
-        start_ledger: Some(1),
-        page_size: 1000,
-        batch_events: 10_000,
-        poll: Duration::from_millis(200),
-        rpc_timeout: Duration::from_secs(10),
-        initial_backoff: Duration::from_millis(100),
-        max_backoff: Duration::from_secs(5),
+/// The indexer the demo runs for `setup`'s deployment: following `rpc_url` into `db` from
+/// ledger 1, serving at `listen`, polling every 200 ms, retrying up to every 5 s.
+pub fn service_config(
+    setup: &Setup,
+    rpc_url: &str,
+    db: &Path,
+    listen: SocketAddr,
+) -> ServiceConfig {
+    ServiceConfig {
+        rpc_url: rpc_url.to_string(),
+        db: db.to_path_buf(),
+        listen,
+        ingest: IngestConfig {
+            contracts: setup.deployment.contracts(),
+            start_ledger: Some(1),
+            page_size: 1000,
+            batch_events: 10_000,
+            poll: Duration::from_millis(200),
+            rpc_timeout: Duration::from_secs(10),
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        },
     }
 }
 
@@ -274,12 +284,12 @@ async fn deploy_and_run(
     write_json(&files.deployment, &setup.deployment)?;
 
     tracing::info!("starting the indexer on {}", cfg.indexer_listen);
-    let indexer = service::start(ServiceConfig {
-        rpc_url: net.rpc_url.clone(),
-        db: files.db.clone(),
-        listen: cfg.indexer_listen,
-        ingest: ingest_config(&setup),
-    })
+    let indexer = service::start(service_config(
+        &setup,
+        &net.rpc_url,
+        &files.db,
+        cfg.indexer_listen,
+    ))
     .await
     .map_err(|e| DemoError::Indexer(format!("{e:#}")))?;
 

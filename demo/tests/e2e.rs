@@ -8,10 +8,10 @@ use std::{path::PathBuf, time::Duration};
 
 use serde_json::Value;
 use tributary_demo::{
-    banner, ingest_config, start, verify::verify, verify::Summary, verify::VerifyError,
+    banner, service_config, start, verify::verify, verify::Summary, verify::VerifyError,
     wait_indexed, Demo, DemoConfig, DemoError,
 };
-use tributary_indexer::service::{self, ServiceConfig};
+use tributary_indexer::service;
 use tributary_scenario::{http_get, signer};
 
 fn config(name: &str) -> DemoConfig {
@@ -107,13 +107,9 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
         )
         .await
         .unwrap();
-    let serve = |rpc_url: String| ServiceConfig {
-        rpc_url,
-        db: files.db.clone(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        ingest: ingest_config(&setup),
-    };
-    let stale = service::start(serve("http://127.0.0.1:9/rpc".into()))
+    let serve =
+        |rpc_url: &str| service_config(&setup, rpc_url, &files.db, "127.0.0.1:0".parse().unwrap());
+    let stale = service::start(serve("http://127.0.0.1:9/rpc"))
         .await
         .unwrap();
     let err = verify(&setup, &outcome, &format!("http://{}", stale.addr))
@@ -137,7 +133,7 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
     stale.stop().await;
 
     // Restarted against the network, it catches up and matches again.
-    let resumed = service::start(serve(net.rpc_url.clone())).await.unwrap();
+    let resumed = service::start(serve(&net.rpc_url)).await.unwrap();
     let url = format!("http://{}", resumed.addr);
     let latest = localnet.shared().lock().header().ledger_seq;
     wait_indexed(&url, latest, Duration::from_secs(60))
