@@ -1,11 +1,9 @@
 //! The "ready" banner: ready-to-run `curl` queries against the indexer and `tributary` CLI
 //! commands against the local network, filled in with the demo's ids and parties.
 
-use std::path::Path;
-
 use tributary_scenario::Outcome;
 
-use crate::{Demo, CLI_CLAIM_INDEX};
+use crate::{Demo, Files, CLI_CLAIM_INDEX};
 
 /// One printed indexer query.
 #[derive(Clone, Debug)]
@@ -59,10 +57,14 @@ pub fn queries(o: &Outcome, base: &str) -> Vec<Query> {
 }
 
 /// The `tributary` CLI commands the banner prints (`cli` is the binary's path), reading the
-/// deployment file and the claimant key the demo wrote under `data_dir`.
-pub fn cli_commands(o: &Outcome, cli: &str, data_dir: &Path) -> Vec<(&'static str, String)> {
-    let data = data_dir.display();
-    let dep = format!("--deployment {data}/deployment.json");
+/// deployment file, the campaign CSV and the claimant key the demo wrote (`files`).
+pub fn cli_commands(o: &Outcome, cli: &str, files: &Files) -> Vec<(&'static str, String)> {
+    let dep = format!("--deployment {}", files.deployment.display());
+    let (csv, tree, key) = (
+        o.csv.display(),
+        files.tree.display(),
+        files.claimant_key.display(),
+    );
     let stream = o.streams.first().copied().unwrap_or(1);
     vec![
         ("a stream now", format!("{cli} {dep} stream show --id {stream}")),
@@ -79,14 +81,12 @@ pub fn cli_commands(o: &Outcome, cli: &str, data_dir: &Path) -> Vec<(&'static st
         ),
         (
             "the campaign's tree and proofs from its CSV",
-            format!(
-                "{cli} campaign build --csv {data}/campaign.csv --out {data}/campaign-tree.json"
-            ),
+            format!("{cli} campaign build --csv {csv} --out {tree}"),
         ),
         (
             "claim entry 2 with its recipient's key (then see the campaign's claims above)",
             format!(
-                "{cli} {dep} --key-file {data}/keys/recipient-{CLI_CLAIM_INDEX}.key campaign claim --tree {data}/campaign-tree.json --id {} --index {CLI_CLAIM_INDEX}",
+                "{cli} {dep} --key-file {key} campaign claim --tree {tree} --id {} --index {CLI_CLAIM_INDEX}",
                 o.campaign
             ),
         ),
@@ -94,7 +94,7 @@ pub fn cli_commands(o: &Outcome, cli: &str, data_dir: &Path) -> Vec<(&'static st
 }
 
 /// The whole banner for a started demo.
-pub fn render(demo: &Demo, cli: &str, data_dir: &Path) -> String {
+pub fn render(demo: &Demo, cli: &str) -> String {
     let s = &demo.summary;
     let o = &demo.outcome;
     let mut out = String::new();
@@ -136,7 +136,7 @@ pub fn render(demo: &Demo, cli: &str, data_dir: &Path) -> String {
         out.push_str(&format!("  # {}\n  curl -s '{}'\n", q.what, q.url));
     }
     out.push_str("\nDrive the protocol with the CLI:\n");
-    for (what, cmd) in cli_commands(o, cli, data_dir) {
+    for (what, cmd) in cli_commands(o, cli, &demo.files) {
         out.push_str(&format!("  # {what}\n  {cmd}\n"));
     }
     out.push_str("\nRunning until Ctrl-C.\n");

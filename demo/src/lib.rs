@@ -74,8 +74,9 @@ pub struct Files {
     pub deployment: PathBuf,
     /// What the scenario did ([`Outcome`] as JSON).
     pub outcome: PathBuf,
-    /// The campaign's CSV (`index,claimant,amount`).
-    pub csv: PathBuf,
+    /// Where the printed `tributary campaign build` writes the campaign's tree (the CSV is
+    /// [`Outcome::csv`]).
+    pub tree: PathBuf,
     /// Secret seed of the claimant of entry [`CLI_CLAIM_INDEX`].
     pub claimant_key: PathBuf,
 }
@@ -86,7 +87,7 @@ impl Files {
             db: dir.join("indexer.redb"),
             deployment: dir.join("deployment.json"),
             outcome: dir.join("outcome.json"),
-            csv: dir.join("campaign.csv"),
+            tree: dir.join("campaign-tree.json"),
             claimant_key: dir
                 .join("keys")
                 .join(format!("recipient-{CLI_CLAIM_INDEX}.key")),

@@ -45,7 +45,7 @@ async fn main() -> ExitCode {
         .init();
     let a = Args::parse();
     let cfg = DemoConfig {
-        data_dir: a.data_dir.clone(),
+        data_dir: a.data_dir,
         wasm_dir: a.wasm_dir,
         rpc_listen: a.rpc_listen,
         indexer_listen: a.indexer_listen,
@@ -59,7 +59,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("{}", banner::render(&demo, &a.cli, &a.data_dir));
+    println!("{}", banner::render(&demo, &a.cli));
     tributary_indexer::service::shutdown_signal().await;
     eprintln!("stopping");
     demo.stop().await;
