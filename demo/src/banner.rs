@@ -56,10 +56,19 @@ pub fn queries(o: &Outcome, base: &str) -> Vec<Query> {
     ]
 }
 
-/// The `tributary` CLI commands the banner prints (`cli` is the binary's path), reading the
-/// deployment file, the campaign CSV and the claimant key the demo wrote (`files`).
-pub fn cli_commands(o: &Outcome, cli: &str, files: &Files) -> Vec<(&'static str, String)> {
-    let dep = format!("--deployment {}", files.deployment.display());
+/// The `tributary` CLI commands the banner prints (`cli` is the binary's path) against the
+/// network at `rpc_url`, reading the deployment file, the campaign CSV and the claimant key
+/// the demo wrote (`files`).
+pub fn cli_commands(
+    o: &Outcome,
+    cli: &str,
+    rpc_url: &str,
+    files: &Files,
+) -> Vec<(&'static str, String)> {
+    let dep = format!(
+        "--rpc-url {rpc_url} --deployment {}",
+        files.deployment.display()
+    );
     let (csv, tree, key) = (
         o.csv.display(),
         files.tree.display(),
@@ -136,7 +145,7 @@ pub fn render(demo: &Demo, cli: &str) -> String {
         out.push_str(&format!("  # {}\n  curl -s '{}'\n", q.what, q.url));
     }
     out.push_str("\nDrive the protocol with the CLI:\n");
-    for (what, cmd) in cli_commands(o, cli, &demo.files) {
+    for (what, cmd) in cli_commands(o, cli, &demo.net.rpc_url, &demo.files) {
         out.push_str(&format!("  # {what}\n  {cmd}\n"));
     }
     out.push_str("\nRunning until Ctrl-C.\n");

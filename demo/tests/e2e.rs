@@ -77,6 +77,18 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
     ))
     .await;
     assert_eq!(access["has_access"], true);
+    // The printed CLI commands that talk to the network name this one (its port is random).
+    let commands = banner::cli_commands(o, "tributary", &demo.net.rpc_url, &demo.files);
+    assert_eq!(commands.len(), 5);
+    for (_, command) in commands
+        .iter()
+        .filter(|(_, c)| !c.contains("campaign build"))
+    {
+        assert!(
+            command.contains(&format!("--rpc-url {} ", demo.net.rpc_url)),
+            "{command}"
+        );
+    }
     let deployment: Value =
         serde_json::from_str(&std::fs::read_to_string(&demo.files.deployment).unwrap()).unwrap();
     assert_eq!(deployment["stream"], demo.setup.deployment.stream.as_str());
