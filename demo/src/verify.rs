@@ -7,7 +7,10 @@
 //! They are compared only where that second can't change them: streams that ended or were
 //! canceled, subscriptions not within a minute of their expiry or grace end.
 
-use std::fmt::Display;
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fmt::Display,
+};
 
 use serde_json::Value;
 use stellar_xdr::ScAddress;
@@ -184,14 +187,12 @@ pub async fn verify(s: &Setup, outcome: &Outcome, base: &str) -> Result<Summary,
     let at = s.ledger_time().await?;
     let mut d = Diff::default();
     let mut sum = Summary::default();
-    // Unpaid escrow by (contract, token), from the indexer's projections.
-    let mut escrow: Vec<(String, String, i128)> = Vec::new();
-    let mut add = |contract: &str, token: &str, value: i128| match escrow
-        .iter_mut()
-        .find(|(c, t, _)| c == contract && t == token)
-    {
-        Some(e) => e.2 += value,
-        None => escrow.push((contract.to_string(), token.to_string(), value)),
+    // Unpaid escrow by (token, contract), from the indexer's projections.
+    let mut escrow: BTreeMap<(String, String), i128> = BTreeMap::new();
+    let mut add = |contract: &str, token: &str, value: i128| {
+        *escrow
+            .entry((token.to_string(), contract.to_string()))
+            .or_default() += value;
     };
 
     let stream = s.stream();
@@ -396,13 +397,8 @@ pub async fn verify(s: &Setup, outcome: &Outcome, base: &str) -> Result<Summary,
 
     // Conservation: every contract's balance of every token the positions use (and the
     // access contract, which holds nothing, of the same tokens).
-    let tokens: Vec<String> = {
-        let mut t: Vec<String> = escrow.iter().map(|(_, t, _)| t.clone()).collect();
-        t.sort();
-        t.dedup();
-        t
-    };
-    for token in &tokens {
+    let tokens: BTreeSet<&String> = escrow.keys().map(|(token, _)| token).collect();
+    for token in tokens {
         let sac = TokenContract::new(address(token, "escrow")?);
         for contract in [
             &s.deployment.stream,
@@ -410,11 +406,10 @@ pub async fn verify(s: &Setup, outcome: &Outcome, base: &str) -> Result<Summary,
             &s.deployment.access,
             &s.deployment.insurance,
         ] {
-            let owed: i128 = escrow
-                .iter()
-                .filter(|(c, t, _)| c == contract && t == token)
-                .map(|e| e.2)
-                .sum();
+            let owed = escrow
+                .get(&(token.clone(), contract.clone()))
+                .copied()
+                .unwrap_or(0);
             let held = c
                 .read(reader, &sac.balance(&address(contract, "deployment")?))
                 .await?;
