@@ -14,17 +14,21 @@ use tributary_demo::{
 use tributary_indexer::service;
 use tributary_scenario::{http_get, signer};
 
-fn config(name: &str) -> DemoConfig {
-    let dir = std::env::temp_dir().join(format!("tributary-demo-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    DemoConfig {
-        data_dir: dir,
+/// A demo configuration on fresh ports, with its data directory removed when the guard drops.
+fn config(name: &str) -> (tempfile::TempDir, DemoConfig) {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("tributary-demo-{name}-"))
+        .tempdir()
+        .unwrap();
+    let cfg = DemoConfig {
+        data_dir: dir.path().to_path_buf(),
         wasm_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/wasm"),
         rpc_listen: "127.0.0.1:0".parse().unwrap(),
         indexer_listen: "127.0.0.1:0".parse().unwrap(),
         ledger_interval: Duration::from_millis(100),
         recipients: 10_000,
-    }
+    };
+    (dir, cfg)
 }
 
 async fn json(url: &str) -> Value {
@@ -33,7 +37,7 @@ async fn json(url: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
-    let cfg = config("e2e");
+    let (_dir, cfg) = config("e2e");
     let demo = start(&cfg).await.unwrap();
     // Everything the scenario made was compared: 4 streams, 1 campaign with 2 claims, 2
     // tiers, 1 subscription (levels 0–3), XLM and USDC insured, 1 proposal, and the four
@@ -158,13 +162,13 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
 
 #[tokio::test]
 async fn bad_configurations_are_refused_before_anything_runs() {
-    let mut cfg = config("few");
+    let (_few, mut cfg) = config("few");
     cfg.recipients = 2;
     let err = start(&cfg).await.err().unwrap();
     assert!(matches!(err, DemoError::Config(_)), "{err}");
 
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let mut cfg = config("taken");
+    let (_taken, mut cfg) = config("taken");
     cfg.rpc_listen = taken.local_addr().unwrap();
     let err = start(&cfg).await.err().unwrap();
     assert!(matches!(err, DemoError::Localnet(_)), "{err}");

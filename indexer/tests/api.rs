@@ -22,9 +22,10 @@ const PER_BATCH: u32 = 50;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_route_against_real_events() {
     let env = start(100, 120_960).await;
-    let dir = temp_dir("api");
+    let tmp = temp_dir("api");
+    let dir = tmp.path();
     let s = &env.setup;
-    let outcome = tributary_scenario::run(s, &env.net, 40, &dir)
+    let outcome = tributary_scenario::run(s, &env.net, 40, dir)
         .await
         .unwrap();
 

@@ -62,9 +62,10 @@ fn spawn(db: &std::path::Path, deployment: &std::path::Path, rpc: &str, port: u1
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killed_at_random_points_it_ends_equal_to_an_uninterrupted_run() {
     let env = start(100, 120_960).await;
-    let dir = temp_dir("crash");
+    let tmp = temp_dir("crash");
+    let dir = tmp.path();
     let s = &env.setup;
-    tributary_scenario::run(s, &env.net, 20, &dir)
+    tributary_scenario::run(s, &env.net, 20, dir)
         .await
         .unwrap();
     let (sender, recipient) = (signer("crash sender"), signer("crash recipient"));

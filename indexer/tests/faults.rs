@@ -83,9 +83,10 @@ fn counter(metrics: &str, line_start: &str) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_fault_is_retried_and_nothing_is_lost_or_duplicated() {
     let env = start(100, 120_960).await;
-    let dir = temp_dir("faults");
+    let tmp = temp_dir("faults");
+    let dir = tmp.path();
     let s = &env.setup;
-    tributary_scenario::run(s, &env.net, 20, &dir)
+    tributary_scenario::run(s, &env.net, 20, dir)
         .await
         .unwrap();
     let (sender, recipient) = (signer("fault sender"), signer("fault recipient"));

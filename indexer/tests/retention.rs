@@ -27,7 +27,8 @@ async fn wait_halted(base: &str) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_start_or_cursor_outside_the_window_halts_ingestion() {
     let env = start(50, RETENTION).await;
-    let dir = temp_dir("retention");
+    let tmp = temp_dir("retention");
+    let dir = tmp.path();
     let s = &env.setup;
     let (sender, recipient) = (signer("gap sender"), signer("gap recipient"));
     env.net.fund(&sender).await.unwrap();

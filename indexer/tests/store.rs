@@ -7,16 +7,18 @@ use tributary_indexer::{
     store::{self, Store, StoreError},
 };
 
-fn dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("tributary-store-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory, removed when dropped.
+fn dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("tributary-store-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 #[test]
 fn a_file_that_is_not_a_database_is_refused() {
-    let path = dir("garbage").join("db.redb");
+    let tmp_garbage = dir("garbage");
+    let path = tmp_garbage.path().join("db.redb");
     std::fs::write(&path, vec![0xab; 64 * 1024]).unwrap();
     assert!(matches!(Store::open(&path, None), Err(StoreError::Db(_))));
     assert_eq!(
@@ -28,7 +30,8 @@ fn a_file_that_is_not_a_database_is_refused() {
 
 #[test]
 fn another_schema_version_or_deployment_is_refused() {
-    let path = dir("schema").join("db.redb");
+    let tmp_schema = dir("schema");
+    let path = tmp_schema.path().join("db.redb");
     {
         let s = Store::open(&path, Some(r#"{"stream":"A"}"#)).unwrap();
         let txn = s.db.begin_write().unwrap();
@@ -42,7 +45,8 @@ fn another_schema_version_or_deployment_is_refused() {
         Store::open(&path, None),
         Err(StoreError::Schema { found: 99 })
     ));
-    let other = dir("contracts").join("db.redb");
+    let tmp_contracts = dir("contracts");
+    let other = tmp_contracts.path().join("db.redb");
     drop(Store::open(&other, Some(r#"{"stream":"A"}"#)).unwrap());
     match Store::open(&other, Some(r#"{"stream":"B"}"#)) {
         Err(StoreError::Contracts { stored, .. }) => assert!(stored.contains('A')),

@@ -14,7 +14,8 @@ const XLM: i128 = 10_000_000;
 
 struct Net {
     localnet: Localnet,
-    dir: PathBuf,
+    /// Key files, deployment and trees; removed on drop.
+    dir: tempfile::TempDir,
 }
 
 impl Net {
@@ -26,9 +27,10 @@ impl Net {
         })
         .await
         .unwrap();
-        let dir = std::env::temp_dir().join(format!("tributary-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("tributary-cli-{name}-"))
+            .tempdir()
+            .unwrap();
         Net { localnet, dir }
     }
 
@@ -55,7 +57,9 @@ impl Net {
     }
 
     fn key_file(&self, label: &str) -> PathBuf {
-        self.dir.join(format!("{}.key", label.replace(' ', "_")))
+        self.dir
+            .path()
+            .join(format!("{}.key", label.replace(' ', "_")))
     }
 
     /// Runs `tributary --json <args>` as `signer` (no key if empty); returns the exit
@@ -64,7 +68,7 @@ impl Net {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tributary"));
         cmd.args(["--rpc-url", &self.localnet.rpc_url()])
             .arg("--deployment")
-            .arg(self.dir.join("deployment.json"));
+            .arg(self.dir.path().join("deployment.json"));
         if !signer.is_empty() {
             cmd.arg("--key-file").arg(self.key_file(signer));
         }
@@ -284,9 +288,9 @@ async fn every_command_runs_against_the_local_network() {
     assert_eq!(net.ok("recipient", &check).await["has_access"], true);
 
     // A small campaign: build, create, claim, and claw back after expiry.
-    let csv = net.dir.join("small.csv");
+    let csv = net.dir.path().join("small.csv");
     std::fs::write(&csv, format!("index,claimant,amount\n0,{r},{}\n", 5 * XLM)).unwrap();
-    let tree = net.dir.join("small.json");
+    let tree = net.dir.path().join("small.json");
     let built = net.build("sender", &csv, &tree).await;
     assert_eq!(built["count"], 1);
     let expiry = (net.now() + 100_000).to_string();
@@ -325,9 +329,9 @@ async fn every_command_runs_against_the_local_network() {
         claimed["claims"][0]["net"],
         (5 * XLM - 5 * XLM / 100).to_string()
     );
-    let csv2 = net.dir.join("unclaimed.csv");
+    let csv2 = net.dir.path().join("unclaimed.csv");
     std::fs::write(&csv2, format!("0,{r},{}\n", 3 * XLM)).unwrap();
-    let tree2 = net.dir.join("unclaimed.json");
+    let tree2 = net.dir.path().join("unclaimed.json");
     net.build("sender", &csv2, &tree2).await;
     let soon = (net.now() + 400 + 10).to_string();
     let c2 = net
@@ -428,7 +432,10 @@ async fn a_ten_thousand_row_campaign_is_claimed_by_address_and_by_claim_key() {
         };
         csv.push_str(&format!("{i},{claimant},{}\n", 1_000 + i));
     }
-    let (csv_path, tree) = (net.dir.join("big.csv"), net.dir.join("big.json"));
+    let (csv_path, tree) = (
+        net.dir.path().join("big.csv"),
+        net.dir.path().join("big.json"),
+    );
     std::fs::write(&csv_path, csv).unwrap();
     let built = net.build("funder", &csv_path, &tree).await;
     assert_eq!(built["count"], 10_000);
@@ -603,11 +610,17 @@ async fn bad_input_exits_non_zero_and_sends_nothing() {
     deploy(&net).await;
     let before = net.transactions();
     let write = |name: &str, text: &str| {
-        let p = net.dir.join(name);
+        let p = net.dir.path().join(name);
         std::fs::write(&p, text).unwrap();
         p.to_str().unwrap().to_string()
     };
-    let out = net.dir.join("out.json").to_str().unwrap().to_string();
+    let out = net
+        .dir
+        .path()
+        .join("out.json")
+        .to_str()
+        .unwrap()
+        .to_string();
     let g = Signer::from_bytes([1; 32]).public_strkey();
     let malformed = write("bad.csv", &format!("0,{g},10\n1,{g},ten\n"));
     let (ok, _, err) = net
@@ -641,18 +654,23 @@ async fn bad_input_exits_non_zero_and_sends_nothing() {
         unknown.public_key(),
     )))
     .to_string();
-    let deployment: Value =
-        serde_json::from_str(&std::fs::read_to_string(net.dir.join("deployment.json")).unwrap())
-            .unwrap();
+    let deployment: Value = serde_json::from_str(
+        &std::fs::read_to_string(net.dir.path().join("deployment.json")).unwrap(),
+    )
+    .unwrap();
     let mut wrong = deployment.clone();
     wrong["stream"] = Value::String(fake);
-    std::fs::write(net.dir.join("deployment.json"), wrong.to_string()).unwrap();
+    std::fs::write(net.dir.path().join("deployment.json"), wrong.to_string()).unwrap();
     let (ok, _, err) = net.run("deployer", &["stream", "show", "--id", "1"]).await;
     assert!(
         !ok && err.contains("simulation failed"),
         "unknown contract: {err}"
     );
-    std::fs::write(net.dir.join("deployment.json"), deployment.to_string()).unwrap();
+    std::fs::write(
+        net.dir.path().join("deployment.json"),
+        deployment.to_string(),
+    )
+    .unwrap();
 
     let (ok, _, err) = net
         .run(

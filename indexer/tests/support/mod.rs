@@ -16,12 +16,12 @@ pub struct Env {
     pub setup: Setup,
 }
 
-/// A fresh directory under the system temp dir.
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tributary-indexer-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory under the system temp dir, removed when dropped (also on a failed assertion).
+pub fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("tributary-indexer-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 pub fn wasm_dir() -> PathBuf {

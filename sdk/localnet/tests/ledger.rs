@@ -258,10 +258,11 @@ async fn an_expired_temporary_entry_is_gone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_survives_a_restart_and_a_bad_state_file_is_refused() {
-    let dir = std::env::temp_dir().join(format!("localnet-state-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("state.json");
-    let _ = std::fs::remove_file(&path);
+    let dir = tempfile::Builder::new()
+        .prefix("localnet-state-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("state.json");
     let config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         ledger_interval: None,
@@ -318,5 +319,4 @@ async fn state_survives_a_restart_and_a_bad_state_file_is_refused() {
         Err(e) => panic!("expected a state file error, got {e}"),
         Ok(_) => panic!("a corrupt state file was accepted"),
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
