@@ -25,9 +25,7 @@ async fn every_route_against_real_events() {
     let tmp = temp_dir("api");
     let dir = tmp.path();
     let s = &env.setup;
-    let outcome = tributary_scenario::run(s, &env.net, 40, dir)
-        .await
-        .unwrap();
+    let outcome = tributary_scenario::run(s, &env.net, 40, dir).await.unwrap();
 
     // More than 10,000 events. One sender at a time: a stream id comes from the contract's
     // counter, so creations simulated against the same ledger conflict.

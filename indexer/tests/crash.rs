@@ -65,9 +65,7 @@ async fn killed_at_random_points_it_ends_equal_to_an_uninterrupted_run() {
     let tmp = temp_dir("crash");
     let dir = tmp.path();
     let s = &env.setup;
-    tributary_scenario::run(s, &env.net, 20, dir)
-        .await
-        .unwrap();
+    tributary_scenario::run(s, &env.net, 20, dir).await.unwrap();
     let (sender, recipient) = (signer("crash sender"), signer("crash recipient"));
     env.net.fund(&sender).await.unwrap();
     s.stream_batches(&sender, &recipient.address(), 30, 50)

@@ -86,9 +86,7 @@ async fn every_fault_is_retried_and_nothing_is_lost_or_duplicated() {
     let tmp = temp_dir("faults");
     let dir = tmp.path();
     let s = &env.setup;
-    tributary_scenario::run(s, &env.net, 20, dir)
-        .await
-        .unwrap();
+    tributary_scenario::run(s, &env.net, 20, dir).await.unwrap();
     let (sender, recipient) = (signer("fault sender"), signer("fault recipient"));
     env.net.fund(&sender).await.unwrap();
     s.stream_batches(&sender, &recipient.address(), 10, 50)
