@@ -21,7 +21,7 @@ use crate::{
         AssetRecord, CampaignRecord, ClaimRecord, ProposalRecord, StreamRecord, SubscriptionRecord,
         TierRecord,
     },
-    store::{self, get_json, to_bytes, StoreError},
+    store::{self, get_record, to_bytes, StoreError},
 };
 
 /// Where an event sits on the ledger.
@@ -136,7 +136,7 @@ fn get<'k, K: redb::Key + 'static, T: serde::de::DeserializeOwned>(
     key: impl std::borrow::Borrow<K::SelfType<'k>>,
     what: impl FnOnce() -> String,
 ) -> Result<T, ApplyError> {
-    get_json(table, name, key)?.ok_or_else(|| ApplyError::Unknown(what()))
+    get_record(table, name, key)?.ok_or_else(|| ApplyError::Unknown(what()))
 }
 
 fn skim(t: &mut Tables, asset: String, amount: i128) -> Result<(), ApplyError> {
@@ -146,7 +146,7 @@ fn skim(t: &mut Tables, asset: String, amount: i128) -> Result<(), ApplyError> {
 /// Adds to an asset's skims in and bailouts out. Tokens sent to the fund by plain transfers
 /// emit no Tributary event, so `balance` counts only these two flows.
 fn add_flow(t: &mut Tables, asset: String, skims: i128, bailouts: i128) -> Result<(), ApplyError> {
-    let mut a: AssetRecord = get_json(&t.assets, "insurance_assets", asset.as_str())?
+    let mut a: AssetRecord = get_record(&t.assets, "insurance_assets", asset.as_str())?
         .unwrap_or_else(|| AssetRecord {
             asset: asset.clone(),
             ..Default::default()
@@ -363,7 +363,7 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
             let (fan, creator) = (x.fan.to_string(), x.creator.to_string());
             let tier = tier(t, &creator, x.level)?;
             let prev: Option<SubscriptionRecord> =
-                get_json(&t.subs, "subscriptions", (fan.as_str(), creator.as_str()))?;
+                get_record(&t.subs, "subscriptions", (fan.as_str(), creator.as_str()))?;
             // The skim basis carries over while the subscription runs, or after it lapsed in
             // the same token (contracts/access/src/subscription.rs, `subscribe`).
             let carried = prev

@@ -15,7 +15,7 @@ use tributary_sdk::events::Contracts;
 use crate::{
     apply::Tables,
     ingest::{apply_page, Page},
-    store::{self, parse, Store, StoreError},
+    store::{self, parse_json, Store, StoreError},
 };
 
 /// Why an operation failed.
@@ -157,7 +157,7 @@ pub fn stored_contracts(db: &impl ReadableDatabase) -> Result<Option<Contracts>,
     let Some(json) = store::meta_get(&txn.open_table(store::META)?, "contracts")? else {
         return Ok(None);
     };
-    let v: serde_json::Value = parse("meta", json.as_bytes())?;
+    let v: serde_json::Value = parse_json("meta", json.as_bytes())?;
     let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
     Ok(Some(Contracts {
         stream: field("stream"),
@@ -195,7 +195,7 @@ pub fn verify(db: &impl ReadableDatabase) -> Result<VerifyReport, OpsError> {
         let mut page = Vec::with_capacity(1000);
         for row in events.iter().map_err(StoreError::from)? {
             let (_, v) = row.map_err(StoreError::from)?;
-            page.push(parse::<stellar_rpc_client::Event>("events", v.value())?);
+            page.push(parse_json::<stellar_rpc_client::Event>("events", v.value())?);
             count += 1;
             if page.len() == 1000 {
                 replay(&mut t, &contracts, std::mem::take(&mut page))?;

@@ -25,7 +25,7 @@ use crate::{
         TierRecord,
     },
     scval_json,
-    store::{self, get_json, parse, Store, StoreError},
+    store::{self, get_record, parse, parse_json, Store, StoreError},
 };
 
 /// Seconds a proposal's approvals stay valid (`contracts/insurance`, 30 days).
@@ -296,7 +296,7 @@ impl Reader {
 
     fn stream_record(&self, id: u64) -> Result<Option<StreamRecord>, QueryError> {
         let t = self.txn.open_table(store::STREAMS)?;
-        Ok(get_json(&t, "streams", id)?)
+        Ok(get_record(&t, "streams", id)?)
     }
 
     /// Stream `id` at `now`.
@@ -340,7 +340,7 @@ impl Reader {
         };
         let table = self.txn.open_table(store::STREAMS)?;
         let load = |id: u64| -> Result<StreamRecord, QueryError> {
-            get_json(&table, "streams", id)?
+            get_record(&table, "streams", id)?
                 .ok_or_else(|| dangling("streams", format!("stream {id}")))
         };
         let load = &load;
@@ -430,7 +430,8 @@ impl Reader {
     /// [`QueryError::NotFound`] or [`QueryError::Store`].
     pub fn campaign(&self, id: u64) -> Result<CampaignRecord, QueryError> {
         let t = self.txn.open_table(store::CAMPAIGNS)?;
-        get_json(&t, "campaigns", id)?.ok_or_else(|| QueryError::NotFound(format!("campaign {id}")))
+        get_record(&t, "campaigns", id)?
+            .ok_or_else(|| QueryError::NotFound(format!("campaign {id}")))
     }
 
     /// Campaign `id`'s claimed and revoked entries by index. The cursor is the last index.
@@ -486,7 +487,7 @@ impl Reader {
         let items = rows.map(|r| {
             let (k, _) = r?;
             let (_, campaign, index) = k.value();
-            get_json::<_, ClaimRecord>(&claims, "claims", (campaign, index))?
+            get_record::<_, ClaimRecord>(&claims, "claims", (campaign, index))?
                 .ok_or_else(|| dangling("claims", format!("claim {campaign}:{index}")))
         });
         paginate(items, page.limit, |c| format!("{}:{}", c.campaign, c.index))
@@ -518,7 +519,7 @@ impl Reader {
         creator: &str,
     ) -> Result<Option<SubscriptionRecord>, QueryError> {
         let t = self.txn.open_table(store::SUBSCRIPTIONS)?;
-        Ok(get_json(&t, "subscriptions", (fan, creator))?)
+        Ok(get_record(&t, "subscriptions", (fan, creator))?)
     }
 
     /// Subscriptions of `fan`, of `creator`, or both (one at most). The cursor is the last
@@ -658,7 +659,7 @@ impl Reader {
     /// [`QueryError::NotFound`] or [`QueryError::Store`].
     pub fn proposal(&self, id: u64, now: u64) -> Result<ProposalRecord, QueryError> {
         let t = self.txn.open_table(store::PROPOSALS)?;
-        let p = get_json(&t, "proposals", id)?
+        let p = get_record(&t, "proposals", id)?
             .ok_or_else(|| QueryError::NotFound(format!("proposal {id}")))?;
         Ok(with_expiry(p, self.epoch()?, now))
     }
@@ -704,7 +705,7 @@ fn with_expiry(mut p: ProposalRecord, epoch: u32, now: u64) -> ProposalRecord {
 /// # Errors
 /// [`StoreError::Corrupt`] if the stored event doesn't parse.
 pub fn event_json(raw: &[u8]) -> Result<Value, StoreError> {
-    let e: stellar_rpc_client::Event = parse("events", raw)?;
+    let e: stellar_rpc_client::Event = parse_json("events", raw)?;
     let (topics, data) =
         tributary_sdk::events::topics_and_data(&e).map_err(|err| StoreError::Corrupt {
             table: "events",

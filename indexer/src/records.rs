@@ -1,7 +1,7 @@
-//! The projections' stored records. Each is stored as JSON and served as JSON, so the API
-//! shows exactly what is stored. Amounts are `i128` base units written as decimal strings
-//! (JSON numbers lose precision above 2^53); times are Unix seconds; addresses are strkeys
-//! (`G…` accounts, `C…` contracts, SEP-23).
+//! The projections' stored records. Each is stored as MessagePack (`store::to_bytes`) and
+//! served as JSON with the same fields, so the API shows exactly what is stored. Amounts are
+//! `i128` base units written as decimal strings (JSON numbers lose precision above 2^53);
+//! times are Unix seconds; addresses are strkeys (`G…` accounts, `C…` contracts, SEP-23).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,8 @@ pub mod amount {
 
     impl serde::Serialize for Amount {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_str(&self.0)
+            // itoa formats an i128 without `core::fmt`, which showed in the HTTP profile.
+            s.serialize_str(itoa::Buffer::new().format(self.0))
         }
     }
 

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 /// Bumped whenever a table's layout or a record's meaning changes; a database of another
 /// version is refused on open.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Ingestion state: `schema_version`, `cursor` (the last applied RPC paging position),
 /// `contracts` (JSON), `latest_ledger`, `latest_close_time`, `epoch` (insurance council).
@@ -132,11 +132,28 @@ from_redb!(
     redb::CommitError
 );
 
-/// Parses a stored JSON record of `table`.
+/// Decodes a stored record of `table`. Records are MessagePack (the `rmp-serde` compact form:
+/// a struct is an array of its fields in declaration order), about half the size of their
+/// JSON and several times faster to decode; a change of any record's fields bumps
+/// [`SCHEMA_VERSION`].
 ///
 /// # Errors
 /// [`StoreError::Corrupt`] naming the table.
 pub fn parse<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    bytes: &[u8],
+) -> Result<T, StoreError> {
+    rmp_serde::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        table,
+        reason: e.to_string(),
+    })
+}
+
+/// Parses stored JSON of `table`: the raw events as the RPC returned them, and `meta`.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] naming the table.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
     table: &'static str,
     bytes: &[u8],
 ) -> Result<T, StoreError> {
@@ -146,11 +163,11 @@ pub fn parse<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The JSON record at `key` in `table`, parsed; `None` if absent.
+/// The record at `key` in `table`, decoded; `None` if absent.
 ///
 /// # Errors
-/// [`StoreError::Db`], or [`StoreError::Corrupt`] naming `name` if it doesn't parse.
-pub fn get_json<'k, K: Key + 'static, T: serde::de::DeserializeOwned>(
+/// [`StoreError::Db`], or [`StoreError::Corrupt`] naming `name` if it doesn't decode.
+pub fn get_record<'k, K: Key + 'static, T: serde::de::DeserializeOwned>(
     table: &impl ReadableTable<K, &'static [u8]>,
     name: &'static str,
     key: impl std::borrow::Borrow<K::SelfType<'k>>,
@@ -158,10 +175,10 @@ pub fn get_json<'k, K: Key + 'static, T: serde::de::DeserializeOwned>(
     table.get(key)?.map(|v| parse(name, v.value())).transpose()
 }
 
-/// Serializes a record for storage.
+/// Encodes a record for storage (see [`parse`]).
 pub fn to_bytes<T: serde::Serialize>(v: &T) -> Vec<u8> {
-    // Records are plain structs of strings and integers: serialization can't fail.
-    serde_json::to_vec(v).unwrap_or_default()
+    // Records are plain structs of strings, integers and JSON values: encoding can't fail.
+    rmp_serde::to_vec(v).unwrap_or_default()
 }
 
 /// The open database.
