@@ -195,7 +195,10 @@ pub fn verify(db: &impl ReadableDatabase) -> Result<VerifyReport, OpsError> {
         let mut page = Vec::with_capacity(1000);
         for row in events.iter().map_err(StoreError::from)? {
             let (_, v) = row.map_err(StoreError::from)?;
-            page.push(parse_json::<stellar_rpc_client::Event>("events", v.value())?);
+            page.push(parse_json::<stellar_rpc_client::Event>(
+                "events",
+                v.value(),
+            )?);
             count += 1;
             if page.len() == 1000 {
                 replay(&mut t, &contracts, std::mem::take(&mut page))?;
