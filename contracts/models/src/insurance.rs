@@ -71,7 +71,8 @@ pub enum Command {
         insured: bool,
     },
     /// A call with one invalid argument, or an execution its proposal's state no longer
-    /// allows (kind mod 15); it must fail with its own error.
+    /// allows, or another deployment with a bad council or a repeated asset (kind mod 18); it
+    /// must fail with its own error.
     Invalid {
         /// Which case.
         kind: u8,
@@ -124,7 +125,7 @@ impl Command {
             Command::Jump { seconds } => Command::Jump {
                 seconds: within(seconds, 0, 20 * DAY - 1),
             },
-            Command::Invalid { kind } => Command::Invalid { kind: kind % 15 },
+            Command::Invalid { kind } => Command::Invalid { kind: kind % 18 },
         }
     }
 }
@@ -449,6 +450,40 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                         s.f.approve_by(id, &council);
                         s.f.jump(tributary_insurance::TIMELOCK + EXECUTION_WINDOW + 1);
                         (err(i.try_execute(&id)), E::ExecutionWindowClosed)
+                    }
+                    15..=17 => {
+                        // Another deployment: a repeated member, four members, or a repeated
+                        // asset. The constructor refuses it; this fund is untouched.
+                        let mut members: std::vec::Vec<Address> = (0..5).map(|_| fresh()).collect();
+                        let mut assets = vec![xlm.clone(), usdc.clone()];
+                        let expected = match kind {
+                            15 => {
+                                members[4] = members[0].clone();
+                                E::InvalidCouncil
+                            }
+                            16 => {
+                                members.pop();
+                                E::InvalidCouncil
+                            }
+                            _ => {
+                                assets.push(xlm.clone());
+                                E::DuplicateAsset
+                            }
+                        };
+                        let got =
+                            s.f.try_deploy_insurance(&members, &assets)
+                                .err()
+                                .and_then(|msg| {
+                                    [E::InvalidCouncil, E::DuplicateAsset]
+                                        .into_iter()
+                                        .find(|c| {
+                                            msg.contains(&format!(
+                                                "Error(Contract, #{})",
+                                                *c as u32
+                                            ))
+                                        })
+                                });
+                        (got, expected)
                     }
                     _ => {
                         if expected_fund == 0 {

@@ -109,7 +109,7 @@ pub fn cases(target: &str) -> Vec<(String, Vec<String>)> {
             v.extend((0..4).map(|k| one(format!("edge-{k}"), format!("Edge {{ kind: {k} }}"))));
             v
         }
-        "insurance_commands" => invalid(15),
+        "insurance_commands" => invalid(18),
         _ => Vec::new(),
     }
 }

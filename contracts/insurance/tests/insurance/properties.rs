@@ -12,3 +12,14 @@ proptest! {
         tributary_models::insurance::run(&commands).map_err(TestCaseError::fail)?;
     }
 }
+
+#[test]
+fn every_invalid_kind_fails_with_its_own_error() {
+    use tributary_models::insurance::{run, Command};
+    // The constructor's refusals (15–17) first, then every call the state doesn't allow.
+    let commands: Vec<Command> = (15..18)
+        .chain(0..15)
+        .map(|kind| Command::Invalid { kind })
+        .collect();
+    run(&commands).unwrap();
+}
