@@ -13,9 +13,8 @@
 
 use soroban_sdk::{
     testutils::{Address as _, Events as _},
-    vec, Address, Event, IntoVal, InvokeError, Vec,
+    Address, Event, IntoVal, InvokeError,
 };
-use tributary_fixture::INSURANCE_WASM;
 use tributary_insurance::{Action, Bailout, BailoutRequested, InsuranceError, ProposalStatus};
 
 use tributary_fixture::assert_fails_unchanged;
@@ -123,24 +122,10 @@ fn propose_without_member_auth_fails() {
     assert_eq!(r, Err(Err(InvokeError::Abort)));
 }
 
-/// Deploys an insurance contract and returns the panic message if the constructor failed.
-fn deploy(
-    e: &soroban_sdk::Env,
-    council: Vec<Address>,
-    assets: Vec<Address>,
-) -> Result<(), std::string::String> {
-    let e = e.clone();
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        e.register(INSURANCE_WASM, (council, assets));
-    }))
-    .map_err(|p| {
-        p.downcast_ref::<std::string::String>()
-            .cloned()
-            .unwrap_or_default()
-    })
-}
-
-fn assert_constructor_error(r: Result<(), std::string::String>, code: InsuranceError) {
+fn assert_constructor_error<T: core::fmt::Debug>(
+    r: Result<T, std::string::String>,
+    code: InsuranceError,
+) {
     let msg = r.expect_err("the constructor must fail");
     assert!(
         msg.contains(&format!("Error(Contract, #{})", code as u32)),
@@ -153,32 +138,29 @@ fn constructor_requires_five_distinct_members_and_distinct_assets() {
     let s = Setup::new();
     let e = &s.f.env;
     let members: std::vec::Vec<Address> = (0..6).map(|_| Address::generate(e)).collect();
-    let assets = vec![e, s.f.xlm.id.clone()];
+    let assets = [s.f.xlm.id.clone()];
+    let deploy =
+        |council: &[Address], assets: &[Address]| s.f.try_deploy_insurance(council, assets);
     assert_constructor_error(
-        deploy(e, Vec::from_slice(e, &members[..4]), assets.clone()),
+        deploy(&members[..4], &assets),
         InsuranceError::InvalidCouncil,
     );
     assert_constructor_error(
-        deploy(e, Vec::from_slice(e, &members[..6]), assets.clone()),
+        deploy(&members[..6], &assets),
         InsuranceError::InvalidCouncil,
     );
-    let dup = vec![
-        e,
+    let dup = [
         members[0].clone(),
         members[1].clone(),
         members[2].clone(),
         members[3].clone(),
         members[0].clone(),
     ];
+    assert_constructor_error(deploy(&dup, &assets), InsuranceError::InvalidCouncil);
+    let twice = [s.f.xlm.id.clone(), s.f.xlm.id.clone()];
     assert_constructor_error(
-        deploy(e, dup, assets.clone()),
-        InsuranceError::InvalidCouncil,
-    );
-    let five = Vec::from_slice(e, &members[..5]);
-    let twice = vec![e, s.f.xlm.id.clone(), s.f.xlm.id.clone()];
-    assert_constructor_error(
-        deploy(e, five.clone(), twice),
+        deploy(&members[..5], &twice),
         InsuranceError::DuplicateAsset,
     );
-    assert_eq!(deploy(e, five, assets), Ok(()));
+    assert_eq!(deploy(&members[..5], &assets).map(drop), Ok(()));
 }
