@@ -1,5 +1,5 @@
 //! `stream` contract commands from random bytes, against the contracts in the host; any
-//! PROTOCOL.md invariant violation panics (a crash).
+//! docs/PROTOCOL.md invariant violation panics (a crash).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,5 +1,5 @@
 //! Applies decoded events to the projections, inside the caller's write transaction. The
-//! rules mirror the contracts' own state changes (PROTOCOL.md); where an event leaves a
+//! rules mirror the contracts' own state changes (docs/PROTOCOL.md); where an event leaves a
 //! value implicit (a subscription's snapshotted terms, a proposal's creation time) it is
 //! taken from the projection of the tier or from the event's ledger close time, exactly
 //! what the contract read at that moment.
@@ -364,10 +364,10 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
             let tier = tier(t, &creator, x.level)?;
             let prev: Option<SubscriptionRecord> =
                 get_record(&t.subs, "subscriptions", (fan.as_str(), creator.as_str()))?;
-            // The skim basis carries over while the subscription runs, or after it lapsed in
-            // the same token (contracts/access/src/subscription.rs, `subscribe`).
+            // The skim basis carries over while the subscription is live (`now < expires_at +
+            // grace`); after it lapsed a new position starts (docs/PROTOCOL.md, access).
             let carried = prev
-                .filter(|p| p.expires_at > m.closed_at || p.token == tier.token)
+                .filter(|p| m.closed_at < p.expires_at.saturating_add(p.grace))
                 .map_or(0, |p| p.paid);
             let r = SubscriptionRecord {
                 fan: fan.clone(),
@@ -394,6 +394,9 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
                 format!("subscription {fan} → {creator}")
             })?;
             let tier = tier(t, &creator, r.level)?;
+            if m.closed_at >= r.expires_at.saturating_add(r.grace) {
+                r.paid = 0; // renewed after it lapsed: a new position
+            }
             r.price = tier.price;
             r.period = tier.period;
             r.grace = tier.grace;

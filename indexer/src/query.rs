@@ -601,6 +601,9 @@ impl Reader {
                 price: s.price,
                 token: sc(&s.token, "subscriptions")?,
                 version: s.version,
+                // has_access reads neither; the indexer does not project the prepaid window.
+                prepaid: 0,
+                window_start: 0,
             }),
             None => None,
         };

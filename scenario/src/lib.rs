@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use stellar_xdr::{AlphaNum4, Asset, AssetCode4, ScAddress};
 use tributary_sdk::{
     claim_key::sign_claim,
+    ids::random_salt,
     deployment::{self, Deployment, ProtocolWasm},
     generated::{
         access::AccessContract,
@@ -273,20 +274,22 @@ impl Setup {
         per_batch: u32,
     ) -> Result<Vec<u64>, ScenarioError> {
         let now = self.ledger_time().await?;
-        let params: Vec<StreamParams> = (0..per_batch)
-            .map(|_| StreamParams {
-                cancelable: true,
-                cliff: now,
-                deposit: XLM / 100,
-                end: now + 30 * DAY,
-                recipient: recipient.clone(),
-                start: now,
-                token: self.xlm.clone(),
-                transferable: false,
-            })
-            .collect();
         let mut ids = Vec::new();
         for _ in 0..batches {
+            // Fresh salts per batch: one salt twice fails with `IdTaken`.
+            let params: Vec<StreamParams> = (0..per_batch)
+                .map(|_| StreamParams {
+                    salt: random_salt(),
+                    cancelable: true,
+                    cliff: now,
+                    deposit: XLM / 100,
+                    end: now + 30 * DAY,
+                    recipient: recipient.clone(),
+                    start: now,
+                    token: self.xlm.clone(),
+                    transferable: false,
+                })
+                .collect();
             let call = self.stream().create_streams(&sender.address(), &params);
             ids.extend(self.client.invoke(sender, &call, &[]).await?.value);
         }
@@ -353,6 +356,7 @@ pub async fn run(
     for _ in 0..4 {
         let create = stream.create_stream(
             &alice.address(),
+            random_salt(),
             &bob.address(),
             &s.xlm,
             100 * XLM,
@@ -395,6 +399,7 @@ pub async fn run(
     let claims = s.claims();
     let create = claims.create_campaign(
         &funder.address(),
+        random_salt(),
         &s.xlm,
         &tree.root(),
         tree.total(),

@@ -1,4 +1,4 @@
-//! `has_access` off-chain (PROTOCOL.md, `contracts/access`): a fan may see a creator's content
+//! `has_access` off-chain (docs/PROTOCOL.md, `contracts/access`): a fan may see a creator's content
 //! at `min_level` while `level ≥ min_level` and `now < expires_at + grace` (Unix seconds).
 
 use crate::generated::access::Subscription;

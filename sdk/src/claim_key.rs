@@ -1,6 +1,6 @@
 //! Claim keys: an ed25519 key standing in for a recipient without a wallet. The claim message
 //! is `sha256("tributary-claim-v1" ‖ xdr(ScVal::Vec[claims contract, id, index, to]))`
-//! (PROTOCOL.md, `contracts/claims`), so a signature pays exactly one address from one entry.
+//! (docs/PROTOCOL.md, `contracts/claims`), so a signature pays exactly one address from one entry.
 
 use sha2::{Digest, Sha256};
 use stellar_xdr::{Limits, ScAddress, WriteXdr};

@@ -1,4 +1,4 @@
-//! The insurance council's approval hash (PROTOCOL.md, `contracts/insurance`): a member
+//! The insurance council's approval hash (docs/PROTOCOL.md, `contracts/insurance`): a member
 //! approves `sha256(xdr(ScVal::Vec[insurance contract, id, action, epoch]))`, so an approval
 //! can't be replayed on another proposal, contract or council epoch.
 

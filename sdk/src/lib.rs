@@ -8,7 +8,8 @@
 //! - [`client`]: the transaction flow over Stellar RPC (build, simulate, sign envelope and
 //!   authorization entries, send, confirm), with typed errors ([`Error`]);
 //! - off-chain mirrors of the protocol's rules: [`stream_math`], [`skim`], [`access`],
-//!   [`merkle`] (claim campaign trees from CSV) and [`claim_key`] signatures.
+//!   [`merkle`] (claim campaign trees from CSV), [`claim_key`] signatures and salted
+//!   position [`ids`].
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
@@ -20,6 +21,7 @@ pub mod deployment;
 pub mod error;
 pub mod events;
 pub mod generated;
+pub mod ids;
 pub mod insurance;
 pub mod merkle;
 pub mod scval;

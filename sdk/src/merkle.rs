@@ -1,4 +1,4 @@
-//! Claim campaign trees (PROTOCOL.md, `contracts/claims`), built with the same rules the
+//! Claim campaign trees (docs/PROTOCOL.md, `contracts/claims`), built with the same rules the
 //! contract verifies (`tributary_common::merkle`):
 //!
 //! - leaf: `sha256(sha256(0x00 ‖ xdr(ScVal::Vec[index: u32, claimant: Claimant, amount: i128])))`;

@@ -1,4 +1,4 @@
-//! The 1% insurance skim (PROTOCOL.md): `skim = floor(cum_after × 1%) − floor(cum_before × 1%)`
+//! The 1% insurance skim (docs/PROTOCOL.md): `skim = floor(cum_after × 1%) − floor(cum_before × 1%)`
 //! on a position's cumulative gross payout, so a position's total skim is exactly
 //! `floor(total × 1%)`. The same functions the contracts run (`tributary-common`).
 

@@ -1,4 +1,4 @@
-//! The stream contract's vesting math, off-chain (PROTOCOL.md, `contracts/stream`): the same
+//! The stream contract's vesting math, off-chain (docs/PROTOCOL.md, `contracts/stream`): the same
 //! formulas and rounding as `contracts/stream/src/stream.rs`, on the generated [`Stream`]. Times
 //! are Unix seconds; amounts base units.
 

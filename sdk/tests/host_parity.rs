@@ -12,7 +12,7 @@ use soroban_sdk::{
 };
 use tributary_fixture::Fixture;
 use tributary_sdk::{
-    access, claim_key,
+    access, claim_key, ids,
     generated::{access::Subscription, claims::Claimant, stream::Stream},
     merkle::{CampaignTree, Entry},
     scval::{FromScVal, ToScVal},
@@ -39,6 +39,7 @@ proptest! {
         cliff_in in 0u64..2_000,
         length in 1u64..5_000,
         steps in proptest::collection::vec((0u64..1_500, 0u32..=100), 1..8),
+        salt in any::<u64>(),
     ) {
         let f = Fixture::create();
         let sender = f.funded(&f.xlm, deposit);
@@ -46,7 +47,8 @@ proptest! {
         let now = f.now();
         let (start, end) = (now + start_in, now + start_in + length);
         let cliff = (start + cliff_in).min(end);
-        let id = f.stream.create_stream(&sender, &recipient, &f.xlm.id, &deposit, &start, &cliff, &end, &true, &false);
+        let id = f.stream.create_stream(&sender, &salt, &recipient, &f.xlm.id, &deposit, &start, &cliff, &end, &true, &false);
+        prop_assert_eq!(id, ids::stream_id(&sc_address(&f, &f.stream.address), &sc_address(&f, &sender), salt));
         let mut cum_gross = 0i128;
         for (jump, percent) in steps {
             f.jump(jump);
@@ -74,6 +76,7 @@ proptest! {
         amounts in proptest::collection::vec(1i128..1_000_000, 1..40),
         keyed in proptest::collection::vec(any::<bool>(), 40),
         picks in proptest::collection::vec(any::<proptest::sample::Index>(), 1..6),
+        salt in any::<u64>(),
     ) {
         let f = Fixture::create();
         let keys: Vec<Signer> = (0..amounts.len()).map(|i| Signer::from_bytes([i as u8 + 1; 32])).collect();
@@ -91,7 +94,8 @@ proptest! {
         let funder = f.funded(&f.usdc, tree.total());
         let now = f.now();
         let root = BytesN::from_array(&f.env, &tree.root());
-        let id = f.claims.create_campaign(&funder, &f.usdc.id, &root, &tree.total(), &tree.count(), &now, &(now + 1_000), &None);
+        let id = f.claims.create_campaign(&funder, &salt, &f.usdc.id, &root, &tree.total(), &tree.count(), &now, &(now + 1_000), &None);
+        prop_assert_eq!(id, ids::campaign_id(&sc_address(&f, &f.claims.address), &sc_address(&f, &funder), salt));
         let claims_address = sc_address(&f, &f.claims.address);
         let mut claimed = std::collections::BTreeSet::new();
         for pick in picks {
@@ -149,6 +153,7 @@ fn generated_types_round_trip_through_the_host() {
     let now = f.now();
     let id = f.stream.create_stream(
         &sender,
+        &7,
         &recipient,
         &f.xlm.id,
         &1_000,
@@ -215,6 +220,7 @@ fn generated_event_decoders_read_the_contracts_events() {
     let now = f.now();
     let id = f.stream.create_stream(
         &sender,
+        &7,
         &recipient,
         &f.xlm.id,
         &1_000,

@@ -83,9 +83,10 @@ terms they paid at; `renew` charges them no more than their snapshot."
         doc = "
 # Errors
 - `FanIsCreator`; `TierNotFound`; `TierRetired`; `PriceAboveMax` if the tier's price is above
-  `max_price`; `InvalidPeriods` if `periods == 0` or the payment would overflow.
-- `LevelBelowCurrent` while a higher level is active; `TokenMismatch` for an upgrade to a tier
-  priced in another token.
+  `max_price`; `InvalidPeriods` if `periods == 0` or the payment would overflow;
+  `TokenNotInsured` if the insurance contract no longer lists the tier's token.
+- `LevelBelowCurrent` while a higher level is active; `TokenMismatch` while the subscription
+  is live (`now < expires_at + grace`) in another token than the tier's.
 
 # Events
 `upgraded` (when the level rises during an active subscription), `subscribed`, and
@@ -96,9 +97,10 @@ terms they paid at; `renew` charges them no more than their snapshot."
 
 # Notes
 The fan pays `price * periods`; the creator receives it minus the skim. Paid time stacks:
-`expires_at = max(now, expires_at) + periods * period`. An upgrade credits the unused paid
-time at the price paid, converted into time at the new tier."
-    )]
+`expires_at = max(now, expires_at) + periods * period`. The subscription keeps the value
+actually paid for its prepaid window; an upgrade converts the unused value into time at the
+new tier's price, rounded down (docs/PROTOCOL.md, access). A payment after the subscription
+lapsed starts a new position."    )]
     pub fn subscribe(
         e: Env,
         fan: Address,
@@ -123,14 +125,15 @@ time at the price paid, converted into time at the new tier."
 
 # Events
 `renewed` and `skim_paid`, or `renewal_failed` with `AllowanceTooLow`, `BalanceTooLow`,
-`TermsWorse` or `TierRetired`.
+`TermsWorse`, `TierRetired` or `TokenNotInsured`.
 
 # Authorization
 None: any keeper may call. The fan authorized the payment by approving the allowance.
 
 # Notes
 It charges the tier's current price, and only if that is no more than the snapshot and the
-period, grace and token are no worse."
+period, grace and token are no worse. The payment joins the prepaid value, so a renewal at a
+lowered price never erases value paid before."
     )]
     pub fn renew(
         e: Env,

@@ -23,7 +23,7 @@ pub enum AccessError {
     FanIsCreator = 306,
     /// Subscribing below the fan's active level; wait for it to expire.
     LevelBelowCurrent = 307,
-    /// An upgrade to a tier priced in another token: the credit can't carry over.
+    /// A payment in another token than the live subscription's (one token per position).
     TokenMismatch = 308,
     /// Renew of a subscription that does not exist.
     SubscriptionNotFound = 309,

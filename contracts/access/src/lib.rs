@@ -1,5 +1,5 @@
 //! Tributary tier-gated access: creator tiers, fan subscriptions, and `has_access`
-//! (PROTOCOL.md, `contracts/access`).
+//! (docs/PROTOCOL.md, `contracts/access`).
 //!
 //! One contract serves every creator. A creator sets priced tiers (a higher level grants
 //! everything below it); a fan subscribes for whole periods, and paid time stacks. The price

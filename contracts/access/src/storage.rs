@@ -54,8 +54,14 @@ pub struct Subscription {
     pub version: u32,
     /// Paid until, Unix seconds.
     pub expires_at: u64,
-    /// Cumulative gross paid, base units: the skim's basis.
+    /// Cumulative gross paid by this position, base units: the skim's basis. A position
+    /// starts when a subscription is new or had lapsed (`now >= expires_at + grace`).
     pub paid: i128,
+    /// Prepaid value, base units: what the fan paid for `[window_start, expires_at)` that was
+    /// not used before `window_start` (docs/PROTOCOL.md, access, "Prepaid value").
+    pub prepaid: i128,
+    /// Start of the prepaid window, Unix seconds: the time of the last payment or upgrade.
+    pub window_start: u64,
 }
 
 /// Why a renewal did not charge.
@@ -71,6 +77,8 @@ pub enum RenewalFailure {
     TermsWorse = 2,
     /// The tier was retired.
     TierRetired = 3,
+    /// The insurance contract no longer lists the subscription's token.
+    TokenNotInsured = 4,
 }
 
 pub fn get_insurance(e: &Env) -> Address {

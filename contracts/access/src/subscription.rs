@@ -3,14 +3,17 @@
 //! token transfers come last.
 //!
 //! Time is Unix seconds; amounts are base units. Paid time stacks:
-//! `expires_at = max(now, expires_at) + periods * period`. An upgrade turns the unused paid
-//! time into time at the new tier: `credit = floor(price * remaining / period)` at the price
-//! paid, then `floor(credit * new_period / new_price)` seconds; both round down.
+//! `expires_at = max(now, expires_at) + periods * period`. A subscription keeps the value the
+//! fan actually paid for its prepaid window (`prepaid` over `[window_start, expires_at)`);
+//! every payment adds to the unused part of it and restarts the window at `now`. An upgrade
+//! turns the unused value into `floor(unused * new_period / new_price)` seconds at the new
+//! tier. One token per position: a live subscription only takes payments in its token.
 
 use soroban_sdk::{Address, Env};
 use tributary_common::{
     host::{self, now},
     insurance::is_insured,
+    math::mul_div_floor,
     skim::pay_with_skim,
 };
 
@@ -21,6 +24,7 @@ use crate::{
 };
 
 /// `floor(a * b / c)` for `a >= 0`, `b >= 0`, `c > 0`, or `InvalidPeriods` if it overflows.
+/// Used where `b > c` is allowed (value into seconds), which [`mul_div_floor`] excludes.
 fn mul_div(a: i128, b: i128, c: i128) -> Result<i128, AccessError> {
     // a * b / c = (a / c) * b + (a % c) * b / c, exactly.
     let whole = (a / c).checked_mul(b);
@@ -102,6 +106,24 @@ pub fn retire_tier(e: &Env, creator: &Address, level: u32) -> Result<(), AccessE
     Ok(())
 }
 
+/// The unused part of `sub`'s prepaid value at `t`, in base units (docs/PROTOCOL.md, access,
+/// "Prepaid value"): `floor(prepaid * (expires_at - max(t, window_start)) /
+/// (expires_at - window_start))`, and 0 from `expires_at` on. Rounds down (the contract's
+/// favour); never overflows ([`mul_div_floor`]).
+pub fn unused_value(sub: &Subscription, t: u64) -> i128 {
+    if t >= sub.expires_at || sub.window_start >= sub.expires_at {
+        return 0;
+    }
+    let window = sub.expires_at - sub.window_start;
+    mul_div_floor(sub.prepaid, sub.expires_at - t.max(sub.window_start), window)
+}
+
+/// Whether `sub` is live at `t`: `t < expires_at + grace`. A payment to a live subscription
+/// continues its position (token, skim basis, prepaid value); otherwise a new one starts.
+fn is_live(sub: &Subscription, t: u64) -> bool {
+    t < sub.expires_at.saturating_add(sub.grace)
+}
+
 /// Pays `periods` of tier `level` for `fan`; returns the new `expires_at`.
 pub fn subscribe(
     e: &Env,
@@ -123,32 +145,34 @@ pub fn subscribe(
         return Err(AccessError::PriceAboveMax);
     }
     let (gross, span) = charge(&tier, periods)?;
+    let insurance = storage::get_insurance(e);
+    if !is_insured(e, &insurance, &tier.token) {
+        return Err(AccessError::TokenNotInsured);
+    }
     let t = now(e);
     let mut upgraded = None;
-    let (start, paid) = match storage::get_sub(e, fan, creator) {
-        Some(s) if s.expires_at > t => {
-            if level < s.level {
-                return Err(AccessError::LevelBelowCurrent);
+    // (paid time starts at, skim basis, unused prepaid value carried over)
+    let (start, paid, carried) = match storage::get_sub(e, fan, creator) {
+        Some(s) if is_live(&s, t) => {
+            if s.token != tier.token {
+                return Err(AccessError::TokenMismatch);
             }
-            if level == s.level {
-                (s.expires_at, s.paid)
+            let unused = unused_value(&s, t);
+            if s.expires_at <= t || level == s.level {
+                // In grace, or more of the same level: paid time stacks.
+                (s.expires_at.max(t), s.paid, unused)
+            } else if level < s.level {
+                return Err(AccessError::LevelBelowCurrent);
             } else {
-                if s.token != tier.token {
-                    return Err(AccessError::TokenMismatch);
-                }
-                let credit = mul_div(s.price, i128::from(s.expires_at - t), i128::from(s.period))?;
-                let credited = mul_div(credit, i128::from(tier.period), tier.price)?;
+                // Upgrade: the unused value buys time at the new tier's price, rounded down.
+                let credited = mul_div(unused, i128::from(tier.period), tier.price)?;
                 let credited = u64::try_from(credited).map_err(|_| AccessError::InvalidPeriods)?;
                 upgraded = Some((s.level, credited));
-                (
-                    t.checked_add(credited).ok_or(AccessError::InvalidPeriods)?,
-                    s.paid,
-                )
+                let start = t.checked_add(credited).ok_or(AccessError::InvalidPeriods)?;
+                (start, s.paid, unused)
             }
         }
-        // A new or lapsed subscription; the skim basis carries over only in the same token.
-        Some(s) if s.token == tier.token => (t, s.paid),
-        _ => (t, 0),
+        _ => (t, 0, 0),
     };
     let expires_at = start.checked_add(span).ok_or(AccessError::InvalidPeriods)?;
     // Effect
@@ -161,19 +185,14 @@ pub fn subscribe(
         version: tier.version,
         expires_at,
         paid: paid + gross,
+        prepaid: carried + gross,
+        window_start: t,
     };
     storage::set_sub(e, fan, creator, &sub);
     // Interaction: the payment passes through this contract, which pays the skim.
     let this = e.current_contract_address();
     host::transfer(e, &tier.token, fan, &this, gross);
-    pay_with_skim(
-        e,
-        &tier.token,
-        creator,
-        &storage::get_insurance(e),
-        paid,
-        gross,
-    );
+    pay_with_skim(e, &tier.token, creator, &insurance, paid, gross);
     if let Some((from, credited)) = upgraded {
         Upgraded {
             fan: fan.clone(),
@@ -203,6 +222,7 @@ fn renewal_failure(
     sub: &Subscription,
     tier: &Tier,
     gross: i128,
+    insurance: &Address,
 ) -> Option<RenewalFailure> {
     if tier.retired {
         return Some(RenewalFailure::TierRetired);
@@ -213,6 +233,9 @@ fn renewal_failure(
         || tier.grace < sub.grace
     {
         return Some(RenewalFailure::TermsWorse);
+    }
+    if !is_insured(e, insurance, &sub.token) {
+        return Some(RenewalFailure::TokenNotInsured);
     }
     if host::allowance(e, &sub.token, fan, &e.current_contract_address()) < gross {
         return Some(RenewalFailure::AllowanceTooLow);
@@ -232,7 +255,8 @@ pub fn renew(e: &Env, fan: &Address, creator: &Address, periods: u32) -> Result<
     let tier = storage::get_tier(e, creator, sub.level).ok_or(AccessError::TierNotFound)?;
     // The charge is at the tier's current price, which the checks keep at or below the snapshot.
     let (gross, span) = charge(&tier, periods)?;
-    if let Some(reason) = renewal_failure(e, fan, &sub, &tier, gross) {
+    let insurance = storage::get_insurance(e);
+    if let Some(reason) = renewal_failure(e, fan, &sub, &tier, gross, &insurance) {
         RenewalFailed {
             fan: fan.clone(),
             creator: creator.clone(),
@@ -241,30 +265,31 @@ pub fn renew(e: &Env, fan: &Address, creator: &Address, periods: u32) -> Result<
         .publish(e);
         return Ok(false);
     }
-    // Effect: equal or better terms become the new snapshot.
-    let cum_before = sub.paid;
+    // Effect: equal or better terms become the new snapshot; the payment joins the prepaid
+    // value, so a renewal at a lowered price never erases value paid before.
+    let t = now(e);
+    let (cum_before, carried) = if is_live(&sub, t) {
+        (sub.paid, unused_value(&sub, t))
+    } else {
+        (0, 0)
+    };
     sub.expires_at = sub
         .expires_at
-        .max(now(e))
+        .max(t)
         .checked_add(span)
         .ok_or(AccessError::InvalidPeriods)?;
     sub.price = tier.price;
     sub.period = tier.period;
     sub.grace = tier.grace;
     sub.version = tier.version;
-    sub.paid += gross;
+    sub.paid = cum_before + gross;
+    sub.prepaid = carried + gross;
+    sub.window_start = t;
     storage::set_sub(e, fan, creator, &sub);
     // Interaction
     let this = e.current_contract_address();
     host::transfer_from(e, &sub.token, &this, fan, &this, gross);
-    pay_with_skim(
-        e,
-        &sub.token,
-        creator,
-        &storage::get_insurance(e),
-        cum_before,
-        gross,
-    );
+    pay_with_skim(e, &sub.token, creator, &insurance, cum_before, gross);
     Renewed {
         fan: fan.clone(),
         creator: creator.clone(),

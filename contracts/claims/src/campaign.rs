@@ -4,7 +4,8 @@
 
 use soroban_sdk::{xdr::ToXdr, Address, Bytes, BytesN, Env};
 use tributary_common::{
-    config::{get_config, take_ids},
+    config::get_config,
+    ids::{derive_id, CAMPAIGN_ID_DOMAIN},
     host::{self, now},
     insurance::is_insured,
     merkle::{self, Sha256},
@@ -149,6 +150,7 @@ pub fn require_open(c: &Campaign) -> Result<(), ClaimsError> {
 pub fn create(
     e: &Env,
     funder: &Address,
+    salt: u64,
     token: &Address,
     root: &BytesN<32>,
     total: i128,
@@ -173,12 +175,14 @@ pub fn create(
     if approver.as_ref() == Some(funder) {
         return Err(ClaimsError::ApproverIsFunder);
     }
-    let mut config = get_config(e);
-    if !is_insured(e, &config.insurance, token) {
+    if !is_insured(e, &get_config(e).insurance, token) {
         return Err(ClaimsError::TokenNotInsured);
     }
+    let id = derive_id(e, CAMPAIGN_ID_DOMAIN, funder, salt);
+    if storage::has_campaign(e, id) {
+        return Err(ClaimsError::IdTaken);
+    }
     // Effect
-    let id = take_ids(e, &mut config, 1);
     let status = match approver {
         Some(_) => CampaignStatus::Draft,
         None => CampaignStatus::Active,

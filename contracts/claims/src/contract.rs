@@ -28,11 +28,14 @@ impl ClaimsContract {
 
     /// Escrows `total` base units of `token` from `funder` for `count` entries committed to
     /// by the Merkle `root`, claimable from `start` until `expiry` (Unix seconds). Returns
-    /// the campaign id (ids start at 1).
+    /// the campaign id, derived from `funder` and `salt` (docs/PROTOCOL.md, "Ids").
     #[cfg_attr(
         doc,
         doc = "
 # Arguments
+- `salt`: any `u64` the funder has not used with this contract; the SDK picks a random one.
+  The id is `u64_be(sha256(\"tributary-campaign-id-v1\" ‖ xdr(this contract) ‖ xdr(funder) ‖
+  u64_be(salt))[0..8])`.
 - `approver`: if set, the campaign stays `Draft` until this second address approves it.
 
 # Errors
@@ -40,6 +43,7 @@ impl ClaimsContract {
 - `StartNotBeforeExpiry` if `start >= expiry`; `ExpiryNotInFuture` if `expiry <= now`.
 - `ApproverIsFunder` if `approver == funder`.
 - `TokenNotInsured` if the insurance contract does not list `token`.
+- `IdTaken` if `funder` already used `salt` here.
 
 # Events
 `campaign_created`.
@@ -55,6 +59,7 @@ instead, and a claim that would take it below zero fails."
     pub fn create_campaign(
         e: Env,
         funder: Address,
+        salt: u64,
         token: Address,
         root: BytesN<32>,
         total: i128,
@@ -66,7 +71,7 @@ instead, and a claim that would take it below zero fails."
         extend_instance(&e);
         funder.require_auth();
         campaign::create(
-            &e, &funder, &token, &root, total, count, start, expiry, &approver,
+            &e, &funder, salt, &token, &root, total, count, start, expiry, &approver,
         )
     }
 

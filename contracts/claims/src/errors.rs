@@ -55,4 +55,6 @@ pub enum ClaimsError {
     RecipientIsContract = 222,
     /// `claim_many` with an empty list.
     EmptyBatch = 223,
+    /// A campaign with the id that `funder` and `salt` derive exists already: pick another salt.
+    IdTaken = 224,
 }

@@ -1,4 +1,4 @@
-//! Tributary escrowed claims: Merkle-rooted disbursement campaigns (PROTOCOL.md,
+//! Tributary escrowed claims: Merkle-rooted disbursement campaigns (docs/PROTOCOL.md,
 //! `contracts/claims`).
 //!
 //! A funder escrows `total` of an insured token for up to `count` recipients listed off-chain.

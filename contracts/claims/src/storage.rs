@@ -98,6 +98,11 @@ pub fn get_campaign(e: &Env, id: u64) -> Result<Campaign, ClaimsError> {
     read_persistent(e, &DataKey::Campaign(id)).ok_or(ClaimsError::CampaignNotFound)
 }
 
+/// Whether a campaign with `id` exists (the entry is in the footprint either way).
+pub fn has_campaign(e: &Env, id: u64) -> bool {
+    e.storage().persistent().has(&DataKey::Campaign(id))
+}
+
 /// Writes a campaign and extends its TTL.
 pub fn set_campaign(e: &Env, id: u64, c: &Campaign) {
     write_persistent(e, &DataKey::Campaign(id), c);

@@ -50,6 +50,17 @@ pub fn balance(e: &Env, token: &Address, who: &Address) -> i128 {
     )
 }
 
+/// `who`'s balance of `token` in base units, or 0 when `token` is not a contract that answers
+/// SEP-41 `balance` (for example an address that was never a token): a bailout proposed in
+/// such an "asset" fails with the fund's typed `InsufficientBalance` instead of trapping.
+pub fn try_balance(e: &Env, token: &Address, who: &Address) -> i128 {
+    let args = vec![e, who.into_val(e)];
+    match e.try_invoke_contract::<i128, soroban_sdk::Error>(token, &symbol_short!("balance"), args) {
+        Ok(Ok(amount)) => amount,
+        _ => 0,
+    }
+}
+
 /// SEP-41 `allowance(from, spender)`: what `spender` may still move from `from`, in base
 /// units; `0` once the allowance's `live_until_ledger` has passed.
 pub fn allowance(e: &Env, token: &Address, from: &Address, spender: &Address) -> i128 {

@@ -1,7 +1,8 @@
 //! Shared, non-contract code for the Tributary contracts.
 //!
 //! Everything here is `no_std` and compiles into each contract's WASM:
-//! - [`config`]: the insurance address and id counter of the stream and claims contracts;
+//! - [`config`]: the insurance address of the stream and claims contracts;
+//! - [`ids`]: position ids derived from the creator and a salt;
 //! - [`host`]: the ledger time and token calls without the SDK's panicking conversions;
 //! - [`math`]: overflow-free `floor(a * b / c)` for amounts times durations;
 //! - [`merkle`]: the claims campaigns' Merkle leaf, node and proof rules;
@@ -13,6 +14,7 @@
 
 pub mod config;
 pub mod host;
+pub mod ids;
 pub mod insurance;
 pub mod math;
 pub mod merkle;

@@ -1,4 +1,4 @@
-//! The claims campaigns' Merkle tree (PROTOCOL.md, `contracts/claims`), shared by the contract
+//! The claims campaigns' Merkle tree (docs/PROTOCOL.md, `contracts/claims`), shared by the contract
 //! and off-chain tools so the two can never disagree.
 //!
 //! - Leaf: `sha256(sha256(0x00 ‖ xdr(index: u32, claimant: Claimant, amount: i128)))`, where

@@ -1,4 +1,4 @@
-//! The protocol's 1% skim on payouts (PROTOCOL.md, "Shared rules: Skim").
+//! The protocol's 1% skim on payouts (docs/PROTOCOL.md, "Shared rules: Skim").
 //!
 //! The skim is computed on a position's cumulative gross payout, so that however a payout is
 //! split into withdrawals, the position's total skim is exactly `floor(total * 1%)`:

@@ -1,4 +1,4 @@
-//! Storage TTL rules shared by every Tributary contract (PROTOCOL.md, "Storage TTL").
+//! Storage TTL rules shared by every Tributary contract (docs/PROTOCOL.md, "Storage TTL").
 //!
 //! TTLs are counted in ledgers (about 5 seconds each). Instance storage, and with it the
 //! contract's WASM code entry, is extended on every call. A position's persistent entry is

@@ -64,8 +64,8 @@ impl InsuranceContract {
 - `reason`: an off-chain reference, for example the sha256 of an incident report.
 
 # Errors
-`NotMember`; `InvalidAmount` if `amount <= 0`; `AssetNotInsured`;
-`InsufficientBalance` if the fund holds less than `amount`; `InvalidRecipient` if
+`NotMember`; `InvalidAmount` if `amount <= 0`; `InsufficientBalance` if the fund holds
+less than `amount` of `asset` (listed or not: what the fund holds stays payable); `InvalidRecipient` if
 `recipient` is this contract.
 
 # Events
@@ -90,9 +90,6 @@ Proposing is not approving: the proposer approves like every other member."
         seat_of(&storage::get_council(&e), &member)?;
         if amount <= 0 {
             return Err(InsuranceError::InvalidAmount);
-        }
-        if !contains(&storage::get_assets(&e), &asset) {
-            return Err(InsuranceError::AssetNotInsured);
         }
         if recipient == e.current_contract_address() {
             return Err(InsuranceError::InvalidRecipient);
@@ -170,8 +167,7 @@ approval in the new epoch starts a fresh set (and un-queues a queued proposal)."
 - `TimelockActive` before `eta`; `ExecutionWindowClosed` after `eta + 14 days`.
 - Bailout: `InsufficientBalance` if the fund holds less than the amount now.
 - Council change: `NotMember` if `old` already left; `AlreadyMember` if `new` joined.
-- Asset change: `AssetAlreadyInsured`, `AssetNotInsured`, and `AssetHasBalance` when
-  removing an asset the fund still holds.
+- Asset change: `AssetAlreadyInsured`, `AssetNotInsured`.
 
 # Events
 `bailout_executed`, `council_changed` or `asset_changed`.
@@ -189,8 +185,7 @@ None: anyone may execute a proposal that is due."
         doc,
         doc = "
 # Errors
-`NotMember`; `ProposalNotFound`; `ProposalClosed` if executed, canceled or expired;
-`NotEligible` if `member` is the `old` of a council change.
+`NotMember`; `ProposalNotFound`; `ProposalClosed` if executed, canceled or expired.
 
 # Events
 `proposal_canceled`.
@@ -204,12 +199,9 @@ None: anyone may execute a proposal that is due."
         let council = storage::get_council(&e);
         seat_of(&council, &member)?;
         let mut p = storage::get_proposal(&e, id)?;
+        // Any current member may veto, including the `old` of a council change: a lost key
+        // can't veto (the lost-key path still works), a stolen one can block but never pay.
         require_open(&e, &p)?;
-        if let Action::CouncilChange(c) = &p.action {
-            if c.old == member {
-                return Err(InsuranceError::NotEligible);
-            }
-        }
         p.status = ProposalStatus::Canceled;
         storage::set_proposal(&e, id, &p);
         ProposalCanceled { id, member }.publish(&e);
@@ -297,7 +289,8 @@ None: anyone may record an expiry. `proposal(id)` reports `Expired` either way."
         doc = "
 # Errors
 `NotMember`; `AssetAlreadyInsured` when adding a listed asset; `AssetNotInsured` when
-removing an unlisted one. A removal executes only once the fund's balance is zero.
+removing an unlisted one. A removal needs no zero balance: it stops new positions in the
+asset, and what the fund holds of it stays payable by bailouts.
 
 # Events
 `asset_change_requested`.

@@ -39,8 +39,7 @@ pub enum InsuranceError {
     AssetNotInsured = 414,
     /// The asset is already on the allowlist.
     AssetAlreadyInsured = 415,
-    /// Removal of an asset whose balance is not zero.
-    AssetHasBalance = 416,
+    // 416 (`AssetHasBalance`) is retired: a removal no longer needs a zero balance.
     /// A bailout amount `<= 0`.
     InvalidAmount = 417,
     /// A bailout recipient that is this contract.

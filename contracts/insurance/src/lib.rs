@@ -1,4 +1,4 @@
-//! Tributary's insurance treasury (PROTOCOL.md, `contracts/insurance`).
+//! Tributary's insurance treasury (docs/PROTOCOL.md, `contracts/insurance`).
 //!
 //! It holds the 1% skims of every payout, per asset, and the protocol's asset allowlist.
 //! Nothing leaves it except through a proposal: a bailout or an asset change needs all 5

@@ -1,12 +1,12 @@
 //! Domain logic of proposals: the approval hash, who must approve, the timelock and the
 //! execution of each action.
 //!
-//! Invariant (PROTOCOL.md invariant 5): funds leave only in `execute` of a `Bailout` that
+//! Invariant (docs/PROTOCOL.md invariant 5): funds leave only in `execute` of a `Bailout` that
 //! gathered every required approval in the current epoch, at `eta <= now <= eta + 14 days`.
 
 use soroban_sdk::{xdr::ToXdr, Address, BytesN, Env, Vec};
 use tributary_common::{
-    host::{balance, now, transfer},
+    host::{now, transfer, try_balance},
     vec::{contains, index_of, with_replaced},
 };
 
@@ -36,9 +36,9 @@ pub fn proposal_hash(e: &Env, id: u64, action: &Action, epoch: u32) -> BytesN<32
     e.crypto().sha256(&preimage).to_bytes()
 }
 
-/// The fund's balance of `asset`, in base units.
+/// The fund's balance of `asset`, in base units; 0 for an address that is not a token.
 pub fn balance_of(e: &Env, asset: &Address) -> i128 {
-    balance(e, asset, &e.current_contract_address())
+    try_balance(e, asset, &e.current_contract_address())
 }
 
 /// The council seat (index) of `member`.
@@ -46,8 +46,9 @@ pub fn seat_of(council: &Vec<Address>, member: &Address) -> Result<u32, Insuranc
     index_of(council, member).ok_or(InsuranceError::NotMember)
 }
 
-/// How many approvals `action` needs, after checking that `member` may approve or veto it.
-/// A council change needs the 4 members other than `old`, who can neither approve nor veto.
+/// How many approvals `action` needs, after checking that `member` may approve it. A council
+/// change needs the 4 members other than `old`; `old` can't approve it but may veto it
+/// (`cancel`), so four members can't unseat a fifth who still holds their key.
 pub fn required_approvals(
     council: &Vec<Address>,
     action: &Action,
@@ -223,12 +224,8 @@ pub fn execute(e: &Env, id: u64) -> Result<(), InsuranceError> {
                 (true, Some(_)) => return Err(InsuranceError::AssetAlreadyInsured),
                 (false, None) => return Err(InsuranceError::AssetNotInsured),
                 (true, None) => assets.push_back(a.asset.clone()),
-                (false, Some(i)) => {
-                    if balance_of(e, &a.asset) != 0 {
-                        return Err(InsuranceError::AssetHasBalance);
-                    }
-                    assets = with_replaced(e, &assets, i, None);
-                }
+                // A removal needs no zero balance: what the fund holds stays payable by bailouts.
+                (false, Some(i)) => assets = with_replaced(e, &assets, i, None),
             }
             // Effect
             storage::set_assets(e, &assets);

@@ -1,14 +1,23 @@
-//! The access contract's commands and PROTOCOL.md invariant 6: `has_access` equals a plain
-//! model of the subscription rules for every sequence of tier changes, subscribes, renewals,
-//! upgrades and retirements, at every time. The model also predicts which calls succeed.
-//! Invariants 1–3 for payments: the contract never keeps a balance, the fan paid exactly what
-//! the creator and insurance received, and insurance holds `floor(1%)` of the cumulative gross.
+//! The access contract's commands and docs/PROTOCOL.md invariant 6: `has_access` equals a
+//! plain model of the subscription rules for every sequence of tier changes, subscribes,
+//! renewals, upgrades and retirements, at every time. The model also predicts which calls
+//! succeed. Invariants 1–3 for payments: the contract never keeps a balance, the fan paid
+//! exactly what the creator and insurance received, and insurance holds `floor(1%)` of each
+//! position's cumulative gross (a position restarts when a subscription lapses).
+//!
+//! Value invariants (invariant 8), on the model's own ledger of what the fan paid, never on the
+//! contract's stored accounting:
+//! - the unused paid value the fan holds never exceeds what the fan paid for the position;
+//! - an upgrade credits time worth the unused paid value at the new tier's price, to within
+//!   one second's price plus one base unit, never more;
+//! - a renewal never lowers the unused paid value: the contract's view of it afterwards is at
+//!   least the value before plus the payment (less one base unit of rounding).
 
 use arbitrary::Arbitrary;
 use soroban_sdk::{testutils::Address as _, Address};
 use tributary_fixture::{Fixture, UNIT};
 
-use crate::{check_eq, within, Violation};
+use crate::{check, check_eq, within, Violation};
 
 const DAY: u64 = 86_400;
 const PERIOD: u64 = 30 * DAY;
@@ -160,6 +169,28 @@ struct Sub {
     level: u32,
     terms: Terms,
     expires_at: u64,
+    /// What the fan paid, in base units, for `[window_start, expires_at)` not used before
+    /// `window_start`: the ledger of the fan's payments, kept by the model.
+    prepaid: i128,
+    window_start: u64,
+    /// Gross the fan paid into this position (the skim's basis), base units.
+    paid: i128,
+}
+
+impl Sub {
+    fn live(&self, now: u64) -> bool {
+        now < self.expires_at + self.terms.grace
+    }
+
+    /// The unused paid value at `now`: the prepaid amount spread evenly over its window.
+    fn unused(&self, now: u64) -> i128 {
+        if now >= self.expires_at {
+            return 0;
+        }
+        let (left, window) = (self.expires_at - now, self.expires_at - self.window_start);
+        // prepaid <= 10^12 × 10^7 and left < 2^40: the product fits i128.
+        self.prepaid * i128::from(left) / i128::from(window)
+    }
 }
 
 #[derive(Default)]
@@ -168,41 +199,68 @@ struct Model {
     sub: Option<Sub>,
     /// The fan's allowance and the last ledger it is live in.
     allowance: (i128, u32),
+    /// Everything the fan paid, and the skims of positions that lapsed.
+    total_paid: i128,
+    closed_skims: i128,
 }
 
 impl Model {
+    /// The live position at `now`, or none (closing a lapsed one's skim basis).
+    fn position(&mut self, now: u64) -> Option<Sub> {
+        match self.sub {
+            Some(s) if s.live(now) => Some(s),
+            Some(s) => {
+                self.closed_skims += s.paid / 100;
+                self.sub = None;
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Pays `gross` for `[start, start + span)` at tier `t`, with `carried` unused value.
+    #[allow(clippy::too_many_arguments)]
+    fn pay(&mut self, now: u64, level: u32, t: Terms, start: u64, span: u64, gross: i128, carried: i128, paid: i128) -> u64 {
+        self.total_paid += gross;
+        let sub = Sub {
+            level,
+            terms: t,
+            expires_at: start + span,
+            prepaid: carried + gross,
+            window_start: now,
+            paid: paid + gross,
+        };
+        self.sub = Some(sub);
+        sub.expires_at
+    }
+
+    /// The outcome of `subscribe`, and the seconds an upgrade credits (spec: the unused value
+    /// at the new tier's price, rounded down).
     fn subscribe(&mut self, now: u64, level: u32, periods: u32, max_price: i128) -> Option<u64> {
         let (t, retired) = self.tiers[level as usize]?;
         if retired || t.price > max_price {
             return None;
         }
-        let span = t.period * u64::from(periods);
-        let start = match self.sub {
-            Some(s) if s.expires_at > now => {
-                if level < s.level {
+        let (gross, span) = (t.price * i128::from(periods), t.period * u64::from(periods));
+        let (start, carried, paid) = match self.position(now) {
+            Some(s) => {
+                let unused = s.unused(now);
+                if s.expires_at <= now || level == s.level {
+                    (s.expires_at.max(now), unused, s.paid)
+                } else if level < s.level {
                     return None;
-                }
-                if level == s.level {
-                    s.expires_at
                 } else {
-                    let credit =
-                        s.terms.price * i128::from(s.expires_at - now) / i128::from(s.terms.period);
-                    now + (credit * i128::from(t.period) / t.price) as u64
+                    let credited = unused * i128::from(t.period) / t.price;
+                    (now + credited as u64, unused, s.paid)
                 }
             }
-            _ => now,
+            None => (now, 0, 0),
         };
-        let sub = Sub {
-            level,
-            terms: t,
-            expires_at: start + span,
-        };
-        self.sub = Some(sub);
-        Some(sub.expires_at)
+        Some(self.pay(now, level, t, start, span, gross, carried, paid))
     }
 
     fn renew(&mut self, now: u64, ledger: u32, periods: u32) -> Option<bool> {
-        let mut s = self.sub?;
+        let s = self.sub?;
         let ok = match self.tiers[s.level as usize] {
             Some((t, false))
                 if t.price <= s.terms.price
@@ -221,11 +279,19 @@ impl Model {
         };
         if let Some((t, gross)) = ok {
             self.allowance.0 -= gross;
-            s.expires_at = s.expires_at.max(now) + t.period * u64::from(periods);
-            s.terms = t;
-            self.sub = Some(s);
+            let (carried, paid) = match self.position(now) {
+                Some(s) => (s.unused(now), s.paid),
+                None => (0, 0),
+            };
+            let span = t.period * u64::from(periods);
+            self.pay(now, s.level, t, s.expires_at.max(now), span, gross, carried, paid);
         }
         Some(ok.is_some())
+    }
+
+    /// Skims of every position: `floor(1%)` of each one's cumulative gross.
+    fn skims(&self) -> i128 {
+        self.closed_skims + self.sub.map_or(0, |s| s.paid / 100)
     }
 
     fn has_access(&self, now: u64, min_level: u32) -> bool {
@@ -287,14 +353,37 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 periods,
                 max_price,
             } => {
+                let before = m.sub.filter(|x| x.live(now) && x.expires_at > now);
                 let r = a.try_subscribe(&s.fan, &s.creator, &level, &periods, &max_price);
+                let got = r.ok().map(|x| x.unwrap());
                 check_eq!(
-                    r.ok().map(|x| x.unwrap()),
+                    got,
                     m.subscribe(now, level, periods, max_price),
                     "invariant 6: subscribe follows the model"
                 );
+                if let (Some(expires_at), Some(old)) = (got, before) {
+                    if level > old.level {
+                        // The upgrade's credit, from the contract's answer, in value terms.
+                        let t = a.tier(&s.creator, &level).unwrap();
+                        let span = t.period * u64::from(periods);
+                        let credited = i128::from(expires_at - span - now);
+                        let worth = credited * t.price; // × 1/period: compare scaled
+                        let unused = old.unused(now) * i128::from(t.period);
+                        check!(
+                            worth <= unused,
+                            "invariant 8: an upgrade credits no more than the unused paid value"
+                        );
+                        check!(
+                            unused - worth < t.price + i128::from(t.period),
+                            "invariant 8: an upgrade credits the unused paid value, less at most \
+                             one second's price and one base unit"
+                        );
+                    }
+                }
             }
             Command::Renew { periods } => {
+                let before = m.sub.filter(|x| x.live(now)).map_or(0, |x| x.unused(now));
+                let paid_before = m.total_paid;
                 let r = a.try_renew(&s.fan, &s.creator, &periods);
                 let ledger = s.f.env.ledger().sequence();
                 check_eq!(
@@ -302,6 +391,17 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     m.renew(now, ledger, periods),
                     "invariant 6: renew follows the model"
                 );
+                if let Some(sub) = a.subscription(&s.fan, &s.creator) {
+                    // The contract's own view of the unused value after the call.
+                    let window = i128::from(sub.expires_at.saturating_sub(sub.window_start));
+                    let left = i128::from(sub.expires_at.saturating_sub(now));
+                    let after = if window == 0 { 0 } else { sub.prepaid * left / window };
+                    let gross = m.total_paid - paid_before;
+                    check!(
+                        after >= before + gross - 1,
+                        "invariant 8: a renewal never lowers the unused paid value"
+                    );
+                }
             }
             Command::Allow { amount } => {
                 s.allow(amount, 100);
@@ -405,7 +505,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
             }
             Command::Jump { seconds } => s.f.jump(seconds),
         }
-        let paid = a.subscription(&s.fan, &s.creator).map_or(0, |sub| sub.paid);
+        let (paid, skims) = (m.total_paid, m.skims());
         check_eq!(
             s.balance(&a.address),
             0,
@@ -413,12 +513,12 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
         );
         check_eq!(
             s.balance(&s.f.insurance.address),
-            paid / 100,
-            "invariant 3: skims"
+            skims,
+            "invariant 3: each position's skim is floor(1%) of its gross, in its token"
         );
         check_eq!(
             s.balance(&s.creator),
-            paid - paid / 100,
+            paid - skims,
             "invariant 2: the creator got the net"
         );
         check_eq!(
@@ -427,6 +527,12 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
             "invariant 2: the fan paid exactly the gross"
         );
         let now = s.f.now();
+        if let Some(sub) = m.sub {
+            check!(
+                sub.unused(now) <= sub.paid,
+                "invariant 8: the unused paid value never exceeds what the position was paid"
+            );
+        }
         for min_level in 0..=3 {
             check_eq!(
                 a.has_access(&s.fan, &s.creator, &min_level),

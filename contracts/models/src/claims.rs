@@ -1,4 +1,4 @@
-//! The claims contract's commands and PROTOCOL.md invariants 1, 2, 3 and 7:
+//! The claims contract's commands and docs/PROTOCOL.md invariants 1, 2, 3 and 7:
 //!
 //! 1. The contract's balance equals the campaign's remaining escrow.
 //! 2. Each entry is paid at most once, and only its listed amount.
@@ -61,7 +61,7 @@ pub enum Command {
     },
     /// A second campaign with an approver: closed until approved, then open.
     Draft,
-    /// A call with one invalid argument (kind mod 15); it must fail with its own error and
+    /// A call with one invalid argument (kind mod 16); it must fail with its own error and
     /// change nothing.
     Invalid {
         /// Which argument is wrong.
@@ -93,7 +93,7 @@ impl Command {
             Command::Jump { seconds } => Command::Jump {
                 seconds: seconds % (WINDOW / 2),
             },
-            Command::Invalid { kind } => Command::Invalid { kind: kind % 15 },
+            Command::Invalid { kind } => Command::Invalid { kind: kind % 16 },
             other => other,
         }
     }
@@ -103,13 +103,25 @@ struct Setup<'a> {
     f: Fixture<'a>,
     funder: Address,
     tree: Tree,
+    /// The last salt a valid create used; each takes the next one.
+    salt: core::cell::Cell<u64>,
 }
 
 impl Setup<'_> {
     fn with(tree: Tree) -> Self {
         let f = Fixture::create();
         let funder = f.funded(&f.xlm, 10_000_000 * UNIT);
-        Setup { f, funder, tree }
+        Setup {
+            f,
+            funder,
+            tree,
+            salt: core::cell::Cell::new(0),
+        }
+    }
+
+    fn next_salt(&self) -> u64 {
+        self.salt.set(self.salt.get() + 1);
+        self.salt.get()
     }
 
     fn campaign(&self) -> u64 {
@@ -123,6 +135,7 @@ impl Setup<'_> {
         let root = self.tree.root(&self.f.env);
         self.f.claims.create_campaign(
             &self.funder,
+            &self.next_salt(),
             &self.f.xlm.id,
             &root,
             &total,
@@ -296,6 +309,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 let root = s.tree.root(e);
                 let draft = c.create_campaign(
                     &s.funder,
+                    &s.next_salt(),
                     &s.f.xlm.id,
                     &root,
                     &s.tree.total(),
@@ -339,7 +353,8 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                               (start, expiry): (u64, u64),
                               approver: Option<Address>| {
                     c.try_create_campaign(
-                        &s.funder, token, &root, &total, &count, &start, &expiry, &approver,
+                        &s.funder, &u64::MAX, token, &root, &total, &count, &start, &expiry,
+                        &approver,
                     )
                     .err()
                     .and_then(Result::ok)
@@ -398,6 +413,20 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                         &c.address,
                     ),
                     12 => c.try_approve(&fresh(total, now)).err().and_then(Result::ok),
+                    15 => c
+                        .try_create_campaign(
+                            &s.funder,
+                            &s.salt.get(), // the latest valid create's: its id exists
+                            xlm,
+                            &root,
+                            &total,
+                            &count,
+                            &open.0,
+                            &open.1,
+                            &None,
+                        )
+                        .err()
+                        .and_then(Result::ok),
                     13 => c
                         .try_claim_many(&soroban_sdk::Vec::new(e))
                         .err()
@@ -420,6 +449,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     E::NotDraft,
                     E::EmptyBatch,
                     E::IndexOutOfRange,
+                    E::IdTaken,
                 ][usize::from(kind)];
                 check_eq!(
                     got,

@@ -1,7 +1,7 @@
 //! Command models of the Tributary contracts. Each module has an `arbitrary` `Command` enum
 //! (raw values, mapped into meaningful ranges when applied) and a `run` that applies a list of
 //! commands from random callers with time jumps to the contracts in the host, through the
-//! `try_` clients, and checks PROTOCOL.md's invariants after every command. The same `run`
+//! `try_` clients, and checks docs/PROTOCOL.md's invariants after every command. The same `run`
 //! serves the property tests (`cargo test`) and the fuzz targets (`fuzz/`); a violation comes
 //! back as `Err` naming the invariant, and the fuzz targets turn it into a crash.
 #![allow(clippy::unwrap_used, clippy::panic)]

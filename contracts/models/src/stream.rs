@@ -1,4 +1,4 @@
-//! The stream contract's commands and PROTOCOL.md invariants 1–4:
+//! The stream contract's commands and docs/PROTOCOL.md invariants 1–4:
 //!
 //! 1. Conservation: the contract's balance of each token equals the sum over its streams of
 //!    `deposit - withdrawn - refunded`.
@@ -78,7 +78,7 @@ pub enum Command {
         /// How many (mod 3, plus 1).
         count: u8,
     },
-    /// A call with one invalid argument (kind mod 13); it must fail with its own error.
+    /// A call with one invalid argument (kind mod 14); it must fail with its own error.
     Invalid {
         /// Which argument is wrong.
         kind: u8,
@@ -131,7 +131,7 @@ impl Command {
             Command::Batch { count } => Command::Batch {
                 count: 1 + count % 3,
             },
-            Command::Invalid { kind } => Command::Invalid { kind: kind % 13 },
+            Command::Invalid { kind } => Command::Invalid { kind: kind % 14 },
             Command::Jump { seconds } => Command::Jump {
                 seconds: seconds % 800,
             },
@@ -199,6 +199,14 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
     let other = Address::generate(&f.env);
     let mut streams: Vec<(u64, Model)> = Vec::new();
     let mut paid_out = [0i128; 2];
+    // Salts in creation order: every valid create uses a fresh one.
+    let salts = std::cell::Cell::new(0u64);
+    let next_salt = || {
+        salts.set(salts.get() + 1);
+        salts.get()
+    };
+    // The salt of the latest stream that was created: its id exists.
+    let mut taken: Option<u64> = None;
     for command in commands {
         let now = f.now();
         match command.clone().normalized() {
@@ -217,6 +225,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 let token = if usdc { &f.usdc.id } else { &f.xlm.id };
                 let r = f.stream.try_create_stream(
                     &sender,
+                    &next_salt(),
                     &recipient,
                     token,
                     &deposit,
@@ -234,6 +243,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     );
                 } else {
                     let id = r.unwrap().unwrap();
+                    taken = Some(salts.get());
                     streams.push((
                         id,
                         Model {
@@ -386,7 +396,8 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
             }
             Command::Batch { count } => {
                 let deposit = 10 * UNIT;
-                let p = StreamParams {
+                let p = |salt: u64| StreamParams {
+                    salt,
                     recipient: recipient.clone(),
                     token: f.xlm.id.clone(),
                     deposit,
@@ -396,12 +407,15 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     cancelable: true,
                     transferable: true,
                 };
-                let params = soroban_sdk::Vec::from_slice(&f.env, &vec![p; usize::from(count)]);
+                let params: std::vec::Vec<StreamParams> =
+                    (0..count).map(|_| p(next_salt())).collect();
+                let params = soroban_sdk::Vec::from_slice(&f.env, &params);
                 let ids = f.stream.try_create_streams(&sender, &params);
                 let Ok(Ok(ids)) = ids else {
                     return Err(format!("model: a valid batch failed: {ids:?}"));
                 };
                 check_eq!(ids.len(), u32::from(count), "model: one id per stream");
+                taken = Some(salts.get());
                 for id in ids.iter() {
                     streams.push((
                         id,
@@ -428,7 +442,16 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                               token: &Address,
                               (start, cliff, end): (u64, u64, u64)| {
                     f.stream.try_create_stream(
-                        &sender, to, token, &deposit, &start, &cliff, &end, &true, &true,
+                        &sender,
+                        &u64::MAX, // never a valid create's salt: no id is taken
+                        to,
+                        token,
+                        &deposit,
+                        &start,
+                        &cliff,
+                        &end,
+                        &true,
+                        &true,
                     )
                 };
                 let got = match kind {
@@ -463,6 +486,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                             .register_stellar_asset_contract_v2(Address::generate(&f.env))
                             .address();
                         let p = StreamParams {
+                            salt: u64::MAX,
                             recipient: recipient.clone(),
                             token: uninsured,
                             deposit: UNIT,
@@ -480,6 +504,13 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     11 => match streams.first() {
                         Some((id, _)) => error_of(f.stream.try_withdraw(id, &f.stream.address, &1)),
                         None => continue,
+                    },
+                    13 => match taken {
+                        None => continue,
+                        Some(used) => error_of(f.stream.try_create_stream(
+                            &sender, &used, &recipient, token, &UNIT, &good.0, &good.1,
+                            &good.2, &true, &true,
+                        )),
                     },
                     9 => match streams.iter().find(|(_, m)| m.transferable) {
                         Some((id, _)) => error_of(f.stream.try_transfer(id, &f.stream.address)),
@@ -504,6 +535,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     StreamError::TokenNotInsured,
                     StreamError::RecipientIsContract,
                     StreamError::EmptyBatch,
+                    StreamError::IdTaken,
                 ][usize::from(kind)];
                 check_eq!(
                     got,

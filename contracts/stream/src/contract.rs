@@ -33,11 +33,14 @@ impl StreamContract {
     }
 
     /// Creates a stream of `deposit` base units of `token` from `sender` to `recipient` and
-    /// returns its id (ids start at 1).
+    /// returns its id, derived from `sender` and `salt` (docs/PROTOCOL.md, "Ids").
     #[cfg_attr(
         doc,
         doc = "
 # Arguments
+- `salt`: any `u64` the sender has not used with this contract; the SDK picks a random one.
+  The id is `u64_be(sha256(\"tributary-stream-id-v1\" ‖ xdr(this contract) ‖ xdr(sender) ‖
+  u64_be(salt))[0..8])`.
 - `deposit`: base units escrowed now, `> 0`.
 - `start`, `cliff`, `end`: Unix seconds with `start <= cliff <= end`, `start < end` and
   `end > now`; `start` may be in the past.
@@ -52,6 +55,7 @@ impl StreamContract {
 - `SenderIsRecipient` if `sender == recipient`.
 - `RecipientIsContract` if `recipient` is this contract.
 - `TokenNotInsured` if the insurance contract does not list `token`.
+- `IdTaken` if `sender` already used `salt` here.
 
 # Events
 `stream_created`.
@@ -63,6 +67,7 @@ impl StreamContract {
     pub fn create_stream(
         e: Env,
         sender: Address,
+        salt: u64,
         recipient: Address,
         token: Address,
         deposit: i128,
@@ -75,6 +80,7 @@ impl StreamContract {
         extend_instance(&e);
         sender.require_auth();
         let params = StreamParams {
+            salt,
             recipient,
             token,
             deposit,
@@ -93,7 +99,8 @@ impl StreamContract {
         doc,
         doc = "
 # Errors
-`EmptyBatch` for an empty list, and any error of [`Self::create_stream`] for an entry.
+`EmptyBatch` for an empty list, and any error of [`Self::create_stream`] for an entry
+(`IdTaken` also when two entries repeat a salt).
 
 # Events
 One `stream_created` per stream.
@@ -109,12 +116,7 @@ deposits)."
     ) -> Result<Vec<u64>, StreamError> {
         extend_instance(&e);
         sender.require_auth();
-        let first = stream::create_batch(&e, &sender, &params)?;
-        let mut ids = Vec::new(&e);
-        for i in 0..params.len() {
-            ids.push_back(first + u64::from(i));
-        }
-        Ok(ids)
+        stream::create_batch(&e, &sender, &params)
     }
 
     /// Withdraws a gross `amount` (base units) from stream `id` to `to`, and returns the net

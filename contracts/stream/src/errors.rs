@@ -41,4 +41,6 @@ pub enum StreamError {
     NotTransferable = 115,
     /// `create_streams` with an empty list.
     EmptyBatch = 116,
+    /// A stream with the id that `sender` and `salt` derive exists already: pick another salt.
+    IdTaken = 117,
 }

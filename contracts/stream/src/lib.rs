@@ -1,5 +1,5 @@
 //! Tributary payment streams: linear vesting with an optional cliff, cancel, renounce and
-//! transfer (PROTOCOL.md, `contracts/stream`).
+//! transfer (docs/PROTOCOL.md, `contracts/stream`).
 //!
 //! A sender escrows `deposit` of an insured token for a recipient. It vests linearly from
 //! `start` to `end`; nothing is withdrawable before `cliff`. Every withdrawal pays 1% of the

@@ -1,6 +1,6 @@
 //! Storage layout of the stream contract: one key enum, typed accessors.
 //!
-//! Instance: `tributary_common::config::Config` (insurance address, next id).
+//! Instance: `tributary_common::config::Config` (the insurance address).
 //! Persistent: one entry per stream, extended on every read and write.
 
 use soroban_sdk::{contracttype, Address, Env};
@@ -20,6 +20,8 @@ enum DataKey {
 #[contracttype]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct StreamParams {
+    /// Caller-chosen salt from which the stream's id derives (docs/PROTOCOL.md, "Ids").
+    pub salt: u64,
     /// Beneficiary.
     pub recipient: Address,
     /// Token contract address; must be insured.
@@ -90,6 +92,11 @@ pub enum StreamStatus {
 /// Reads a stream and extends its TTL.
 pub fn get_stream(e: &Env, id: u64) -> Result<Stream, StreamError> {
     read_persistent(e, &DataKey::Stream(id)).ok_or(StreamError::StreamNotFound)
+}
+
+/// Whether a stream with `id` exists (the entry is in the footprint either way).
+pub fn has_stream(e: &Env, id: u64) -> bool {
+    e.storage().persistent().has(&DataKey::Stream(id))
 }
 
 /// Writes a stream and extends its TTL.

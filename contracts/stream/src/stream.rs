@@ -5,7 +5,8 @@
 
 use soroban_sdk::{Address, Env, Vec};
 use tributary_common::{
-    config::{get_config, take_ids},
+    config::get_config,
+    ids::{derive_id, STREAM_ID_DOMAIN},
     host::{self, now},
     insurance::is_insured,
     math::mul_div_floor,
@@ -19,7 +20,7 @@ use crate::{
     storage::{self, Stream, StreamParams, StreamStatus},
 };
 
-/// Amount vested at `now` (PROTOCOL.md, "Math"), ignoring cancellation:
+/// Amount vested at `now` (docs/PROTOCOL.md, "Math"), ignoring cancellation:
 /// `0` before the cliff, `deposit` at or after `end`, otherwise
 /// `floor(deposit * (now - start) / (end - start))`, rounded down, never overflowing.
 pub fn vested_at(s: &Stream, now: u64) -> i128 {
@@ -103,8 +104,13 @@ fn validate(
     Ok(())
 }
 
-/// Stores stream `id` opened by `sender` with parameters `p` (already validated).
-fn store(e: &Env, sender: &Address, id: u64, p: &StreamParams) {
+/// Stores the stream opened by `sender` with parameters `p` (already validated) under the id
+/// its salt derives, and returns the id; `IdTaken` if that stream exists.
+fn store(e: &Env, sender: &Address, p: &StreamParams) -> Result<u64, StreamError> {
+    let id = derive_id(e, STREAM_ID_DOMAIN, sender, p.salt);
+    if storage::has_stream(e, id) {
+        return Err(StreamError::IdTaken);
+    }
     let s = Stream {
         sender: sender.clone(),
         recipient: p.recipient.clone(),
@@ -120,6 +126,7 @@ fn store(e: &Env, sender: &Address, id: u64, p: &StreamParams) {
         canceled: false,
     };
     storage::set_stream(e, id, &s);
+    Ok(id)
 }
 
 fn emit_created(e: &Env, sender: &Address, id: u64, p: StreamParams) {
@@ -143,20 +150,19 @@ pub fn create(e: &Env, sender: &Address, p: StreamParams) -> Result<u64, StreamE
     // Check
     let this = e.current_contract_address();
     validate(e, &this, sender, &p)?;
-    let mut config = get_config(e);
-    if !is_insured(e, &config.insurance, &p.token) {
+    if !is_insured(e, &get_config(e).insurance, &p.token) {
         return Err(StreamError::TokenNotInsured);
     }
     // Effect
-    let id = take_ids(e, &mut config, 1);
-    store(e, sender, id, &p);
+    let id = store(e, sender, &p)?;
     // Interaction
     host::transfer(e, &p.token, sender, &this, p.deposit);
     emit_created(e, sender, id, p);
     Ok(id)
 }
 
-/// Creates streams funded by `sender`; they get consecutive ids, and the first is returned.
+/// Creates streams funded by `sender` and returns their ids, in order; each id derives from
+/// its entry's salt, so two entries with one salt fail with `IdTaken`.
 ///
 /// Deposits are pulled with one token transfer per distinct token, and the insurance contract
 /// is asked once per distinct token whether it is insured.
@@ -164,12 +170,12 @@ pub fn create_batch(
     e: &Env,
     sender: &Address,
     params: &Vec<StreamParams>,
-) -> Result<u64, StreamError> {
+) -> Result<Vec<u64>, StreamError> {
     // Check
     if params.is_empty() {
         return Err(StreamError::EmptyBatch);
     }
-    let mut config = get_config(e);
+    let config = get_config(e);
     let this = e.current_contract_address();
     // Distinct tokens and their summed deposits, index-aligned.
     let mut tokens: Vec<Address> = Vec::new(e);
@@ -190,9 +196,9 @@ pub fn create_batch(
         totals.set(t, total.ok_or(StreamError::InvalidDeposit)?);
     }
     // Effect
-    let first = take_ids(e, &mut config, u64::from(params.len()));
+    let mut ids = Vec::new(e);
     for i in 0..params.len() {
-        store(e, sender, first + u64::from(i), &params.get_unchecked(i));
+        ids.push_back(store(e, sender, &params.get_unchecked(i))?);
     }
     // Interaction
     for i in 0..tokens.len() {
@@ -200,9 +206,9 @@ pub fn create_batch(
         host::transfer(e, &token, sender, &this, total);
     }
     for i in 0..params.len() {
-        emit_created(e, sender, first + u64::from(i), params.get_unchecked(i));
+        emit_created(e, sender, ids.get_unchecked(i), params.get_unchecked(i));
     }
-    Ok(first)
+    Ok(ids)
 }
 
 /// Withdraws a gross `amount` (`None`: everything withdrawable) to `to`. Returns the net paid.

@@ -5,8 +5,8 @@
 //!    authorization is a signed address entry; relayers are the transaction sources) are
 //!    simulated and signed ahead, then sent over HTTP in order with 1-second ledgers; the
 //!    figure is transactions applied per second from the first send to the last confirmation.
-//!    Stream ids are assigned in submission order, so each transaction's footprint names the
-//!    id it will get.
+//!    Stream ids derive from the sender and a salt, so each simulation names the id its
+//!    transaction gets, whatever the order they apply in.
 //! 2. `getEvents`: with `BENCH_EVENTS` (100,000) events stored, pages of 1,000 (unfiltered and filtered by the
 //!    stream contract) are fetched over HTTP; p50/p99 latency per page.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::print_stdout)]
@@ -17,7 +17,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use stellar_rpc_client::EventStart;
-use stellar_xdr::{LedgerKey, ScVal, SorobanTransactionData, TransactionEnvelope, TransactionExt};
+use stellar_xdr::{ScVal, TransactionEnvelope};
 use support::{deploy_all, i128_val, vec_val, Key, Net, XLM};
 use tributary_localnet::server::Config;
 
@@ -37,25 +37,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.min(sorted.len()) - 1]
 }
 
-/// Rewrites the stream id in the read-write footprint from `from` to `to`.
-fn retarget(data: &mut SorobanTransactionData, from: u64, to: u64) {
-    let mut rw = data.resources.footprint.read_write.to_vec();
-    for key in &mut rw {
-        if let LedgerKey::ContractData(k) = key {
-            if let ScVal::Vec(Some(v)) = &k.key {
-                if v.len() == 2 && v[1] == ScVal::U64(from) {
-                    let mut items = v.to_vec();
-                    items[1] = ScVal::U64(to);
-                    k.key = ScVal::Vec(Some(items.try_into().unwrap()));
-                }
-            }
-        }
-    }
-    data.resources.footprint.read_write = rw.try_into().unwrap();
-}
-
 /// The simulated transaction from `relayer` at the next of its sequence numbers, with the
-/// sender's auth entry signed; the envelope signature comes after retargeting.
+/// sender's auth entry signed; the caller signs the envelope.
 async fn unsigned(
     net: &Net,
     relayer: &Key,
@@ -106,7 +89,6 @@ async fn main() {
     }
 
     // Prepare: simulate and sign every transaction against the same state.
-    let base = 1u64;
     let now = net.localnet.shared().lock().header().scp_value.close_time.0;
     let mut envelopes = Vec::with_capacity(transactions);
     let mut seqs: Vec<i64> = Vec::new();
@@ -121,6 +103,7 @@ async fn main() {
             "create_stream",
             vec![
                 ScVal::Address(s.address()),
+                ScVal::U64(i as u64),
                 ScVal::Address(recipient.address()),
                 ScVal::Address(d.xlm.clone()),
                 i128_val(XLM),
@@ -131,10 +114,7 @@ async fn main() {
                 ScVal::Bool(false),
             ],
         );
-        let mut tx = unsigned(&net, r, &mut seqs[i % RELAYERS], f, s).await;
-        if let TransactionExt::V1(data) = &mut tx.ext {
-            retarget(data, base, base + i as u64);
-        }
+        let tx = unsigned(&net, r, &mut seqs[i % RELAYERS], f, s).await;
         envelopes.push(net.sign_envelope(tx, &[r]));
     }
     let prep = prep.elapsed();
@@ -153,7 +133,7 @@ async fn main() {
     let tps = transactions as f64 / elapsed.as_secs_f64();
 
     // Fill the event store to `events` with batched creates (40 streams, 41 events per tx),
-    // 50 transactions per round, each retargeted to the ids it will get.
+    // 50 transactions per round, each stream with a salt of its own.
     let mut stored = net
         .client
         .get_events(EventStart::Ledger(1), None, &[], &[], Some(10_000))
@@ -161,31 +141,28 @@ async fn main() {
         .unwrap()
         .events
         .len();
-    let params: Vec<ScVal> = (0..EVENT_BATCH)
-        .map(|_| support::stream_params(&recipient, &d.xlm, 1000, now))
-        .collect();
     let batch = EVENT_BATCH as u64;
     let mut created = transactions as u64;
     let mut i = 0;
     while stored < events {
-        let round_base = base + created;
         let mut round = Vec::new();
         for j in 0..50u64 {
             if stored >= events {
                 break;
             }
             let (s, r) = (&senders[i % RELAYERS], &relayers[i % RELAYERS]);
+            let params: Vec<ScVal> = (0..batch)
+                .map(|k| {
+                    let salt = created + j * batch + k + transactions as u64;
+                    support::stream_params(salt, &recipient, &d.xlm, 1000, now)
+                })
+                .collect();
             let f = support::call_fn(
                 &d.stream,
                 "create_streams",
-                vec![ScVal::Address(s.address()), vec_val(params.clone())],
+                vec![ScVal::Address(s.address()), vec_val(params)],
             );
-            let mut tx = unsigned(&net, r, &mut seqs[i % RELAYERS], f, s).await;
-            if let TransactionExt::V1(data) = &mut tx.ext {
-                for k in (0..batch).rev() {
-                    retarget(data, round_base + k, round_base + j * batch + k);
-                }
-            }
+            let tx = unsigned(&net, r, &mut seqs[i % RELAYERS], f, s).await;
             round.push(net.sign_envelope(tx, &[r]));
             stored += EVENT_BATCH + 1;
             i += 1;

@@ -6,7 +6,7 @@
 mod support;
 
 use stellar_rpc_client::EventStart;
-use stellar_xdr::{Asset, Limits, ReadXdr, ScVal, WriteXdr};
+use stellar_xdr::{Asset, Limits, ReadXdr, ScAddress, ScVal, WriteXdr};
 use support::{deploy_all, i128_of, i128_val, sym, u64_of, Net, TxError, XLM};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -34,6 +34,7 @@ async fn deploys_the_protocol_invokes_with_signed_auth_and_serves_its_events() {
     let now = net.localnet.shared().lock().header().scp_value.close_time.0;
     let args = vec![
         ScVal::Address(sender.address()),
+        ScVal::U64(7),
         ScVal::Address(recipient.address()),
         ScVal::Address(d.xlm.clone()),
         i128_val(1_000 * XLM),
@@ -59,10 +60,18 @@ async fn deploys_the_protocol_invokes_with_signed_auth_and_serves_its_events() {
             .await
             .unwrap(),
     );
-    assert_eq!(
-        id, 1,
-        "ids start at 1; the unsigned attempt changed nothing"
-    );
+    let derived = {
+        use sha2::{Digest, Sha256};
+        let xdr = |a: &ScAddress| ScVal::Address(a.clone()).to_xdr(Limits::none()).unwrap();
+        let digest = Sha256::new()
+            .chain_update(b"tributary-stream-id-v1")
+            .chain_update(xdr(&d.stream))
+            .chain_update(xdr(&sender.address()))
+            .chain_update(7u64.to_be_bytes())
+            .finalize();
+        u64::from_be_bytes(digest[..8].try_into().unwrap())
+    };
+    assert_eq!(id, derived, "the id derives from the sender and salt 7");
 
     net.localnet.shared().lock().advance_time(50);
     let withdrawn = net
@@ -176,4 +185,75 @@ async fn an_auth_entry_signed_by_the_wrong_key_fails_and_moves_nothing() {
         10_000 * XLM,
         "alice paid nothing: no fee, no transfer"
     );
+}
+
+/// Repro 7 of the adversarial review on the network: 20 senders each simulate `create_stream`
+/// (and then `create_campaign`) against the same ledger, all 20 are sent, and all 20 apply.
+/// With one id counter every simulation named the same next id and all but one failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_creators_simulated_against_one_ledger_all_succeed() {
+    let net = Net::start().await;
+    let deployer = net.account("deployer").await;
+    let issuer = net.account("issuer").await;
+    let d = deploy_all(&net, &deployer, &issuer).await;
+    let recipient = net.account("recipient").await;
+    let mut creators = Vec::new();
+    for i in 0..20 {
+        creators.push(net.account(&format!("creator {i}")).await);
+    }
+    let now = net.localnet.shared().lock().header().scp_value.close_time.0;
+    let stream_args = |c: &support::Key| {
+        vec![
+            ScVal::Address(c.address()),
+            ScVal::U64(1), // one salt for all: ids differ by creator
+            ScVal::Address(recipient.address()),
+            ScVal::Address(d.xlm.clone()),
+            i128_val(10 * XLM),
+            ScVal::U64(now),
+            ScVal::U64(now),
+            ScVal::U64(now + 1_000),
+            ScVal::Bool(true),
+            ScVal::Bool(false),
+        ]
+    };
+    let campaign_args = |c: &support::Key| {
+        vec![
+            ScVal::Address(c.address()),
+            ScVal::U64(1),
+            ScVal::Address(d.xlm.clone()),
+            ScVal::Bytes(vec![7u8; 32].try_into().unwrap()),
+            i128_val(10 * XLM),
+            ScVal::U32(1),
+            ScVal::U64(now),
+            ScVal::U64(now + 1_000),
+            ScVal::Void,
+        ]
+    };
+    for (contract, function, args) in [
+        (&d.stream, "create_stream", &stream_args as &dyn Fn(&support::Key) -> Vec<ScVal>),
+        (&d.claims, "create_campaign", &campaign_args),
+    ] {
+        let ledger = net.localnet.shared().lock().header().ledger_seq;
+        let mut envelopes = Vec::new();
+        for c in &creators {
+            let f = support::call_fn(contract, function, args(c));
+            envelopes.push(net.prepare(c, f, &[]).await.unwrap());
+        }
+        assert_eq!(
+            net.localnet.shared().lock().header().ledger_seq,
+            ledger,
+            "every {function} was simulated against the same ledger"
+        );
+        let mut hashes = Vec::new();
+        for e in &envelopes {
+            hashes.push(net.send(e).await.unwrap());
+        }
+        net.localnet.close_ledger();
+        let mut ids = std::collections::BTreeSet::new();
+        for h in &hashes {
+            let applied = net.confirm(h).await.unwrap_or_else(|e| panic!("{function}: {e:?}"));
+            ids.insert(u64_of(&applied.return_value().unwrap()));
+        }
+        assert_eq!(ids.len(), 20, "{function}: 20 distinct ids");
+    }
 }

@@ -25,6 +25,8 @@ pub enum RenewalFailure {
     TermsWorse = 2,
     /// The tier was retired.
     TierRetired = 3,
+    /// The insurance contract no longer lists the subscription's token.
+    TokenNotInsured = 4,
 }
 
 impl ToScVal for RenewalFailure {
@@ -40,6 +42,7 @@ impl FromScVal for RenewalFailure {
             ScVal::U32(1) => Ok(Self::BalanceTooLow),
             ScVal::U32(2) => Ok(Self::TermsWorse),
             ScVal::U32(3) => Ok(Self::TierRetired),
+            ScVal::U32(4) => Ok(Self::TokenNotInsured),
             _ => Err(DecodeError::new("enum RenewalFailure", v)),
         }
     }
@@ -54,16 +57,22 @@ pub struct Subscription {
     pub grace: u64,
     /// Tier level; grants every level at or below it.
     pub level: u32,
-    /// Cumulative gross paid, base units: the skim's basis.
+    /// Cumulative gross paid by this position, base units: the skim's basis. A position
+    /// starts when a subscription is new or had lapsed (`now >= expires_at + grace`).
     pub paid: i128,
     /// Period length paid (snapshot), seconds.
     pub period: u64,
+    /// Prepaid value, base units: what the fan paid for `[window_start, expires_at)` that was
+    /// not used before `window_start` (PROTOCOL.md, access, "Prepaid value").
+    pub prepaid: i128,
     /// Price per period paid (snapshot), base units.
     pub price: i128,
     /// Token paid in.
     pub token: ScAddress,
     /// Tier version paid for (snapshot).
     pub version: u32,
+    /// Start of the prepaid window, Unix seconds: the time of the last payment or upgrade.
+    pub window_start: u64,
 }
 
 impl ToScVal for Subscription {
@@ -74,9 +83,11 @@ impl ToScVal for Subscription {
             ("level", self.level.to_sc_val()),
             ("paid", self.paid.to_sc_val()),
             ("period", self.period.to_sc_val()),
+            ("prepaid", self.prepaid.to_sc_val()),
             ("price", self.price.to_sc_val()),
             ("token", self.token.to_sc_val()),
             ("version", self.version.to_sc_val()),
+            ("window_start", self.window_start.to_sc_val()),
         ])
     }
 }
@@ -92,9 +103,11 @@ impl FromScVal for Subscription {
                 "level",
                 "paid",
                 "period",
+                "prepaid",
                 "price",
                 "token",
                 "version",
+                "window_start",
             ],
         )?;
         Ok(Self {
@@ -103,9 +116,11 @@ impl FromScVal for Subscription {
             level: FromScVal::from_sc_val(f[2]).map_err(|e| e.at("level"))?,
             paid: FromScVal::from_sc_val(f[3]).map_err(|e| e.at("paid"))?,
             period: FromScVal::from_sc_val(f[4]).map_err(|e| e.at("period"))?,
-            price: FromScVal::from_sc_val(f[5]).map_err(|e| e.at("price"))?,
-            token: FromScVal::from_sc_val(f[6]).map_err(|e| e.at("token"))?,
-            version: FromScVal::from_sc_val(f[7]).map_err(|e| e.at("version"))?,
+            prepaid: FromScVal::from_sc_val(f[5]).map_err(|e| e.at("prepaid"))?,
+            price: FromScVal::from_sc_val(f[6]).map_err(|e| e.at("price"))?,
+            token: FromScVal::from_sc_val(f[7]).map_err(|e| e.at("token"))?,
+            version: FromScVal::from_sc_val(f[8]).map_err(|e| e.at("version"))?,
+            window_start: FromScVal::from_sc_val(f[9]).map_err(|e| e.at("window_start"))?,
         })
     }
 }
@@ -188,8 +203,8 @@ pub enum AccessError {
     /// Subscribing below the fan's active level; wait for it to expire.
     #[error("LevelBelowCurrent: Subscribing below the fan's active level; wait for it to expire. (error 307)")]
     LevelBelowCurrent = 307,
-    /// An upgrade to a tier priced in another token: the credit can't carry over.
-    #[error("TokenMismatch: An upgrade to a tier priced in another token: the credit can't carry over. (error 308)")]
+    /// A payment in another token than the live subscription's (one token per position).
+    #[error("TokenMismatch: A payment in another token than the live subscription's (one token per position). (error 308)")]
     TokenMismatch = 308,
     /// Renew of a subscription that does not exist.
     #[error("SubscriptionNotFound: Renew of a subscription that does not exist. (error 309)")]

@@ -294,6 +294,9 @@ pub enum ClaimsError {
     /// `claim_many` with an empty list.
     #[error("EmptyBatch: `claim_many` with an empty list. (error 223)")]
     EmptyBatch = 223,
+    /// A campaign with the id that `funder` and `salt` derive exists already: pick another salt.
+    #[error("IdTaken: A campaign with the id that `funder` and `salt` derive exists already: pick another salt. (error 224)")]
+    IdTaken = 224,
 }
 
 impl ClaimsError {
@@ -324,6 +327,7 @@ impl ClaimsError {
             221 => Some(Self::NotPaused),
             222 => Some(Self::RecipientIsContract),
             223 => Some(Self::EmptyBatch),
+            224 => Some(Self::IdTaken),
             _ => None,
         }
     }
@@ -403,10 +407,11 @@ impl ClaimsContract {
 
     /// Escrows `total` base units of `token` from `funder` for `count` entries committed to
     /// by the Merkle `root`, claimable from `start` until `expiry` (Unix seconds). Returns
-    /// the campaign id (ids start at 1).
+    /// the campaign id, derived from `funder` and `salt` (docs/PROTOCOL.md, "Ids").
     pub fn create_campaign(
         &self,
         funder: &ScAddress,
+        salt: u64,
         token: &ScAddress,
         root: &[u8; 32],
         total: i128,
@@ -420,6 +425,7 @@ impl ClaimsContract {
                 "create_campaign",
                 vec![
                     funder.to_sc_val(),
+                    salt.to_sc_val(),
                     token.to_sc_val(),
                     root.to_sc_val(),
                     total.to_sc_val(),

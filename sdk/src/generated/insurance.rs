@@ -304,9 +304,6 @@ pub enum InsuranceError {
     /// The asset is already on the allowlist.
     #[error("AssetAlreadyInsured: The asset is already on the allowlist. (error 415)")]
     AssetAlreadyInsured = 415,
-    /// Removal of an asset whose balance is not zero.
-    #[error("AssetHasBalance: Removal of an asset whose balance is not zero. (error 416)")]
-    AssetHasBalance = 416,
     /// A bailout amount `<= 0`.
     #[error("InvalidAmount: A bailout amount `<= 0`. (error 417)")]
     InvalidAmount = 417,
@@ -346,7 +343,6 @@ impl InsuranceError {
             413 => Some(Self::InsufficientBalance),
             414 => Some(Self::AssetNotInsured),
             415 => Some(Self::AssetAlreadyInsured),
-            416 => Some(Self::AssetHasBalance),
             417 => Some(Self::InvalidAmount),
             418 => Some(Self::InvalidRecipient),
             419 => Some(Self::NotEligible),

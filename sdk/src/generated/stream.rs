@@ -113,6 +113,8 @@ pub struct StreamParams {
     pub end: u64,
     /// Beneficiary.
     pub recipient: ScAddress,
+    /// Caller-chosen salt from which the stream's id derives (docs/PROTOCOL.md, "Ids").
+    pub salt: u64,
     /// Vesting start, Unix seconds; may be in the past.
     pub start: u64,
     /// Token contract address; must be insured.
@@ -129,6 +131,7 @@ impl ToScVal for StreamParams {
             ("deposit", self.deposit.to_sc_val()),
             ("end", self.end.to_sc_val()),
             ("recipient", self.recipient.to_sc_val()),
+            ("salt", self.salt.to_sc_val()),
             ("start", self.start.to_sc_val()),
             ("token", self.token.to_sc_val()),
             ("transferable", self.transferable.to_sc_val()),
@@ -147,6 +150,7 @@ impl FromScVal for StreamParams {
                 "deposit",
                 "end",
                 "recipient",
+                "salt",
                 "start",
                 "token",
                 "transferable",
@@ -158,9 +162,10 @@ impl FromScVal for StreamParams {
             deposit: FromScVal::from_sc_val(f[2]).map_err(|e| e.at("deposit"))?,
             end: FromScVal::from_sc_val(f[3]).map_err(|e| e.at("end"))?,
             recipient: FromScVal::from_sc_val(f[4]).map_err(|e| e.at("recipient"))?,
-            start: FromScVal::from_sc_val(f[5]).map_err(|e| e.at("start"))?,
-            token: FromScVal::from_sc_val(f[6]).map_err(|e| e.at("token"))?,
-            transferable: FromScVal::from_sc_val(f[7]).map_err(|e| e.at("transferable"))?,
+            salt: FromScVal::from_sc_val(f[5]).map_err(|e| e.at("salt"))?,
+            start: FromScVal::from_sc_val(f[6]).map_err(|e| e.at("start"))?,
+            token: FromScVal::from_sc_val(f[7]).map_err(|e| e.at("token"))?,
+            transferable: FromScVal::from_sc_val(f[8]).map_err(|e| e.at("transferable"))?,
         })
     }
 }
@@ -263,6 +268,9 @@ pub enum StreamError {
     /// `create_streams` with an empty list.
     #[error("EmptyBatch: `create_streams` with an empty list. (error 116)")]
     EmptyBatch = 116,
+    /// A stream with the id that `sender` and `salt` derive exists already: pick another salt.
+    #[error("IdTaken: A stream with the id that `sender` and `salt` derive exists already: pick another salt. (error 117)")]
+    IdTaken = 117,
 }
 
 impl StreamError {
@@ -286,6 +294,7 @@ impl StreamError {
             114 => Some(Self::StreamCanceled),
             115 => Some(Self::NotTransferable),
             116 => Some(Self::EmptyBatch),
+            117 => Some(Self::IdTaken),
             _ => None,
         }
     }
@@ -318,10 +327,11 @@ impl StreamContract {
     }
 
     /// Creates a stream of `deposit` base units of `token` from `sender` to `recipient` and
-    /// returns its id (ids start at 1).
+    /// returns its id, derived from `sender` and `salt` (docs/PROTOCOL.md, "Ids").
     pub fn create_stream(
         &self,
         sender: &ScAddress,
+        salt: u64,
         recipient: &ScAddress,
         token: &ScAddress,
         deposit: i128,
@@ -336,6 +346,7 @@ impl StreamContract {
                 "create_stream",
                 vec![
                     sender.to_sc_val(),
+                    salt.to_sc_val(),
                     recipient.to_sc_val(),
                     token.to_sc_val(),
                     deposit.to_sc_val(),

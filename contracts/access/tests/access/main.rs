@@ -5,6 +5,7 @@ mod common;
 mod gate;
 mod properties;
 mod renew;
+mod review;
 mod scenario;
 mod subscribe;
 mod tiers;

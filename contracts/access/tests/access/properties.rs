@@ -1,4 +1,4 @@
-//! PROTOCOL.md invariants 1–3 and 6 under random command sequences with time jumps: the command
+//! docs/PROTOCOL.md invariants 1–3 and 6 under random command sequences with time jumps: the command
 //! model the `access_commands` fuzz target runs (`tributary_models::access`), here with a bounded
 //! case count so every change exercises it.
 

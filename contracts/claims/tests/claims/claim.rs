@@ -285,6 +285,7 @@ fn claims_outside_the_window_or_while_paused_are_rejected() {
     let now = s.f.now();
     let late = s.f.claims.create_campaign(
         &s.funder,
+        &s.next_salt(),
         &s.f.xlm.id,
         &s.tree.root(e),
         &s.tree.total(),

@@ -15,6 +15,8 @@ pub struct Setup<'a> {
     pub f: Fixture<'a>,
     pub funder: Address,
     pub tree: Tree,
+    /// The salt of the last campaign created through this setup; each create takes the next.
+    pub salt: core::cell::Cell<u64>,
 }
 
 /// Funder, claims contract and insurance XLM balances, the campaign, and which entries are
@@ -43,7 +45,18 @@ impl Setup<'_> {
     pub fn with(tree: Tree) -> Self {
         let f = Fixture::create();
         let funder = f.funded(&f.xlm, 10_000_000 * UNIT);
-        Setup { f, funder, tree }
+        Setup {
+            f,
+            funder,
+            tree,
+            salt: core::cell::Cell::new(0),
+        }
+    }
+
+    /// A salt not used yet by this setup.
+    pub fn next_salt(&self) -> u64 {
+        self.salt.set(self.salt.get() + 1);
+        self.salt.get()
     }
 
     /// An open campaign for the whole tree, from now for 30 days.
@@ -56,6 +69,7 @@ impl Setup<'_> {
         let count = self.tree.entries.len() as u32;
         self.f.claims.create_campaign(
             &self.funder,
+            &self.next_salt(),
             &self.f.xlm.id,
             root,
             &total,

@@ -7,7 +7,8 @@
 //! ├── when expiry <= now → ExpiryNotInFuture
 //! ├── when the approver is the funder → ApproverIsFunder
 //! ├── when the token is not insured → TokenNotInsured
-//! └── when valid → escrows total; Active, or Draft with an approver; emits campaign_created
+//! ├── when the funder already used the salt → IdTaken
+//! └── when valid → escrows total under the id its funder and salt derive; Active, or Draft with an approver; emits campaign_created
 //! approve
 //! ├── given no approver, or already approved → NotDraft
 //! └── given a draft → Active; needs the approver's auth; emits campaign_approved
@@ -56,6 +57,7 @@ fn create_escrows_total_and_emits_event() {
                     Symbol::new(e, "create_campaign"),
                     (
                         s.funder.clone(),
+                        1u64,
                         s.f.xlm.id.clone(),
                         root,
                         total,
@@ -77,7 +79,7 @@ fn create_escrows_total_and_emits_event() {
             }
         )]
     );
-    assert_eq!(id, 1);
+    assert_eq!(id, s.f.campaign_id(&s.funder, 1));
     assert_eq!(s.f.xlm.token.balance(&s.funder), before - total);
     assert_eq!(s.f.xlm.token.balance(claims), total);
     let c = s.f.claims.get_campaign(&id);
@@ -100,43 +102,65 @@ fn create_rejects_each_invalid_argument() {
     assert_fails_unchanged!(
         s,
         1,
-        c.try_create_campaign(f, x, &root, &0, &5, &now, &(now + 10), &None),
+        c.try_create_campaign(f, &1, x, &root, &0, &5, &now, &(now + 10), &None),
         ClaimsError::InvalidTotal
     );
     assert_fails_unchanged!(
         s,
         1,
-        c.try_create_campaign(f, x, &root, &1, &0, &now, &(now + 10), &None),
+        c.try_create_campaign(f, &1, x, &root, &1, &0, &now, &(now + 10), &None),
         ClaimsError::InvalidCount
     );
     assert_fails_unchanged!(
         s,
         1,
-        c.try_create_campaign(f, x, &root, &1, &5, &(now + 10), &(now + 10), &None),
+        c.try_create_campaign(f, &1, x, &root, &1, &5, &(now + 10), &(now + 10), &None),
         ClaimsError::StartNotBeforeExpiry
     );
     assert_fails_unchanged!(
         s,
         1,
-        c.try_create_campaign(f, x, &root, &1, &5, &(now - 10), &now, &None),
+        c.try_create_campaign(f, &1, x, &root, &1, &5, &(now - 10), &now, &None),
         ClaimsError::ExpiryNotInFuture
     );
     assert_fails_unchanged!(
         s,
         1,
-        c.try_create_campaign(f, x, &root, &1, &5, &now, &(now + 10), &Some(f.clone())),
+        c.try_create_campaign(f, &1, x, &root, &1, &5, &now, &(now + 10), &Some(f.clone())),
         ClaimsError::ApproverIsFunder
     );
     assert_fails_unchanged!(
         s,
         1,
-        c.try_create_campaign(f, &other, &root, &1, &5, &now, &(now + 10), &None),
+        c.try_create_campaign(f, &1, &other, &root, &1, &5, &now, &(now + 10), &None),
         ClaimsError::TokenNotInsured
     );
     assert_eq!(
-        c.try_get_campaign(&1),
+        c.try_get_campaign(&s.f.campaign_id(f, 1)),
         Err(Ok(ClaimsError::CampaignNotFound))
     );
+}
+
+#[test]
+fn create_with_a_used_salt_fails_with_id_taken() {
+    let s = Setup::new();
+    let e = &s.f.env;
+    let id = s.campaign();
+    let now = s.f.now();
+    let again = s.f.claims.try_create_campaign(
+        &s.funder,
+        &s.salt.get(),
+        &s.f.xlm.id,
+        &s.tree.root(e),
+        &s.tree.total(),
+        &5,
+        &now,
+        &(now + 10),
+        &None,
+    );
+    assert_eq!(again, Err(Ok(ClaimsError::IdTaken)));
+    assert_eq!(s.f.claims.get_campaign(&id).remaining, s.tree.total());
+    assert_eq!(s.f.xlm.token.balance(&s.f.claims.address), s.tree.total());
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! PROTOCOL.md invariants 1, 2, 3 and 7 under random command sequences with time jumps: the command
+//! docs/PROTOCOL.md invariants 1, 2, 3 and 7 under random command sequences with time jumps: the command
 //! model the `claims_commands` fuzz target runs (`tributary_models::claims`), here with a bounded
 //! case count so every change exercises it.
 

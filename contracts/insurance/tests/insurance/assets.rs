@@ -5,11 +5,12 @@
 //! ├── when removing an uninsured asset → AssetNotInsured
 //! └── when valid → 5-of-5 + timelock, then
 //!     ├── adding lists the asset
-//!     ├── removing with a non-zero balance → AssetHasBalance at execute
-//!     └── removing with a zero balance delists it; emits asset_changed
+//!     └── removing delists it whatever the fund holds (a dust donation can't block it);
+//!         what the fund holds of it stays payable by a bailout; emits asset_changed
 
 use soroban_sdk::{testutils::Address as _, testutils::Events as _, vec, Address, Event, IntoVal};
 use tributary_insurance::{AssetChangeRequested, AssetChanged, InsuranceError, TIMELOCK};
+
 
 use tributary_fixture::assert_fails_unchanged;
 
@@ -48,24 +49,35 @@ fn adding_an_asset_needs_five_approvals_and_the_timelock() {
     );
 }
 
+/// Repro 6 of the adversarial review: one base unit donated to the fund made
+/// `propose_asset_change(.., false)` fail at execute with `AssetHasBalance`.
 #[test]
-fn removing_an_asset_with_a_balance_fails_until_it_is_zero() {
+fn repro_dust_donation_does_not_block_an_asset_removal() {
     let s = Setup::new();
-    let id = change(&s, &s.f.xlm.id, false);
-    assert_fails_unchanged!(
-        s,
-        id,
-        s.f.insurance.try_execute(&id),
-        InsuranceError::AssetHasBalance
-    );
-    assert!(s.f.insurance.is_insured(&s.f.xlm.id));
-    // Drain the fund by a bailout, then the removal goes through.
+    let id = change(&s, &s.f.usdc.id, false);
+    s.f.usdc.admin.mint(&s.f.insurance.address, &1); // the dust donation
+    s.f.insurance.execute(&id);
+    assert!(!s.f.insurance.is_insured(&s.f.usdc.id));
+    assert_eq!(s.f.insurance.assets(), vec![&s.f.env, s.f.xlm.id.clone()]);
+    assert_eq!(s.f.usdc.token.balance(&s.f.insurance.address), 1);
+    s.f.snapshot("review_dust_asset_removal");
+}
+
+/// A delisted asset the fund holds stays payable: skims of it are not frozen.
+#[test]
+fn a_bailout_pays_a_delisted_asset_the_fund_holds() {
+    let s = Setup::new();
+    let removal = change(&s, &s.f.xlm.id, false);
+    s.f.insurance.execute(&removal);
+    assert!(!s.f.insurance.is_insured(&s.f.xlm.id));
     let bailout = s.queued_bailout(FUND);
     s.f.jump(TIMELOCK);
     s.f.insurance.execute(&bailout);
-    s.f.insurance.execute(&id);
-    assert!(!s.f.insurance.is_insured(&s.f.xlm.id));
-    assert_eq!(s.f.insurance.assets(), vec![&s.f.env, s.f.usdc.id.clone()]);
+    assert_eq!(s.f.xlm.token.balance(&s.f.insurance.address), 0);
+    assert_eq!(
+        s.f.insurance.try_propose_bailout(s.member(0), &s.f.xlm.id, &1, s.member(1), &s.reason()),
+        Err(Ok(InsuranceError::InsufficientBalance))
+    );
 }
 
 #[test]

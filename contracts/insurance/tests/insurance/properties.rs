@@ -1,4 +1,4 @@
-//! PROTOCOL.md invariants 5 under random command sequences with time jumps: the command
+//! docs/PROTOCOL.md invariants 5 under random command sequences with time jumps: the command
 //! model the `insurance_commands` fuzz target runs (`tributary_models::insurance`), here with a bounded
 //! case count so every change exercises it.
 

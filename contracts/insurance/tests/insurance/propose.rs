@@ -3,9 +3,9 @@
 //! propose_bailout
 //! ├── when the caller is not a member → NotMember
 //! ├── when amount <= 0 → InvalidAmount
-//! ├── when the asset is not insured → AssetNotInsured
+//! ├── (any asset, listed or not: what the fund holds stays payable)
 //! ├── when the recipient is the fund → InvalidRecipient
-//! ├── when amount > the fund's balance → InsufficientBalance
+//! ├── when amount > the fund's balance of the asset → InsufficientBalance
 //! └── when valid → a pending proposal; emits bailout_requested; needs the member's auth
 //! __constructor
 //! ├── when the council is not 5 distinct members → InvalidCouncil
@@ -92,7 +92,7 @@ fn propose_bailout_rejects_bad_input() {
         s,
         1,
         i.try_propose_bailout(m, &uninsured, &1, v, r),
-        InsuranceError::AssetNotInsured
+        InsuranceError::InsufficientBalance // any asset is payable, up to what the fund holds
     );
     assert_fails_unchanged!(
         s,

@@ -19,6 +19,7 @@ fn bailout_lifecycle_snapshot() {
     let now = f.now();
     let stream = f.stream.create_stream(
         &sender,
+        &1,
         &recipient,
         &f.xlm.id,
         &(500 * UNIT),

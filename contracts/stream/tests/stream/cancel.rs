@@ -98,6 +98,7 @@ fn cancel_rejects_settled_canceled_and_non_cancelable_streams() {
     let now = s.f.now();
     let fixed = st.create_stream(
         &s.sender,
+        &s.next_salt(),
         &s.recipient,
         &s.f.xlm.id,
         &DEPOSIT,

@@ -13,6 +13,8 @@ pub struct Setup<'a> {
     pub f: Fixture<'a>,
     pub sender: Address,
     pub recipient: Address,
+    /// The salt of the last stream created through this setup; each create takes the next.
+    pub salt: core::cell::Cell<u64>,
 }
 
 /// Balances of sender, recipient, stream contract and insurance, plus a stream's state.
@@ -31,7 +33,14 @@ impl Setup<'_> {
             f,
             sender,
             recipient,
+            salt: core::cell::Cell::new(0),
         }
+    }
+
+    /// A salt not used yet by this setup.
+    pub fn next_salt(&self) -> u64 {
+        self.salt.set(self.salt.get() + 1);
+        self.salt.get()
     }
 
     /// A cancelable, transferable stream of `DEPOSIT` from now, with a 100 s cliff, over 1,000 s.
@@ -48,6 +57,7 @@ impl Setup<'_> {
     pub fn stream_of(&self, deposit: i128, start: u64, cliff: u64, end: u64) -> u64 {
         self.f.stream.create_stream(
             &self.sender,
+            &self.next_salt(),
             &self.recipient,
             &self.f.xlm.id,
             &deposit,

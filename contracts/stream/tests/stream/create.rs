@@ -9,15 +9,18 @@
 //! ├── when sender == recipient → SenderIsRecipient
 //! ├── when recipient is the stream contract → RecipientIsContract
 //! ├── when the token is not insured → TokenNotInsured
+//! ├── when the sender already used the salt → IdTaken
 //! └── when valid
-//!     ├── it escrows the deposit, stores the stream, returns id 1, 2, …
+//!     ├── it escrows the deposit, stores the stream under the id its sender and salt derive
+//!     ├── different senders with one salt get different ids; no entry is shared
 //!     ├── it emits stream_created
 //!     ├── it requires the sender's auth for the call and the deposit transfer
 //!     └── given start in the past, cliff == start or cliff == end, it is accepted
 //! create_streams
 //! ├── when the list is empty → EmptyBatch
 //! ├── when one entry is invalid → that entry's error, nothing created
-//! └── when valid → consecutive ids, one transfer per token
+//! ├── when two entries repeat a salt → IdTaken, nothing created
+//! └── when valid → one derived id per entry, one transfer per token
 
 use soroban_sdk::{
     symbol_short,
@@ -41,25 +44,82 @@ fn try_create(
     end: u64,
 ) -> Result<Result<u64, soroban_sdk::Error>, Result<StreamError, soroban_sdk::InvokeError>> {
     s.f.stream.try_create_stream(
-        &s.sender, recipient, token, &deposit, &start, &cliff, &end, &true, &false,
+        &s.sender,
+        &s.next_salt(),
+        recipient,
+        token,
+        &deposit,
+        &start,
+        &cliff,
+        &end,
+        &true,
+        &false,
     )
 }
 
 #[test]
-fn create_escrows_deposit_and_returns_sequential_ids() {
+fn create_escrows_deposit_and_returns_the_salted_id() {
     let s = Setup::new();
     let before = s.balance(&s.sender);
-    assert_eq!(s.stream(), 1);
-    assert_eq!(s.stream(), 2);
+    let (first, second) = (s.stream(), s.stream());
+    assert_eq!(first, s.f.stream_id(&s.sender, 1));
+    assert_eq!(second, s.f.stream_id(&s.sender, 2));
+    assert_ne!(first, second);
     assert_eq!(s.balance(&s.sender), before - 2 * DEPOSIT);
     assert_eq!(s.balance(&s.f.stream.address), 2 * DEPOSIT);
-    let st = s.f.stream.get_stream(&1);
+    let st = s.f.stream.get_stream(&first);
     assert_eq!((st.deposit, st.withdrawn, st.refunded), (DEPOSIT, 0, 0));
     assert_eq!(
         (st.sender, st.recipient),
         (s.sender.clone(), s.recipient.clone())
     );
-    assert_eq!(s.f.stream.status(&1), StreamStatus::Streaming);
+    assert_eq!(s.f.stream.status(&first), StreamStatus::Streaming);
+}
+
+#[test]
+fn create_with_a_used_salt_fails_with_id_taken() {
+    let s = Setup::new();
+    let now = s.f.now();
+    let id = s.stream();
+    let again = s.f.stream.try_create_stream(
+        &s.sender,
+        &1,
+        &s.recipient,
+        &s.f.xlm.id,
+        &DEPOSIT,
+        &now,
+        &now,
+        &(now + DURATION),
+        &true,
+        &true,
+    );
+    assert_eq!(again, Err(Ok(StreamError::IdTaken)));
+    assert_eq!(s.f.stream.get_stream(&id).deposit, DEPOSIT);
+    assert_eq!(s.balance(&s.f.stream.address), DEPOSIT);
+}
+
+#[test]
+fn one_salt_from_two_senders_gives_two_streams() {
+    let s = Setup::new();
+    let now = s.f.now();
+    let other = s.f.funded(&s.f.xlm, DEPOSIT);
+    let mine = s.stream();
+    let theirs = s.f.stream.create_stream(
+        &other,
+        &1,
+        &s.recipient,
+        &s.f.xlm.id,
+        &DEPOSIT,
+        &now,
+        &now,
+        &(now + DURATION),
+        &true,
+        &true,
+    );
+    assert_ne!(mine, theirs);
+    assert_eq!(theirs, s.f.stream_id(&other, 1));
+    assert_eq!(s.f.stream.get_stream(&theirs).sender, other);
+    assert_eq!(s.f.stream.get_stream(&mine).sender, s.sender);
 }
 
 #[test]
@@ -104,6 +164,7 @@ fn create_requires_sender_auth_for_call_and_deposit() {
                     Symbol::new(e, "create_stream"),
                     (
                         s.sender.clone(),
+                        1u64,
                         s.recipient.clone(),
                         s.f.xlm.id.clone(),
                         DEPOSIT,
@@ -186,7 +247,7 @@ fn create_rejects_each_invalid_argument_with_its_error() {
     }
     assert_eq!(s.balance(&s.f.stream.address), 0);
     assert_eq!(
-        s.f.stream.try_get_stream(&1),
+        s.f.stream.try_get_stream(&s.f.stream_id(&s.sender, 1)),
         Err(Ok(StreamError::StreamNotFound))
     );
 }
@@ -260,6 +321,7 @@ fn create_accepts_one_unit_deposit() {
 fn params(s: &Setup, token: &Address, deposit: i128) -> StreamParams {
     let now = s.f.now();
     StreamParams {
+        salt: s.next_salt(),
         recipient: s.recipient.clone(),
         token: token.clone(),
         deposit,
@@ -272,7 +334,7 @@ fn params(s: &Setup, token: &Address, deposit: i128) -> StreamParams {
 }
 
 #[test]
-fn create_streams_creates_consecutive_ids_with_one_transfer_per_token() {
+fn create_streams_derives_one_id_per_entry_with_one_transfer_per_token() {
     let s = Setup::new();
     s.f.usdc.admin.mint(&s.sender, &(10 * UNIT));
     let e = &s.f.env;
@@ -282,10 +344,14 @@ fn create_streams_creates_consecutive_ids_with_one_transfer_per_token() {
         params(&s, &s.f.usdc.id, 10 * UNIT),
         params(&s, &s.f.xlm.id, 4 * UNIT),
     ];
-    assert_eq!(
-        s.f.stream.create_streams(&s.sender, &batch),
-        vec![e, 1, 2, 3]
-    );
+    let ids = s.f.stream.create_streams(&s.sender, &batch);
+    let expected = vec![
+        e,
+        s.f.stream_id(&s.sender, 1),
+        s.f.stream_id(&s.sender, 2),
+        s.f.stream_id(&s.sender, 3),
+    ];
+    assert_eq!(ids, expected);
     assert_eq!(
         s.f.env
             .events()
@@ -318,7 +384,7 @@ fn create_streams_creates_consecutive_ids_with_one_transfer_per_token() {
     );
     assert_eq!(s.balance(&s.f.stream.address), 7 * UNIT);
     assert_eq!(s.f.usdc.token.balance(&s.f.stream.address), 10 * UNIT);
-    assert_eq!(s.f.stream.get_stream(&3).deposit, 4 * UNIT);
+    assert_eq!(s.f.stream.get_stream(&ids.get(2).unwrap()).deposit, 4 * UNIT);
 }
 
 #[test]
@@ -337,5 +403,13 @@ fn create_streams_rejects_empty_and_invalid_batches_atomically() {
         1,
         s.f.stream.try_create_streams(&s.sender, &bad),
         StreamError::InvalidDeposit
+    );
+    let first = params(&s, &s.f.xlm.id, UNIT);
+    let repeated = vec![e, first.clone(), first.clone()];
+    assert_fails_unchanged!(
+        s,
+        s.f.stream_id(&s.sender, first.salt),
+        s.f.stream.try_create_streams(&s.sender, &repeated),
+        StreamError::IdTaken
     );
 }

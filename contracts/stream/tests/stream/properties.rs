@@ -1,4 +1,4 @@
-//! PROTOCOL.md invariants 1–4 under random command sequences with time jumps: the command
+//! docs/PROTOCOL.md invariants 1–4 under random command sequences with time jumps: the command
 //! model the `stream_commands` fuzz target runs (`tributary_models::stream`), here with a bounded
 //! case count so every change exercises it.
 

@@ -66,3 +66,61 @@ fn stream_cancel_withdraw_race_snapshot() {
         "/../../test-snapshots/stream_cancel_withdraw_race.json"
     ));
 }
+
+/// Repro 7 of the adversarial review, attack `review_concurrent_creates`: two senders create a
+/// stream in the same ledger with the same salt. Before salted ids both creates read and wrote
+/// the contract's id counter, so the second one simulated against the same ledger named the
+/// wrong stream key and failed ("key outside of the footprint"). Now their written entries are
+/// disjoint except the pooled escrow's token balance, which every deposit into the contract
+/// writes (a SAC balance entry, not a protocol key); the same holds for campaigns.
+#[test]
+fn repro_7_creates_by_two_senders_share_no_protocol_entry() {
+    let s = Setup::new();
+    let now = s.f.now();
+    let other = s.f.funded(&s.f.xlm, DEPOSIT);
+    let create = |sender: &Address| {
+        s.f.stream.create_stream(
+            sender,
+            &1,
+            &s.recipient,
+            &s.f.xlm.id,
+            &DEPOSIT,
+            &now,
+            &now,
+            &(now + DURATION),
+            &true,
+            &true,
+        )
+    };
+    let (mine, written_a) = s.f.written_by(|| create(&s.sender));
+    let (theirs, written_b) = s.f.written_by(|| create(&other));
+    assert_ne!(mine, theirs);
+    let shared: std::vec::Vec<_> = written_a.intersection(&written_b).collect();
+    let escrow = escrow_balance_key(&s.f.xlm.id, &s.f.stream.address);
+    assert_eq!(shared, [&escrow], "only the escrow's token balance is shared");
+    s.f.snapshot("review_concurrent_creates");
+}
+
+/// The XDR `LedgerKey` of `holder`'s balance entry in the Stellar Asset Contract `token`.
+fn escrow_balance_key(token: &Address, holder: &Address) -> std::vec::Vec<u8> {
+    use soroban_sdk::xdr::{
+        ContractDataDurability, LedgerKey, LedgerKeyContractData, Limits, ScAddress, ScSymbol,
+        ScVal, ScVec, WriteXdr,
+    };
+    let addr = |a: &Address| ScAddress::try_from(a).unwrap();
+    let key = ScVal::Vec(Some(ScVec(
+        std::vec![
+            ScVal::Symbol(ScSymbol("Balance".try_into().unwrap())),
+            ScVal::Address(addr(holder)),
+        ]
+        .try_into()
+        .unwrap(),
+    )));
+    LedgerKey::ContractData(LedgerKeyContractData {
+        contract: addr(token),
+        key,
+        durability: ContractDataDurability::Persistent,
+    })
+    .to_xdr(Limits::none())
+    .unwrap()
+}

@@ -54,6 +54,7 @@ fn transfer_rejects_bad_calls_and_leaves_state() {
     let id = s.stream();
     let fixed = s.f.stream.create_stream(
         &s.sender,
+        &s.next_salt(),
         &s.recipient,
         &s.f.xlm.id,
         &DEPOSIT,

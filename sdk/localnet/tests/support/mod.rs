@@ -725,9 +725,16 @@ pub fn transaction(source: &Key, seq: i64, ops: Vec<OperationBody>) -> Transacti
 }
 
 /// `create_streams` parameters: a stream of `deposit` base units of `token` to `recipient`,
-/// vesting from `start` over 10,000 seconds with no cliff.
-pub fn stream_params(recipient: &Key, token: &ScAddress, deposit: i128, start: u64) -> ScVal {
+/// vesting from `start` over 10,000 seconds with no cliff, with id salt `salt`.
+pub fn stream_params(
+    salt: u64,
+    recipient: &Key,
+    token: &ScAddress,
+    deposit: i128,
+    start: u64,
+) -> ScVal {
     struct_val(vec![
+        ("salt", ScVal::U64(salt)),
         ("recipient", ScVal::Address(recipient.address())),
         ("token", ScVal::Address(token.clone())),
         ("deposit", i128_val(deposit)),

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tributary_sdk::{
+    ids::random_salt,
     claim_key,
     generated::claims::{Claimant, ClaimsContract},
     merkle::{parse_claimant, CampaignTree},
@@ -135,6 +136,7 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
             });
             let call = claims.create_campaign(
                 &key.address(),
+                random_salt(),
                 &token,
                 &hex32(&t.root, "tree root")?,
                 total,

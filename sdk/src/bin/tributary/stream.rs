@@ -1,7 +1,7 @@
 //! `stream create|withdraw|cancel|show`.
 
 use serde_json::json;
-use tributary_sdk::generated::stream::StreamContract;
+use tributary_sdk::{generated::stream::StreamContract, ids::random_salt};
 
 use crate::{
     args::StreamCommand,
@@ -33,6 +33,7 @@ pub async fn run(ctx: &Context, c: StreamCommand) -> Result<Report, CliError> {
             let start = start.unwrap_or_else(now);
             let call = streams.create_stream(
                 &key.address(),
+                random_salt(),
                 &recipient,
                 &token,
                 deposit,
