@@ -19,7 +19,6 @@ use sha2::{Digest, Sha256};
 use stellar_xdr::{AlphaNum4, Asset, AssetCode4, ScAddress};
 use tributary_sdk::{
     claim_key::sign_claim,
-    ids::random_salt,
     deployment::{self, Deployment, ProtocolWasm},
     generated::{
         access::AccessContract,
@@ -27,6 +26,7 @@ use tributary_sdk::{
         insurance::{Action, Bailout, InsuranceContract},
         stream::{StreamContract, StreamParams},
     },
+    ids::random_salt,
     insurance::{proposal_hash, TIMELOCK_SECONDS},
     merkle::{CampaignError, CampaignTree},
     token::TokenContract,

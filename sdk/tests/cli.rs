@@ -728,11 +728,15 @@ async fn the_readme_wallet_code_runs_against_the_local_network() {
         d["stream"].as_str().unwrap(),
         d["assets"][0].as_str().unwrap(),
     );
-    let id = wallet::stream_and_withdraw(&net.localnet.rpc_url(), &sender, &recipient, stream, token)
-        .await
-        .unwrap();
+    let id =
+        wallet::stream_and_withdraw(&net.localnet.rpc_url(), &sender, &recipient, stream, token)
+            .await
+            .unwrap();
     let shown = net
-        .ok("wallet recipient", &["stream", "show", "--id", &id.to_string()])
+        .ok(
+            "wallet recipient",
+            &["stream", "show", "--id", &id.to_string()],
+        )
         .await;
     assert!(
         shown["withdrawn"]

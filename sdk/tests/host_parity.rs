@@ -12,8 +12,9 @@ use soroban_sdk::{
 };
 use tributary_fixture::Fixture;
 use tributary_sdk::{
-    access, claim_key, ids,
+    access, claim_key,
     generated::{access::Subscription, claims::Claimant, stream::Stream},
+    ids,
     merkle::{CampaignTree, Entry},
     scval::{FromScVal, ToScVal},
     skim, stream_math, Signer,

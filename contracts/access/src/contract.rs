@@ -100,7 +100,8 @@ The fan pays `price * periods`; the creator receives it minus the skim. Paid tim
 `expires_at = max(now, expires_at) + periods * period`. The subscription keeps the value
 actually paid for its prepaid window; an upgrade converts the unused value into time at the
 new tier's price, rounded down (docs/PROTOCOL.md, access). A payment after the subscription
-lapsed starts a new position."    )]
+lapsed starts a new position."
+    )]
     pub fn subscribe(
         e: Env,
         fan: Address,

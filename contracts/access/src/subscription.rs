@@ -115,7 +115,11 @@ pub fn unused_value(sub: &Subscription, t: u64) -> i128 {
         return 0;
     }
     let window = sub.expires_at - sub.window_start;
-    mul_div_floor(sub.prepaid, sub.expires_at - t.max(sub.window_start), window)
+    mul_div_floor(
+        sub.prepaid,
+        sub.expires_at - t.max(sub.window_start),
+        window,
+    )
 }
 
 /// Whether `sub` is live at `t`: `t < expires_at + grace`. A payment to a live subscription

@@ -5,8 +5,8 @@
 use soroban_sdk::{xdr::ToXdr, Address, Bytes, BytesN, Env};
 use tributary_common::{
     config::get_config,
-    ids::{derive_id, CAMPAIGN_ID_DOMAIN},
     host::{self, now},
+    ids::{derive_id, CAMPAIGN_ID_DOMAIN},
     insurance::is_insured,
     merkle::{self, Sha256},
     skim::pay_with_skim,

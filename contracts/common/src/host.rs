@@ -55,7 +55,8 @@ pub fn balance(e: &Env, token: &Address, who: &Address) -> i128 {
 /// such an "asset" fails with the fund's typed `InsufficientBalance` instead of trapping.
 pub fn try_balance(e: &Env, token: &Address, who: &Address) -> i128 {
     let args = vec![e, who.into_val(e)];
-    match e.try_invoke_contract::<i128, soroban_sdk::Error>(token, &symbol_short!("balance"), args) {
+    match e.try_invoke_contract::<i128, soroban_sdk::Error>(token, &symbol_short!("balance"), args)
+    {
         Ok(Ok(amount)) => amount,
         _ => 0,
     }

@@ -220,7 +220,17 @@ impl Model {
 
     /// Pays `gross` for `[start, start + span)` at tier `t`, with `carried` unused value.
     #[allow(clippy::too_many_arguments)]
-    fn pay(&mut self, now: u64, level: u32, t: Terms, start: u64, span: u64, gross: i128, carried: i128, paid: i128) -> u64 {
+    fn pay(
+        &mut self,
+        now: u64,
+        level: u32,
+        t: Terms,
+        start: u64,
+        span: u64,
+        gross: i128,
+        carried: i128,
+        paid: i128,
+    ) -> u64 {
         self.total_paid += gross;
         let sub = Sub {
             level,
@@ -284,7 +294,16 @@ impl Model {
                 None => (0, 0),
             };
             let span = t.period * u64::from(periods);
-            self.pay(now, s.level, t, s.expires_at.max(now), span, gross, carried, paid);
+            self.pay(
+                now,
+                s.level,
+                t,
+                s.expires_at.max(now),
+                span,
+                gross,
+                carried,
+                paid,
+            );
         }
         Some(ok.is_some())
     }
@@ -395,7 +414,11 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     // The contract's own view of the unused value after the call.
                     let window = i128::from(sub.expires_at.saturating_sub(sub.window_start));
                     let left = i128::from(sub.expires_at.saturating_sub(now));
-                    let after = if window == 0 { 0 } else { sub.prepaid * left / window };
+                    let after = if window == 0 {
+                        0
+                    } else {
+                        sub.prepaid * left / window
+                    };
                     let gross = m.total_paid - paid_before;
                     check!(
                         after >= before + gross - 1,

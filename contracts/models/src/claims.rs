@@ -353,7 +353,14 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                               (start, expiry): (u64, u64),
                               approver: Option<Address>| {
                     c.try_create_campaign(
-                        &s.funder, &u64::MAX, token, &root, &total, &count, &start, &expiry,
+                        &s.funder,
+                        &u64::MAX,
+                        token,
+                        &root,
+                        &total,
+                        &count,
+                        &start,
+                        &expiry,
                         &approver,
                     )
                     .err()

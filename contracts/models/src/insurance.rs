@@ -1,6 +1,11 @@
 //! The insurance contract's commands and docs/PROTOCOL.md invariant 5: nothing leaves the fund
 //! except an executed bailout that gathered 5 distinct approvals of the current council in the
 //! current epoch, executed at `eta <= now <= eta + 14 days`.
+//!
+//! Consent, on the model's own record of who approved (never the contract's bitmask): every
+//! member seated when a bailout was proposed approved it in the epoch it executed in, unless a
+//! council change unseated that member after a full veto window (the 14-day timelock) in which
+//! it could cancel the change (the `Invalid` kind 6 shows that veto succeeds).
 
 use arbitrary::Arbitrary;
 use soroban_sdk::{testutils::Address as _, Address, BytesN};
@@ -175,6 +180,13 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
     let outsider = Address::generate(&s.f.env);
     let mut council: Vec<Address> = s.f.council.clone();
     let mut proposals: Vec<u64> = Vec::new();
+    // Consent records: the council seated at each bailout's proposal; each approval that
+    // succeeded, with the model's epoch (`rotations` so far); each rotation's unseated member
+    // and how long its change was open to a veto.
+    let mut seated: std::collections::BTreeMap<u64, Vec<Address>> = Default::default();
+    let mut approvals: Vec<(u64, Address, u32)> = Vec::new();
+    let mut unseated: Vec<(Address, u64)> = Vec::new();
+    let mut rotations = 0u32;
     // Proposals whose expiry has been recorded.
     let mut recorded: Vec<u64> = Vec::new();
     let mut expected_fund = FUND;
@@ -201,6 +213,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                         "invariant 5: only a member proposes, within the fund"
                     );
                     proposals.push(id);
+                    seated.insert(id, council.clone());
                 }
             }
             Command::Approve {
@@ -216,7 +229,11 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 } else {
                     s.f.proposal_hash(id)
                 };
-                let r = i.try_approve(&who(&council, member as usize), &id, &hash);
+                let approver = who(&council, member as usize);
+                let r = i.try_approve(&approver, &id, &hash);
+                if r.is_ok() {
+                    approvals.push((id, approver, rotations));
+                }
                 check!(
                     r.is_err() || ((member as usize) < 5 && !stale),
                     "invariant 5: only a current member approves the current hash"
@@ -228,7 +245,9 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 };
                 let hash = s.f.proposal_hash(id);
                 for m in &council {
-                    let _ = i.try_approve(m, &id, &hash);
+                    if i.try_approve(m, &id, &hash).is_ok() {
+                        approvals.push((id, m.clone(), rotations));
+                    }
                 }
             }
             Command::Execute { proposal } => {
@@ -254,6 +273,18 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                         p.eta <= now && now <= p.eta + EXECUTION_WINDOW,
                         "invariant 5: inside the execution window"
                     );
+                    for m in seated.get(&id).into_iter().flatten().chain(council.iter()) {
+                        let approved = approvals.contains(&(id, m.clone(), rotations));
+                        let vetoable = unseated
+                            .iter()
+                            .any(|(old, open)| old == m && *open >= tributary_insurance::TIMELOCK);
+                        check!(
+                            approved || (vetoable && !council.contains(m)),
+                            "consent: every member seated at the proposal, and every member \
+                             seated now, approved it in this epoch (or was unseated after a \
+                             full veto window)"
+                        );
+                    }
                     expected_fund -= b.amount;
                     paid += b.amount;
                 }
@@ -271,11 +302,14 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 let old = council[seat as usize].clone();
                 let proposer = council[(seat as usize + 1) % 5].clone();
                 let id = i.propose_council_change(&proposer, &old, &new);
+                let proposed_at = s.f.now();
                 check!(
                     s.pass(&council, id, Some(&old)).is_ok(),
                     "model: a rotation approved by the other four executes"
                 );
+                unseated.push((old, s.f.now() - proposed_at));
                 council[seat as usize] = new;
+                rotations += 1;
             }
             Command::Skim { amount } => {
                 s.f.xlm.admin.mint(&i.address, &amount);
@@ -411,11 +445,14 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                         let new = fresh();
                         let first = i.propose_council_change(&m0, &council[0], &new);
                         let second = i.propose_council_change(&council[2], &council[1], &new);
+                        let proposed_at = s.f.now();
                         check!(
                             s.pass(&council, first, Some(&council[0].clone())).is_ok(),
                             "model: a valid rotation"
                         );
+                        unseated.push((council[0].clone(), s.f.now() - proposed_at));
                         council[0] = new;
+                        rotations += 1;
                         let old = council[1].clone();
                         (err(s.pass(&council, second, Some(&old))), E::AlreadyMember)
                     }

@@ -78,14 +78,16 @@ pub fn cases(target: &str) -> Vec<(String, Vec<String>)> {
     };
     match target {
         "stream_commands" => {
-            let mut v: Vec<_> = invalid(13)
+            let mut v: Vec<_> = invalid(14)
                 .into_iter()
-                .filter(|(n, _)| n != "invalid-9")
+                .filter(|(n, _)| n != "invalid-9" && n != "invalid-13")
                 .collect();
             v.push(owned(
                 "invalid-9",
                 &["Create {&transferable: true", "Invalid { kind: 9 }"],
             ));
+            // IdTaken needs a stream to exist: a batch (always valid), then a salt it used.
+            v.push(owned("invalid-13", &["Batch {", "Invalid { kind: 13 }"]));
             v.push(owned(
                 "withdraw-max-to-other",
                 &["Create {", "WithdrawMax { stream: 0, to_other: true }"],
@@ -97,7 +99,7 @@ pub fn cases(target: &str) -> Vec<(String, Vec<String>)> {
             v
         }
         "claims_commands" => {
-            let mut v = invalid(15);
+            let mut v = invalid(16);
             v.push(owned(
                 "claim-to-other",
                 &["Claim { index: 0, forge: 0, to_other: true }"],

@@ -508,8 +508,8 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     13 => match taken {
                         None => continue,
                         Some(used) => error_of(f.stream.try_create_stream(
-                            &sender, &used, &recipient, token, &UNIT, &good.0, &good.1,
-                            &good.2, &true, &true,
+                            &sender, &used, &recipient, token, &UNIT, &good.0, &good.1, &good.2,
+                            &true, &true,
                         )),
                     },
                     9 => match streams.iter().find(|(_, m)| m.transferable) {

@@ -8,6 +8,13 @@ use std::path::{Path, PathBuf};
 
 use tributary_models::{access, claims, commands, insurance, stream, Violation};
 
+// The replay must run the WASM: a build with the `native` feature (feature unification from
+// another crate) fails to compile here instead of passing without checking the artifact.
+const _: () = assert!(
+    !tributary_fixture::NATIVE,
+    "the corpus replay needs the WASM build: no `native` feature"
+);
+
 /// The corpus files of `target`, sorted by name so a failure reproduces.
 fn corpus(target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -24,10 +31,6 @@ fn corpus(target: &str) -> Vec<PathBuf> {
 
 /// Runs `run` on every input of `target`; panics naming the first file that violates.
 fn replay(target: &str, run: impl Fn(&[u8]) -> Result<(), Violation>) {
-    assert!(
-        !tributary_fixture::NATIVE,
-        "the replay must run the WASM: build without the `native` feature"
-    );
     for file in corpus(target) {
         let bytes = std::fs::read(&file).unwrap();
         if let Err(v) = run(&bytes) {

@@ -6,8 +6,8 @@
 use soroban_sdk::{Address, Env, Vec};
 use tributary_common::{
     config::get_config,
-    ids::{derive_id, STREAM_ID_DOMAIN},
     host::{self, now},
+    ids::{derive_id, STREAM_ID_DOMAIN},
     insurance::is_insured,
     math::mul_div_floor,
     skim::pay_with_skim,

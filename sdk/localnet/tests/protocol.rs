@@ -230,7 +230,11 @@ async fn twenty_creators_simulated_against_one_ledger_all_succeed() {
         ]
     };
     for (contract, function, args) in [
-        (&d.stream, "create_stream", &stream_args as &dyn Fn(&support::Key) -> Vec<ScVal>),
+        (
+            &d.stream,
+            "create_stream",
+            &stream_args as &dyn Fn(&support::Key) -> Vec<ScVal>,
+        ),
         (&d.claims, "create_campaign", &campaign_args),
     ] {
         let ledger = net.localnet.shared().lock().header().ledger_seq;
@@ -251,7 +255,10 @@ async fn twenty_creators_simulated_against_one_ledger_all_succeed() {
         net.localnet.close_ledger();
         let mut ids = std::collections::BTreeSet::new();
         for h in &hashes {
-            let applied = net.confirm(h).await.unwrap_or_else(|e| panic!("{function}: {e:?}"));
+            let applied = net
+                .confirm(h)
+                .await
+                .unwrap_or_else(|e| panic!("{function}: {e:?}"));
             ids.insert(u64_of(&applied.return_value().unwrap()));
         }
         assert_eq!(ids.len(), 20, "{function}: 20 distinct ids");

@@ -63,7 +63,7 @@ pub struct Subscription {
     /// Period length paid (snapshot), seconds.
     pub period: u64,
     /// Prepaid value, base units: what the fan paid for `[window_start, expires_at)` that was
-    /// not used before `window_start` (PROTOCOL.md, access, "Prepaid value").
+    /// not used before `window_start` (docs/PROTOCOL.md, access, "Prepaid value").
     pub prepaid: i128,
     /// Price per period paid (snapshot), base units.
     pub price: i128,

@@ -36,7 +36,10 @@ fn repro_1_upgrade_credits_the_value_actually_paid() {
     assert_eq!(credited(expires_at, now, 1), 105 * DAY);
     assert_eq!(fan_before - s.balance(&s.fan), 4 * PRICE);
     let sub = s.f.access.subscription(&s.fan, &s.creator).unwrap();
-    assert_eq!((sub.prepaid, sub.window_start), (140 * UNIT + 40 * UNIT, now));
+    assert_eq!(
+        (sub.prepaid, sub.window_start),
+        (140 * UNIT + 40 * UNIT, now)
+    );
     s.f.snapshot("review_upgrade_at_price_paid");
 }
 
@@ -74,14 +77,12 @@ fn repro_3_one_token_per_live_subscription() {
         .set_tier(&s.creator, &1, &usdc.id, &UNIT, &PERIOD, &GRACE);
     usdc.admin.mint(&s.fan, &(10 * UNIT));
     assert_eq!(
-        s.f.access
-            .try_subscribe(&s.fan, &s.creator, &1, &1, &UNIT),
+        s.f.access.try_subscribe(&s.fan, &s.creator, &1, &1, &UNIT),
         Err(Ok(AccessError::TokenMismatch))
     );
     s.f.jump(PERIOD + GRACE - 1);
     assert_eq!(
-        s.f.access
-            .try_subscribe(&s.fan, &s.creator, &1, &1, &UNIT),
+        s.f.access.try_subscribe(&s.fan, &s.creator, &1, &1, &UNIT),
         Err(Ok(AccessError::TokenMismatch)),
         "still live in the grace period"
     );
@@ -105,8 +106,7 @@ fn repro_4_money_enters_only_in_insured_assets() {
     s.f.access
         .set_tier(&s.creator, &3, &usdc.id, &PRICE, &PERIOD, &GRACE);
     usdc.admin.mint(&s.fan, &(100 * PRICE));
-    s.f.access
-        .subscribe(&s.fan, &s.creator, &3, &2, &PRICE);
+    s.f.access.subscribe(&s.fan, &s.creator, &3, &2, &PRICE);
     let live_until = s.f.env.ledger().sequence() + 60 * 17_280;
     usdc.token
         .approve(&s.fan, &s.f.access.address, &(10 * PRICE), &live_until);
@@ -116,11 +116,13 @@ fn repro_4_money_enters_only_in_insured_assets() {
     s.f.jump(TIMELOCK);
     i.execute(&id);
     assert_eq!(
-        s.f.access
-            .try_subscribe(&s.fan, &s.creator, &3, &1, &PRICE),
+        s.f.access.try_subscribe(&s.fan, &s.creator, &3, &1, &PRICE),
         Err(Ok(AccessError::TokenNotInsured))
     );
-    let before = (usdc.token.balance(&s.fan), s.f.access.subscription(&s.fan, &s.creator));
+    let before = (
+        usdc.token.balance(&s.fan),
+        s.f.access.subscription(&s.fan, &s.creator),
+    );
     assert!(!s.f.access.renew(&s.fan, &s.creator, &1));
     let (e, access) = (&s.f.env, &s.f.access.address);
     assert_eq!(
@@ -133,7 +135,10 @@ fn repro_4_money_enters_only_in_insured_assets() {
         .to_xdr(e, access)]
     );
     assert_eq!(
-        (usdc.token.balance(&s.fan), s.f.access.subscription(&s.fan, &s.creator)),
+        (
+            usdc.token.balance(&s.fan),
+            s.f.access.subscription(&s.fan, &s.creator)
+        ),
         before
     );
     s.f.snapshot("review_delisted_token");

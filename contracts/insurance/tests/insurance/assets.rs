@@ -11,7 +11,6 @@
 use soroban_sdk::{testutils::Address as _, testutils::Events as _, vec, Address, Event, IntoVal};
 use tributary_insurance::{AssetChangeRequested, AssetChanged, InsuranceError, TIMELOCK};
 
-
 use tributary_fixture::assert_fails_unchanged;
 
 use crate::common::{Setup, FUND};
@@ -75,7 +74,8 @@ fn a_bailout_pays_a_delisted_asset_the_fund_holds() {
     s.f.insurance.execute(&bailout);
     assert_eq!(s.f.xlm.token.balance(&s.f.insurance.address), 0);
     assert_eq!(
-        s.f.insurance.try_propose_bailout(s.member(0), &s.f.xlm.id, &1, s.member(1), &s.reason()),
+        s.f.insurance
+            .try_propose_bailout(s.member(0), &s.f.xlm.id, &1, s.member(1), &s.reason()),
         Err(Ok(InsuranceError::InsufficientBalance))
     );
 }

@@ -384,7 +384,10 @@ fn create_streams_derives_one_id_per_entry_with_one_transfer_per_token() {
     );
     assert_eq!(s.balance(&s.f.stream.address), 7 * UNIT);
     assert_eq!(s.f.usdc.token.balance(&s.f.stream.address), 10 * UNIT);
-    assert_eq!(s.f.stream.get_stream(&ids.get(2).unwrap()).deposit, 4 * UNIT);
+    assert_eq!(
+        s.f.stream.get_stream(&ids.get(2).unwrap()).deposit,
+        4 * UNIT
+    );
 }
 
 #[test]

@@ -8,9 +8,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tributary_sdk::{
-    ids::random_salt,
     claim_key,
     generated::claims::{Claimant, ClaimsContract},
+    ids::random_salt,
     merkle::{parse_claimant, CampaignTree},
 };
 
