@@ -135,7 +135,8 @@ impl Localnet {
         let app = Router::new()
             .route("/rpc", post(rpc.clone()))
             .route("/", post(rpc))
-            .route("/friendbot", get(friendbot))
+            // GET as quickstart documents it, POST as the JS SDK's `fundAddress` sends it.
+            .route("/friendbot", get(friendbot).post(friendbot))
             .route("/localnet/close", post(close_now))
             .route("/localnet/advance-time", post(advance_time))
             .with_state(AppState {

@@ -28,7 +28,7 @@ pub const LEDGER_SCAN_LIMIT: u32 = 10_000;
 struct Request {
     start_ledger: Option<u32>,
     end_ledger: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     filters: Vec<FilterRequest>,
     pagination: Option<super::ledgers::Pagination>,
     xdr_format: Option<String>,
@@ -39,9 +39,9 @@ struct Request {
 struct FilterRequest {
     #[serde(rename = "type")]
     kind: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     contract_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     topics: Vec<Vec<String>>,
 }
 

@@ -64,20 +64,21 @@ impl PagedRequest {
             .and_then(|p| p.limit)
             .filter(|l| *l > 0)
             .unwrap_or(DEFAULT_PAGE);
-        let start = self.start_ledger.filter(|s| *s > 0);
+        // Without a cursor the start is required: a missing one reads as 0, which is out of
+        // range (stellar-rpc answers -32600 for both).
+        let s = self.start_ledger.unwrap_or(0);
         let mut errors = Vec::new();
-        if let (Some(s), Some(c)) = (start, &cursor) {
-            errors.push(format!(
+        match &cursor {
+            Some(c) if s != 0 => errors.push(format!(
                 "startLedger ({s}) and cursor ({c}) cannot both be set"
-            ));
+            )),
+            Some(_) => {}
+            None if s < oldest || s > latest => errors.push(format!(
+                "start ledger ({s}) must be between the oldest ledger: {oldest} and the latest ledger: {latest} for this rpc instance"
+            )),
+            None => {}
         }
-        if let Some(s) = start {
-            if s < oldest || s > latest {
-                errors.push(format!(
-                    "start ledger ({s}) must be between the oldest ledger: {oldest} and the latest ledger: {latest} for this rpc instance"
-                ));
-            }
-        }
+        let start = (cursor.is_none()).then_some(s);
         if limit > MAX_PAGE {
             errors.push(format!("limit must not exceed {MAX_PAGE}"));
         }
@@ -96,9 +97,10 @@ pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMe
         Ok(json!({
             "status": "healthy",
             "latestLedger": latest.map_or(0, |l| l.sequence),
-            "latestLedgerCloseTime": latest.map_or(0, |l| l.close_time),
+            // Strings, as the OpenRPC document and the Go client (`json:",string"`) have them.
+            "latestLedgerCloseTime": latest.map_or(0, |l| l.close_time).to_string(),
             "oldestLedger": oldest.map_or(0, |l| l.sequence),
-            "oldestLedgerCloseTime": oldest.map_or(0, |l| l.close_time),
+            "oldestLedgerCloseTime": oldest.map_or(0, |l| l.close_time).to_string(),
             "ledgerRetentionWindow": node.retention(),
         }))
     })?;

@@ -69,6 +69,16 @@ pub fn invalid_request(message: impl Into<String>) -> ErrorObjectOwned {
 }
 
 /// Named parameters; absent parameters mean the defaults.
+/// Reads JSON `null` as the type's default: stellar-rpc treats a null list (`filters`,
+/// `contractIds`, `topics`) as empty, and the Python SDK always sends `"topics": null`.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
 fn parse<T: DeserializeOwned + Default>(params: &Params<'_>) -> Result<T, ErrorObjectOwned> {
     match params.as_str() {
         None => Ok(T::default()),

@@ -128,11 +128,12 @@ pub(super) fn register(
             hex::decode(&req.hash).map_err(|e| invalid_params(format!("incorrect hash: {e}")))?;
         let node = s.lock();
         let h = node.history();
-        let mut v = match h.transactions.get(&hex::encode(hash)) {
+        let mut v = match h.transactions.get(&hex::encode(&hash)) {
             Some(t) => tx_fields(t, json!(t.created_at.to_string())),
+            // stellar-rpc echoes the requested hash since v23 (clients key their polling on it).
             None => json!({
-                "status": "NOT_FOUND", "applicationOrder": 0, "feeBump": false, "events": {},
-                "ledger": 0, "createdAt": "0",
+                "status": "NOT_FOUND", "txHash": hex::encode(&hash), "applicationOrder": 0,
+                "feeBump": false, "events": {}, "ledger": 0, "createdAt": "0",
             }),
         };
         v["latestLedger"] = json!(h.latest().map_or(0, |l| l.sequence));

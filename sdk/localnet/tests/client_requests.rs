@@ -1,0 +1,107 @@
+//! The exact requests the official clients send, where the localnet used to differ from
+//! stellar-rpc (issue 16): Python's `get_transaction`/`poll_transaction` on an unknown hash,
+//! Python's `get_events` with `"topics": null`, the JS SDK's friendbot POST, `getLedgers` /
+//! `getTransactions` without a start ledger, and `getHealth`'s close times as strings.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use serde_json::json;
+use support::{http_post, rpc_error, rpc_raw, Key, Net};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_transaction_of_an_unknown_hash_echoes_tx_hash() {
+    let net = Net::start().await;
+    // python stellar-sdk 16: SorobanServer.get_transaction(hash), and poll_transaction.
+    let hash = "AB".repeat(32);
+    let v = rpc_raw(
+        &net.localnet.rpc_url(),
+        "getTransaction",
+        json!({ "hash": hash }),
+    )
+    .await;
+    assert_eq!(v["result"]["status"], "NOT_FOUND", "{v}");
+    assert_eq!(v["result"]["txHash"], hash.to_lowercase(), "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_events_reads_null_filters_contract_ids_and_topics_as_empty() {
+    let net = Net::start().await;
+    let url = net.localnet.rpc_url();
+    let latest = rpc_raw(&url, "getLatestLedger", json!({})).await["result"]["sequence"]
+        .as_u64()
+        .unwrap();
+    // python stellar-sdk 16: get_events(start_ledger, filters=[EventFilter(contract_ids=[…])]),
+    // serialized with every unset field as null.
+    let contract = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC";
+    let with_nulls = json!({
+        "startLedger": latest,
+        "endLedger": null,
+        "filters": [{ "type": "contract", "contractIds": [contract], "topics": null }],
+        "pagination": { "cursor": null, "limit": 10 },
+        "xdrFormat": null,
+    });
+    let v = rpc_raw(&url, "getEvents", with_nulls).await;
+    assert_eq!(v["result"]["events"], json!([]), "{v}");
+    let v = rpc_raw(
+        &url,
+        "getEvents",
+        json!({ "startLedger": latest, "filters": null }),
+    )
+    .await;
+    assert_eq!(v["result"]["events"], json!([]), "{v}");
+    let v = rpc_raw(
+        &url,
+        "getEvents",
+        json!({ "startLedger": latest, "filters": [{ "contractIds": null }] }),
+    )
+    .await;
+    assert!(v["result"]["cursor"].is_string(), "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn friendbot_funds_on_post_as_the_js_sdk_sends_it() {
+    let net = Net::start().await;
+    // @stellar/stellar-sdk 17: rpc.Server.fundAddress / requestAirdrop POST `?addr=`.
+    let key = Key::from_label("js airdrop");
+    let url = format!("{}?addr={}", net.localnet.friendbot_url(), key.strkey());
+    let (status, body) = http_post(url.clone(), "application/json", Vec::new()).await;
+    assert_eq!(status, 200, "{body}");
+    let funded: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(funded["successful"], true, "{body}");
+    let account = net.client.get_account(&key.strkey()).await.unwrap();
+    assert_eq!(account.balance, 10_000 * 10_000_000);
+    let (again, body) = http_post(url, "application/json", Vec::new()).await;
+    assert_eq!(again, 400, "funding twice is refused: {body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paged_methods_without_a_start_ledger_are_refused_like_stellar_rpc() {
+    let net = Net::start().await;
+    let url = net.localnet.rpc_url();
+    for method in ["getLedgers", "getTransactions"] {
+        for params in [json!({}), json!({ "startLedger": 0 })] {
+            let v = rpc_raw(&url, method, params.clone()).await;
+            let (code, message) = rpc_error(&v);
+            assert_eq!(code, -32600, "{method} {params}: {v}");
+            assert!(
+                message.starts_with("start ledger (0) must be between the oldest ledger: "),
+                "{method} {params}: {message}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_health_reports_close_times_as_strings() {
+    let net = Net::start().await;
+    let v = rpc_raw(&net.localnet.rpc_url(), "getHealth", json!({})).await;
+    let r = &v["result"];
+    for field in ["latestLedgerCloseTime", "oldestLedgerCloseTime"] {
+        let text = r[field].as_str().unwrap_or_else(|| panic!("{field}: {v}"));
+        assert!(
+            text.parse::<u64>().unwrap() > 1_700_000_000,
+            "{field}: {text}"
+        );
+    }
+}
