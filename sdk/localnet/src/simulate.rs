@@ -189,7 +189,9 @@ pub fn simulate(
                 Err(e) => {
                     return SimulateResponse {
                         events,
-                        ..fail(format!("HostError: {:?}", e.error), latest)
+                        // As stellar-rpc: the error, then the host's debug event log
+                        // ("Event log (newest first): …"), from `HostError`'s Debug.
+                        ..fail(format!("{e:?}"), latest)
                     };
                 }
             };

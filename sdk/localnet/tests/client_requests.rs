@@ -105,3 +105,44 @@ async fn get_health_reports_close_times_as_strings() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_simulation_carries_the_host_event_log() {
+    use stellar_xdr::{InvokeHostFunctionOp, OperationBody, ScVal};
+    let net = Net::start().await;
+    let deployer = net.account("deployer").await;
+    let issuer = net.account("issuer").await;
+    let d = support::deploy_all(&net, &deployer, &issuer).await;
+    let sender = net.account("sender").await;
+    let recipient = net.account("recipient").await;
+    let now = net.localnet.shared().lock().header().scp_value.close_time.0;
+    let zero_deposit = vec![
+        ScVal::Address(sender.address()),
+        ScVal::U64(1),
+        ScVal::Address(recipient.address()),
+        ScVal::Address(d.xlm.clone()),
+        support::i128_val(0),
+        ScVal::U64(now),
+        ScVal::U64(now),
+        ScVal::U64(now + 100),
+        ScVal::Bool(true),
+        ScVal::Bool(false),
+    ];
+    let op = OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+        host_function: support::call_fn(&d.stream, "create_stream", zero_deposit),
+        auth: Default::default(),
+    });
+    let sim = net
+        .simulate(&support::transaction(&sender, 1, vec![op]))
+        .await
+        .unwrap();
+    let error = sim.error.unwrap();
+    // stellar-rpc's shape: the error first (what clients match `Error(Contract, #N)` on), then
+    // the host's diagnostic events.
+    assert!(
+        error.starts_with("HostError: Error(Contract, #101)"),
+        "{error}"
+    );
+    assert!(error.contains("Event log (newest first):"), "{error}");
+    assert!(error.contains("create_stream"), "{error}");
+}
