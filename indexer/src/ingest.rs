@@ -272,7 +272,8 @@ pub fn write_loop(
 #[derive(Debug, thiserror::Error)]
 pub enum RpcFailure {
     /// Worth retrying: a timeout, a connection failure, an HTTP 5xx or 429, a malformed
-    /// response, or an internal RPC error.
+    /// response, an internal RPC error (-32603), a JSON-RPC server error (-32000 to -32099,
+    /// for example a provider's "server busy"), or a rate limit sent as a JSON-RPC error.
     #[error("{kind}: {message}")]
     Transient {
         /// The metric label: `timeout`, `transport`, `malformed` or `rpc`.
@@ -283,7 +284,8 @@ pub enum RpcFailure {
     /// The requested ledger is outside the RPC's retention window: events are gone.
     #[error("{0}")]
     Retention(String),
-    /// Anything else the RPC refused; retrying won't help.
+    /// The request itself is wrong (JSON-RPC -32600 to -32602, -32700): retrying the same
+    /// request can't help.
     #[error("RPC refused the request: {0}")]
     Refused(String),
 }
@@ -301,11 +303,15 @@ pub fn classify(e: stellar_rpc_client::Error) -> RpcFailure {
             C::RequestTimeout => transient("timeout"),
             C::Transport(_) | C::RestartNeeded(_) => transient("transport"),
             C::ParseError(_) | C::InvalidRequestId(_) => transient("malformed"),
-            C::Call(obj) if obj.message().starts_with("startLedger must be") => {
+            C::Call(obj) if is_out_of_window(obj.message()) => {
                 RpcFailure::Retention(obj.message().to_string())
             }
-            C::Call(obj) if obj.code() == -32603 => transient("rpc"),
-            C::Call(_) => RpcFailure::Refused(message),
+            C::Call(obj) if is_request_error(obj.code()) && !is_rate_limit(obj.message()) => {
+                RpcFailure::Refused(message)
+            }
+            // -32603 internal, -32000..-32099 server errors, rate limits and any code a
+            // provider invents: the request was fine, so retry it.
+            C::Call(_) => transient("rpc"),
             _ => transient("malformed"),
         },
         stellar_rpc_client::Error::InvalidResponse
@@ -314,6 +320,25 @@ pub fn classify(e: stellar_rpc_client::Error) -> RpcFailure {
         | stellar_rpc_client::Error::MissingError => transient("malformed"),
         _ => RpcFailure::Refused(message),
     }
+}
+
+/// stellar-rpc's "outside the retention window" messages: `startLedger must be between…`
+/// (getEvents before v23) and `start ledger (N) must be between the oldest ledger…`.
+fn is_out_of_window(message: &str) -> bool {
+    message.starts_with("startLedger must be")
+        || message.contains("must be between the oldest ledger")
+}
+
+/// JSON-RPC 2.0's errors in the request itself: parse error, invalid request, method not
+/// found, invalid params (https://www.jsonrpc.org/specification#error_object).
+fn is_request_error(code: i32) -> bool {
+    matches!(code, -32700 | -32600 | -32601 | -32602)
+}
+
+/// A rate limit reported as a JSON-RPC error (some providers answer HTTP 200 with one).
+fn is_rate_limit(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("rate limit") || m.contains("too many requests") || m.contains("429")
 }
 
 /// Why the follower stopped.
@@ -354,67 +379,95 @@ pub struct Follower {
 }
 
 impl Follower {
-    async fn get_events(&self, start: EventStart) -> Result<GetEventsResponse, RpcFailure> {
-        let ids = [
-            self.config.contracts.stream.clone(),
-            self.config.contracts.claims.clone(),
-            self.config.contracts.access.clone(),
-            self.config.contracts.insurance.clone(),
-        ];
-        let call = self.rpc.get_events(
-            start,
-            Some(EventType::Contract),
-            &ids,
-            &[],
-            Some(self.config.page_size),
-        );
-        match tokio::time::timeout(self.config.rpc_timeout, call).await {
-            Ok(r) => r.map_err(classify),
-            Err(_) => Err(RpcFailure::Transient {
-                kind: "timeout",
-                message: format!("no response within {:?}", self.config.rpc_timeout),
-            }),
-        }
-    }
-
-    /// `get_events` with transient failures retried forever, with capped exponential
-    /// backoff, until `stop`.
-    async fn fetch(
+    /// Calls the RPC through `call` until it answers, retrying transient failures (counted by
+    /// kind in `indexer_rpc_errors_total` and kept as `/health`'s last error) with capped
+    /// exponential backoff; `Ok(None)` once `stop` turns true, `Err` for a failure that
+    /// retrying can't fix.
+    async fn retry<T, F, Fut>(
         &self,
-        start: &EventStart,
+        what: &str,
         stop: &mut watch::Receiver<bool>,
-    ) -> Result<Option<GetEventsResponse>, Halt> {
+        mut call: F,
+    ) -> Result<Option<T>, RpcFailure>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, stellar_rpc_client::Error>>,
+    {
         let mut delay = self.config.initial_backoff;
         loop {
-            match self.get_events(start.clone()).await {
-                Ok(r) => {
+            let r = match tokio::time::timeout(self.config.rpc_timeout, call()).await {
+                Ok(r) => r.map_err(classify),
+                Err(_) => Err(RpcFailure::Transient {
+                    kind: "timeout",
+                    message: format!("no response within {:?}", self.config.rpc_timeout),
+                }),
+            };
+            match r {
+                Ok(v) => {
                     self.lock().last_error = None;
-                    return Ok(Some(r));
+                    return Ok(Some(v));
                 }
                 Err(RpcFailure::Transient { kind, message }) => {
                     self.metrics.rpc_errors.with_label_values(&[kind]).inc();
-                    tracing::warn!("getEvents failed ({kind}), retrying in {delay:?}: {message}");
+                    tracing::warn!("{what} failed ({kind}), retrying in {delay:?}: {message}");
                     self.lock().last_error = Some(format!("{kind}: {message}"));
                 }
-                Err(RpcFailure::Retention(m)) => {
-                    self.metrics
-                        .rpc_errors
-                        .with_label_values(&["retention_gap"])
-                        .inc();
-                    return Err(Halt::RetentionGap(format!(
-                        "{start:?} is outside the RPC's window ({m})"
-                    )));
-                }
-                Err(RpcFailure::Refused(m)) => {
-                    self.metrics.rpc_errors.with_label_values(&["rpc"]).inc();
-                    return Err(Halt::Refused(m));
-                }
+                Err(e) => return Err(e),
             }
             tokio::select! {
                 _ = tokio::time::sleep(delay) => {}
                 _ = stop.changed() => return Ok(None),
             }
             delay = (delay * 2).min(self.config.max_backoff);
+        }
+    }
+
+    /// `getEvents` from `start` for the four contracts, retried until it answers or `stop`.
+    async fn fetch(
+        &self,
+        start: &EventStart,
+        stop: &mut watch::Receiver<bool>,
+    ) -> Result<Option<GetEventsResponse>, Halt> {
+        let ids = [
+            self.config.contracts.stream.clone(),
+            self.config.contracts.claims.clone(),
+            self.config.contracts.access.clone(),
+            self.config.contracts.insurance.clone(),
+        ];
+        let call = || {
+            self.rpc.get_events(
+                start.clone(),
+                Some(EventType::Contract),
+                &ids,
+                &[],
+                Some(self.config.page_size),
+            )
+        };
+        match self.retry("getEvents", stop, call).await {
+            Ok(r) => Ok(r),
+            Err(RpcFailure::Retention(m)) => {
+                self.metrics
+                    .rpc_errors
+                    .with_label_values(&["retention_gap"])
+                    .inc();
+                Err(Halt::RetentionGap(format!(
+                    "{start:?} is outside the RPC's window ({m})"
+                )))
+            }
+            Err(e) => {
+                self.metrics.rpc_errors.with_label_values(&["rpc"]).inc();
+                Err(Halt::Refused(e.to_string()))
+            }
+        }
+    }
+
+    /// `getLatestLedger`'s sequence, retried until the RPC answers (a new database whose RPC
+    /// is not up yet waits for it) or `stop`.
+    async fn latest_ledger(&self, stop: &mut watch::Receiver<bool>) -> Result<Option<u32>, Halt> {
+        let call = || self.rpc.get_latest_ledger();
+        match self.retry("getLatestLedger", stop, call).await {
+            Ok(l) => Ok(l.map(|l| l.sequence)),
+            Err(e) => Err(Halt::Refused(e.to_string())),
         }
     }
 
@@ -436,10 +489,10 @@ impl Follower {
             (Some(c), _) => EventStart::Cursor(c),
             (None, Some(l)) => EventStart::Ledger(l),
             (None, None) => {
-                // Probe for the window, then start at its oldest ledger.
-                let latest = match self.rpc.get_latest_ledger().await {
-                    Ok(l) => l.sequence,
-                    Err(e) => return Err(Halt::Refused(e.to_string())),
+                // Probe for the window, then start at its oldest ledger. An RPC that is not up
+                // yet is waited for, like any transient failure.
+                let Some(latest) = self.latest_ledger(&mut stop).await? else {
+                    return Ok(());
                 };
                 let Some(r) = self.fetch(&EventStart::Ledger(latest), &mut stop).await? else {
                     return Ok(());

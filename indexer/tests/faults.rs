@@ -1,7 +1,9 @@
 //! Fault injection: the indexer reads the RPC through a proxy that refuses connections at
-//! first, then answers 500, 429 and 503, delays past the timeout, truncates bodies and sends
-//! non-JSON. Every fault is retried (and counted by kind); the projections end equal to a
-//! direct run's: nothing lost, nothing applied twice.
+//! first, then answers 500, 429 and 503, delays past the timeout, truncates bodies, sends
+//! non-JSON, and answers JSON-RPC errors a provider sends for a good request (-32000 "server
+//! busy", a rate limit). Every fault is retried (and counted by kind), also by a new database
+//! with no start ledger whose RPC is down at first (issue 15, F2 and F3); the projections end
+//! equal to a direct run's: nothing lost, nothing applied twice.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -27,11 +29,15 @@ struct Proxy {
     requests: Arc<AtomicU64>,
 }
 
+/// Fault kinds the proxy cycles through (0 is a healthy answer).
+const FAULTS: u64 = 9;
+
 /// The fault for the n-th request: one healthy answer after each fault.
 async fn forward(State(p): State<Proxy>, body: Bytes) -> axum::response::Response {
     let n = p.requests.fetch_add(1, Ordering::SeqCst);
-    let fault = if n % 2 == 1 { 0 } else { n / 2 % 7 };
+    let fault = if n % 2 == 1 { 0 } else { n / 2 % FAULTS };
     let upstream = p.upstream.clone();
+    let request = body.clone();
     let real = move || {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -65,6 +71,19 @@ async fn forward(State(p): State<Proxy>, body: Bytes) -> axum::response::Respons
             "<html>bad gateway</html>",
         )
             .into_response(),
+        7 | 8 => {
+            // A JSON-RPC error for this very request (its id echoed), with HTTP 200.
+            let id = serde_json::from_slice::<serde_json::Value>(&request).unwrap()["id"].clone();
+            let (code, message) = if fault == 7 {
+                (-32000, "server busy")
+            } else {
+                (429, "Too Many Requests: rate limit exceeded")
+            };
+            let error = serde_json::json!({
+                "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message }
+            });
+            ([("content-type", "application/json")], error.to_string()).into_response()
+        }
         _ => (
             [("content-type", "application/json")],
             tokio::task::spawn_blocking(real).await.unwrap(),
@@ -107,6 +126,9 @@ async fn every_fault_is_retried_and_nothing_is_lost_or_duplicated() {
     drop(listener);
     let mut cfg = env.service(dir.join("faulty.redb"), &format!("http://{proxy_addr}/rpc"));
     cfg.ingest.rpc_timeout = Duration::from_millis(700);
+    // A new database without --start-ledger: it first asks for the latest ledger, which
+    // must be waited for while nothing listens (F3), then starts at the RPC's oldest ledger.
+    cfg.ingest.start_ledger = None;
     let running = service::start(cfg).await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let proxy = Proxy {
@@ -121,13 +143,19 @@ async fn every_fault_is_retried_and_nothing_is_lost_or_duplicated() {
 
     let base = format!("http://{}", running.addr);
     // Caught-up polls keep going through the proxy until every fault kind was served twice.
-    while proxy.requests.load(Ordering::SeqCst) < 28 {
+    let started = std::time::Instant::now();
+    while proxy.requests.load(Ordering::SeqCst) < 4 * FAULTS {
+        let (_, health) = get(format!("{base}/health")).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the indexer stopped asking: {health}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     wait_applied(&base, target).await;
     let (_, metrics) = get(format!("{base}/metrics")).await;
     let metrics = metrics.as_str().unwrap().to_string();
-    for kind in ["transport", "timeout", "malformed"] {
+    for kind in ["transport", "timeout", "malformed", "rpc"] {
         let n = counter(
             &metrics,
             &format!("indexer_rpc_errors_total{{kind=\"{kind}\"}} "),
