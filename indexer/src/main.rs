@@ -173,7 +173,9 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                 }
                 Err(tributary_indexer::store::StoreError::Db(redb::Error::DatabaseAlreadyOpen)) => {
                     let url = format!("http://{}/admin/backup", cli.run.listen);
-                    let body = serde_json::json!({ "path": file }).to_string();
+                    // The instance checks that it serves this file (not another instance's).
+                    let db = std::fs::canonicalize(&cli.db)?;
+                    let body = serde_json::json!({ "path": file, "db": db }).to_string();
                     let out = tokio::task::spawn_blocking(move || post(&url, &body)).await??;
                     println!("{out}");
                 }

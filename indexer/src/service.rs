@@ -104,6 +104,7 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
         store: store.clone(),
         metrics: metrics.clone(),
         progress: progress.clone(),
+        db_path: std::fs::canonicalize(&cfg.db).unwrap_or_else(|_| cfg.db.clone()),
     });
     let mut server_stop = stop.subscribe();
     let server = tokio::spawn(async move {

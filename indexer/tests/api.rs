@@ -325,7 +325,31 @@ async fn every_route_against_real_events() {
 
     // Backup while the indexer runs, then verify and restore.
     let backup = dir.join("backup.redb");
-    let (status, body) = post_json(format!("{base}/admin/backup"), json!({ "path": backup })).await;
+    let served = dir.join("indexer.redb");
+    // F1: a backup request naming another database is refused, and writes nothing.
+    let elsewhere = dir.join("elsewhere.redb");
+    let (status, body) = post_json(
+        format!("{base}/admin/backup"),
+        json!({ "path": backup, "db": elsewhere }),
+    )
+    .await;
+    assert_eq!((status, &body["parameter"]), (400, &json!("db")), "{body}");
+    assert!(!backup.exists(), "nothing written");
+    let (status, body) = post_json(
+        format!("{base}/admin/backup"),
+        json!({ "path": "relative.redb", "db": served }),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["parameter"]),
+        (400, &json!("path")),
+        "{body}"
+    );
+    let (status, body) = post_json(
+        format!("{base}/admin/backup"),
+        json!({ "path": backup, "db": served }),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let live_hash = running.store.projections_hash().unwrap();
     running.stop().await;

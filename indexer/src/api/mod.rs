@@ -35,6 +35,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Ingestion progress.
     pub progress: SharedProgress,
+    /// The database file this instance serves (canonical path): a backup request must name
+    /// it, so `indexer backup --db A` can't copy another instance's database.
+    pub db_path: PathBuf,
 }
 
 /// An error response.
@@ -327,8 +330,9 @@ async fn openapi() -> Json<Value> {
     Json(openapi::document())
 }
 
-/// `POST /admin/backup` with `{"path": "<file>"}`, from loopback only: what
-/// `indexer backup` calls while the service holds the database.
+/// `POST /admin/backup` with `{"path": "<absolute file>", "db": "<database>"}`, from loopback
+/// only: what `indexer backup` calls while the service holds the database. `db` must be the
+/// file this instance serves (400 `db` otherwise), and `path` absolute (400 `path`).
 async fn admin_backup(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -341,6 +345,24 @@ async fn admin_backup(
         .as_str()
         .ok_or_else(|| bad("path", "a file path is required"))?;
     let path = PathBuf::from(path);
+    if !path.is_absolute() {
+        return Err(bad("path", "an absolute path is required").into());
+    }
+    let asked = body["db"]
+        .as_str()
+        .ok_or_else(|| bad("db", "the database to back up is required"))?;
+    let asked = std::fs::canonicalize(asked).unwrap_or_else(|_| PathBuf::from(asked));
+    if asked != s.db_path {
+        return Err(bad(
+            "db",
+            format!(
+                "this indexer serves {}, not {}",
+                s.db_path.display(),
+                asked.display()
+            ),
+        )
+        .into());
+    }
     let store = s.store.clone();
     let sum = tokio::task::spawn_blocking(move || crate::ops::backup(&store, &path))
         .await
