@@ -15,7 +15,7 @@ use tributary_fixture::{assert_fails_unchanged, UNIT};
 
 use crate::common::{Setup, DAY, PERIOD, PRICE};
 
-fn assert_failed(s: &Setup, reason: RenewalFailure) {
+pub fn assert_failed(s: &Setup, reason: RenewalFailure) {
     let before = s.state(0);
     assert!(!s.f.access.renew(&s.fan, &s.creator, &1));
     let (e, access) = (&s.f.env, &s.f.access.address);

@@ -3,7 +3,7 @@
 
 use soroban_sdk::{testutils::Address as _, Address};
 use tributary_fixture::{Fixture, UNIT};
-use tributary_stream::Stream;
+use tributary_stream::{Stream, StreamError};
 
 pub const DEPOSIT: i128 = 1_000 * UNIT;
 pub const CLIFF: u64 = 100;
@@ -64,6 +64,29 @@ impl Setup<'_> {
             &start,
             &cliff,
             &end,
+            &true,
+            &true,
+        )
+    }
+
+    /// `try_create_stream` of a cancelable, transferable `DEPOSIT` stream from `sender` to the
+    /// recipient with `salt`, vesting from now over `DURATION`.
+    pub fn try_stream_from(
+        &self,
+        sender: &Address,
+        salt: u64,
+    ) -> Result<Result<u64, soroban_sdk::Error>, Result<StreamError, soroban_sdk::InvokeError>>
+    {
+        let now = self.f.now();
+        self.f.stream.try_create_stream(
+            sender,
+            &salt,
+            &self.recipient,
+            &self.f.xlm.id,
+            &DEPOSIT,
+            &now,
+            &now,
+            &(now + DURATION),
             &true,
             &true,
         )

@@ -79,21 +79,11 @@ fn create_escrows_deposit_and_returns_the_salted_id() {
 #[test]
 fn create_with_a_used_salt_fails_with_id_taken() {
     let s = Setup::new();
-    let now = s.f.now();
     let id = s.stream();
-    let again = s.f.stream.try_create_stream(
-        &s.sender,
-        &1,
-        &s.recipient,
-        &s.f.xlm.id,
-        &DEPOSIT,
-        &now,
-        &now,
-        &(now + DURATION),
-        &true,
-        &true,
+    assert_eq!(
+        s.try_stream_from(&s.sender, 1),
+        Err(Ok(StreamError::IdTaken))
     );
-    assert_eq!(again, Err(Ok(StreamError::IdTaken)));
     assert_eq!(s.f.stream.get_stream(&id).deposit, DEPOSIT);
     assert_eq!(s.balance(&s.f.stream.address), DEPOSIT);
 }
@@ -101,21 +91,9 @@ fn create_with_a_used_salt_fails_with_id_taken() {
 #[test]
 fn one_salt_from_two_senders_gives_two_streams() {
     let s = Setup::new();
-    let now = s.f.now();
     let other = s.f.funded(&s.f.xlm, DEPOSIT);
     let mine = s.stream();
-    let theirs = s.f.stream.create_stream(
-        &other,
-        &1,
-        &s.recipient,
-        &s.f.xlm.id,
-        &DEPOSIT,
-        &now,
-        &now,
-        &(now + DURATION),
-        &true,
-        &true,
-    );
+    let theirs = s.try_stream_from(&other, 1).unwrap().unwrap();
     assert_ne!(mine, theirs);
     assert_eq!(theirs, s.f.stream_id(&other, 1));
     assert_eq!(s.f.stream.get_stream(&theirs).sender, other);

@@ -76,22 +76,8 @@ fn stream_cancel_withdraw_race_snapshot() {
 #[test]
 fn repro_7_creates_by_two_senders_share_no_protocol_entry() {
     let s = Setup::new();
-    let now = s.f.now();
     let other = s.f.funded(&s.f.xlm, DEPOSIT);
-    let create = |sender: &Address| {
-        s.f.stream.create_stream(
-            sender,
-            &1,
-            &s.recipient,
-            &s.f.xlm.id,
-            &DEPOSIT,
-            &now,
-            &now,
-            &(now + DURATION),
-            &true,
-            &true,
-        )
-    };
+    let create = |sender: &Address| s.try_stream_from(sender, 1).unwrap().unwrap();
     let (mine, written_a) = s.f.written_by(|| create(&s.sender));
     let (theirs, written_b) = s.f.written_by(|| create(&other));
     assert_ne!(mine, theirs);
