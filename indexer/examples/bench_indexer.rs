@@ -296,6 +296,7 @@ async fn main() {
         store: store.clone(),
         metrics: Arc::new(Metrics::new()),
         progress: Arc::new(Mutex::new(Progress::default())),
+        db_path: path.clone(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
