@@ -364,10 +364,9 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
             let tier = tier(t, &creator, x.level)?;
             let prev: Option<SubscriptionRecord> =
                 get_record(&t.subs, "subscriptions", (fan.as_str(), creator.as_str()))?;
-            // The skim basis carries over while the subscription is live (`now < expires_at +
-            // grace`); after it lapsed a new position starts (docs/PROTOCOL.md, access).
+            // The skim basis carries over while the subscription is live.
             let carried = prev
-                .filter(|p| m.closed_at < p.expires_at.saturating_add(p.grace))
+                .filter(|p| p.is_live(m.closed_at))
                 .map_or(0, |p| p.paid);
             let r = SubscriptionRecord {
                 fan: fan.clone(),
@@ -394,7 +393,7 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
                 format!("subscription {fan} → {creator}")
             })?;
             let tier = tier(t, &creator, r.level)?;
-            if m.closed_at >= r.expires_at.saturating_add(r.grace) {
+            if !r.is_live(m.closed_at) {
                 r.paid = 0; // renewed after it lapsed: a new position
             }
             r.price = tier.price;

@@ -175,9 +175,19 @@ pub struct SubscriptionRecord {
     pub version: u32,
     /// Paid until, Unix seconds.
     pub expires_at: u64,
-    /// Cumulative gross paid, base units.
+    /// Cumulative gross paid by this position, base units (restarts when a lapsed
+    /// subscription is paid again).
     #[serde(with = "amount")]
     pub paid: i128,
+}
+
+impl SubscriptionRecord {
+    /// Whether the subscription is live at `t` (Unix seconds): `t < expires_at + grace`. A
+    /// payment to a live one continues its position; otherwise a new one starts
+    /// (docs/PROTOCOL.md, access).
+    pub fn is_live(&self, t: u64) -> bool {
+        t < self.expires_at.saturating_add(self.grace)
+    }
 }
 
 /// The insurance fund's flows of one asset.

@@ -182,15 +182,21 @@ impl Sub {
         now < self.expires_at + self.terms.grace
     }
 
-    /// The unused paid value at `now`: the prepaid amount spread evenly over its window.
+    /// The unused paid value at `now`.
     fn unused(&self, now: u64) -> i128 {
-        if now >= self.expires_at {
-            return 0;
-        }
-        let (left, window) = (self.expires_at - now, self.expires_at - self.window_start);
-        // prepaid <= 10^12 × 10^7 and left < 2^40: the product fits i128.
-        self.prepaid * i128::from(left) / i128::from(window)
+        unused(self.prepaid, self.window_start, self.expires_at, now)
     }
+}
+
+/// `prepaid` spread evenly over `[window_start, expires_at)`: what is left of it at `now`
+/// (0 from `expires_at` on).
+fn unused(prepaid: i128, window_start: u64, expires_at: u64, now: u64) -> i128 {
+    if now >= expires_at || window_start >= expires_at {
+        return 0;
+    }
+    let (left, window) = (expires_at - now, expires_at - window_start);
+    // prepaid <= 10^12 × 10^7 and left < 2^40: the product fits i128.
+    prepaid * i128::from(left) / i128::from(window)
 }
 
 #[derive(Default)]
@@ -412,13 +418,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 );
                 if let Some(sub) = a.subscription(&s.fan, &s.creator) {
                     // The contract's own view of the unused value after the call.
-                    let window = i128::from(sub.expires_at.saturating_sub(sub.window_start));
-                    let left = i128::from(sub.expires_at.saturating_sub(now));
-                    let after = if window == 0 {
-                        0
-                    } else {
-                        sub.prepaid * left / window
-                    };
+                    let after = unused(sub.prepaid, sub.window_start, sub.expires_at, now);
                     let gross = m.total_paid - paid_before;
                     check!(
                         after >= before + gross - 1,

@@ -38,19 +38,16 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// The simulated transaction from `relayer` at the next of its sequence numbers, with the
-/// sender's auth entry signed; the caller signs the envelope.
-async fn unsigned(
+/// sender's auth entry and the envelope signed.
+async fn prepared(
     net: &Net,
     relayer: &Key,
     seq: &mut i64,
     f: stellar_xdr::HostFunction,
     sender: &Key,
-) -> stellar_xdr::Transaction {
+) -> TransactionEnvelope {
     *seq += 1;
-    match net.prepare_at(relayer, *seq, f, &[sender]).await.unwrap() {
-        TransactionEnvelope::Tx(v1) => v1.tx,
-        _ => panic!("v1 envelope"),
-    }
+    net.prepare_at(relayer, *seq, f, &[sender]).await.unwrap()
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -114,8 +111,7 @@ async fn main() {
                 ScVal::Bool(false),
             ],
         );
-        let tx = unsigned(&net, r, &mut seqs[i % RELAYERS], f, s).await;
-        envelopes.push(net.sign_envelope(tx, &[r]));
+        envelopes.push(prepared(&net, r, &mut seqs[i % RELAYERS], f, s).await);
     }
     let prep = prep.elapsed();
 
@@ -162,8 +158,7 @@ async fn main() {
                 "create_streams",
                 vec![ScVal::Address(s.address()), vec_val(params)],
             );
-            let tx = unsigned(&net, r, &mut seqs[i % RELAYERS], f, s).await;
-            round.push(net.sign_envelope(tx, &[r]));
+            round.push(prepared(&net, r, &mut seqs[i % RELAYERS], f, s).await);
             stored += EVENT_BATCH + 1;
             i += 1;
         }

@@ -9,6 +9,10 @@ pub const DEPOSIT: i128 = 1_000 * UNIT;
 pub const CLIFF: u64 = 100;
 pub const DURATION: u64 = 1_000;
 
+/// What `try_create_stream` returns.
+pub type TryCreate =
+    Result<Result<u64, soroban_sdk::Error>, Result<StreamError, soroban_sdk::InvokeError>>;
+
 pub struct Setup<'a> {
     pub f: Fixture<'a>,
     pub sender: Address,
@@ -55,38 +59,36 @@ impl Setup<'_> {
 
     /// A cancelable, transferable XLM stream of `deposit` base units.
     pub fn stream_of(&self, deposit: i128, start: u64, cliff: u64, end: u64) -> u64 {
-        self.f.stream.create_stream(
-            &self.sender,
-            &self.next_salt(),
+        let created = self.try_stream(&self.sender, self.next_salt(), deposit, start, cliff, end);
+        created.unwrap().unwrap()
+    }
+
+    /// `try_create_stream` of a cancelable, transferable `DEPOSIT` stream from `sender` to the
+    /// recipient with `salt`, vesting from now over `DURATION`.
+    pub fn try_stream_from(&self, sender: &Address, salt: u64) -> TryCreate {
+        let now = self.f.now();
+        self.try_stream(sender, salt, DEPOSIT, now, now, now + DURATION)
+    }
+
+    /// `try_create_stream` of a cancelable, transferable XLM stream to the recipient.
+    fn try_stream(
+        &self,
+        sender: &Address,
+        salt: u64,
+        deposit: i128,
+        start: u64,
+        cliff: u64,
+        end: u64,
+    ) -> TryCreate {
+        self.f.stream.try_create_stream(
+            sender,
+            &salt,
             &self.recipient,
             &self.f.xlm.id,
             &deposit,
             &start,
             &cliff,
             &end,
-            &true,
-            &true,
-        )
-    }
-
-    /// `try_create_stream` of a cancelable, transferable `DEPOSIT` stream from `sender` to the
-    /// recipient with `salt`, vesting from now over `DURATION`.
-    pub fn try_stream_from(
-        &self,
-        sender: &Address,
-        salt: u64,
-    ) -> Result<Result<u64, soroban_sdk::Error>, Result<StreamError, soroban_sdk::InvokeError>>
-    {
-        let now = self.f.now();
-        self.f.stream.try_create_stream(
-            sender,
-            &salt,
-            &self.recipient,
-            &self.f.xlm.id,
-            &DEPOSIT,
-            &now,
-            &now,
-            &(now + DURATION),
             &true,
             &true,
         )

@@ -59,6 +59,28 @@ def streams():
     return ContractClient(DEPLOYMENT["stream"], RPC_URL, PASSPHRASE)
 
 
+def create_stream(deposit, source):
+    """ALICE's create_stream of `deposit`, simulated with `source` paying and signing."""
+    return streams().invoke(
+        "create_stream",
+        stream_args(ALICE, deposit),
+        source=source.public_key,
+        signer=source,
+        parse_result_xdr_fn=scval.from_uint64,
+    )
+
+
+def read_stream(stream_id):
+    """get_stream as a native dict. Simulation loads the source account: an existing one."""
+    read = streams().invoke(
+        "get_stream",
+        [scval.to_uint64(stream_id)],
+        source=BOB.public_key,
+        parse_result_xdr_fn=scval.to_native,
+    )
+    return read.result()
+
+
 def test_reads(server):
     health = server.get_health()
     assert health.status == "healthy"
@@ -76,14 +98,7 @@ def test_get_transaction_of_an_unknown_hash_is_not_found(server):
 
 
 def test_a_stream_is_created_and_withdrawn_through_contract_client(server):
-    create = streams().invoke(
-        "create_stream",
-        stream_args(ALICE, 1_000_000_000),
-        source=ALICE.public_key,
-        signer=ALICE,
-        parse_result_xdr_fn=scval.from_uint64,
-    )
-    stream_id = create.sign_and_submit()
+    stream_id = create_stream(1_000_000_000, ALICE).sign_and_submit()
     assert isinstance(stream_id, int)
 
     withdraw = streams().invoke(
@@ -95,36 +110,18 @@ def test_a_stream_is_created_and_withdrawn_through_contract_client(server):
     )
     assert withdraw.sign_and_submit() == 10_000_000 - 100_000, "1% skim to insurance"
 
-    read = streams().invoke(
-        "get_stream",
-        [scval.to_uint64(stream_id)],
-        source=BOB.public_key,  # simulation loads the source account: an existing one
-        parse_result_xdr_fn=scval.to_native,
-    )
-    stream = read.result()
+    stream = read_stream(stream_id)
     assert stream["withdrawn"] == 10_000_000
     assert stream["deposit"] == 1_000_000_000
 
 
 def test_a_sender_who_is_not_the_source_signs_its_auth_entry(server):
     # BOB relays (source, fee); ALICE authorizes only her part with authorize_entry.
-    create = streams().invoke(
-        "create_stream",
-        stream_args(ALICE, 20_000_000),
-        source=BOB.public_key,
-        signer=BOB,
-        parse_result_xdr_fn=scval.from_uint64,
-    )
+    create = create_stream(20_000_000, BOB)
     assert create.needs_non_invoker_signing_by() == {ALICE.public_key}
     create.sign_auth_entries(ALICE)
     stream_id = create.sign_and_submit()
-    read = streams().invoke(
-        "get_stream",
-        [scval.to_uint64(stream_id)],
-        source=BOB.public_key,  # simulation loads the source account: an existing one
-        parse_result_xdr_fn=scval.to_native,
-    )
-    assert read.result()["sender"].address == ALICE.public_key
+    assert read_stream(stream_id)["sender"].address == ALICE.public_key
 
 
 def test_a_contract_error_fails_the_simulation_with_its_code(server):

@@ -124,15 +124,17 @@ pub(super) fn register(
                 req.hash.len()
             )));
         }
-        let hash =
-            hex::decode(&req.hash).map_err(|e| invalid_params(format!("incorrect hash: {e}")))?;
+        // Lowercase hex, as the history keys transactions (the request may be uppercase).
+        let hash = hex::encode(
+            hex::decode(&req.hash).map_err(|e| invalid_params(format!("incorrect hash: {e}")))?,
+        );
         let node = s.lock();
         let h = node.history();
-        let mut v = match h.transactions.get(&hex::encode(&hash)) {
+        let mut v = match h.transactions.get(&hash) {
             Some(t) => tx_fields(t, json!(t.created_at.to_string())),
             // stellar-rpc echoes the requested hash since v23 (clients key their polling on it).
             None => json!({
-                "status": "NOT_FOUND", "txHash": hex::encode(&hash), "applicationOrder": 0,
+                "status": "NOT_FOUND", "txHash": hash, "applicationOrder": 0,
                 "feeBump": false, "events": {}, "ledger": 0, "createdAt": "0",
             }),
         };
