@@ -5,9 +5,11 @@
 use ed25519_dalek::{Signature, VerifyingKey};
 use soroban_env_host::fees::{compute_transaction_resource_fee, TransactionResources};
 use stellar_xdr::{
-    AccountEntry, AccountId, DecoratedSignature, Operation, OperationBody, Preconditions,
-    PublicKey, SignerKey, SorobanTransactionData, SorobanTransactionDataExt, Transaction,
-    TransactionEnvelope, TransactionExt, TransactionResultResult as R,
+    AccountEntry, AccountId, ContractEvent, ContractEventBody, ContractEventType, ContractEventV0,
+    DecoratedSignature, DiagnosticEvent, ExtensionPoint, Operation, OperationBody, Preconditions,
+    PublicKey, ScError, ScErrorCode, ScString, ScSymbol, ScVal, SignerKey, SorobanTransactionData,
+    SorobanTransactionDataExt, Transaction, TransactionEnvelope, TransactionExt,
+    TransactionResultResult as R,
 };
 
 use crate::{
@@ -62,23 +64,84 @@ impl CheckedTx {
     }
 }
 
-/// Checks that don't depend on ledger state. The error is the transaction result code.
+/// Why an envelope was refused before it reached the ledger: the `tx*` result code and, for
+/// Soroban resource errors, stellar-core's validation-time diagnostic event
+/// (`TransactionFrame::checkSorobanResources` / `validateSorobanTxForFlooding`), which
+/// `sendTransaction` returns as `diagnosticEventsXdr`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Invalid {
+    /// The transaction result code.
+    pub code: R,
+    /// Diagnostic events explaining it (empty for most codes).
+    pub diagnostics: Vec<DiagnosticEvent>,
+}
+
+impl From<R> for Invalid {
+    fn from(code: R) -> Self {
+        Self {
+            code,
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// stellar-core's `DiagnosticEventManager::pushError`: a diagnostic event with topics
+/// `["error", Error(type, code)]` and data `message` alone, or `[message, args…]`.
+fn diagnostic_error(
+    code: R,
+    error: ScError,
+    message: &str,
+    args: impl IntoIterator<Item = u64>,
+) -> Invalid {
+    let text = ScVal::String(ScString(message.try_into().unwrap_or_default()));
+    let args: Vec<ScVal> = args.into_iter().map(ScVal::U64).collect();
+    let data = if args.is_empty() {
+        text
+    } else {
+        let all: Vec<ScVal> = std::iter::once(text).chain(args).collect();
+        ScVal::Vec(Some(all.try_into().unwrap_or_default()))
+    };
+    let topics = vec![
+        ScVal::Symbol(ScSymbol("error".try_into().unwrap_or_default())),
+        ScVal::Error(error),
+    ];
+    Invalid {
+        code,
+        diagnostics: vec![DiagnosticEvent {
+            in_successful_contract_call: false,
+            event: ContractEvent {
+                ext: ExtensionPoint::V0,
+                contract_id: None,
+                type_: ContractEventType::Diagnostic,
+                body: ContractEventBody::V0(ContractEventV0 {
+                    topics: topics.try_into().unwrap_or_default(),
+                    data,
+                }),
+            },
+        }],
+    }
+}
+
+/// Checks that don't depend on ledger state.
+///
+/// # Errors
+/// [`Invalid`]: the result code, with a diagnostic event for Soroban fee and limit errors.
 pub fn check_static(
     settings: &Settings,
     envelope: TransactionEnvelope,
     size_bytes: u32,
-) -> Result<CheckedTx, R> {
+) -> Result<CheckedTx, Invalid> {
     let tx = match &envelope {
         TransactionEnvelope::Tx(v1) => v1.tx.clone(),
         TransactionEnvelope::TxV0(_) | TransactionEnvelope::TxFeeBump(_) => {
-            return Err(R::TxNotSupported)
+            return Err(R::TxNotSupported.into())
         }
     };
     let hash = envelope
         .hash(settings.network_id)
-        .map_err(|_| R::TxMalformed)?;
+        .map_err(|_| Invalid::from(R::TxMalformed))?;
     if tx.operations.is_empty() {
-        return Err(R::TxMissingOperation);
+        return Err(R::TxMissingOperation.into());
     }
     let soroban_ops = tx
         .operations
@@ -90,27 +153,42 @@ pub fn check_static(
         TransactionExt::V0 => None,
     };
     if soroban_ops > 0 && (tx.operations.len() != 1 || soroban.is_none()) {
-        return Err(R::TxMalformed);
+        return Err(R::TxMalformed.into());
     }
     if soroban_ops == 0 && soroban.is_some() {
-        return Err(R::TxMalformed);
+        return Err(R::TxMalformed.into());
     }
     let resource_fee = soroban.as_ref().map_or(0, |s| s.resource_fee);
-    if resource_fee < 0 || resource_fee > i64::from(tx.fee) {
-        return Err(R::TxSorobanInvalid);
+    if resource_fee < 0 {
+        return Err(R::TxSorobanInvalid.into());
+    }
+    if resource_fee > i64::from(tx.fee) {
+        return Err(diagnostic_error(
+            R::TxSorobanInvalid,
+            ScError::Value(ScErrorCode::ExceededLimit),
+            "transaction `sorobanData.resourceFee` is higher than the full transaction fee",
+            [resource_fee as u64, u64::from(tx.fee)],
+        ));
     }
     let ops = tx.operations.len() as i64;
     if i64::from(tx.fee) - resource_fee < i64::from(BASE_FEE) * ops {
-        return Err(R::TxInsufficientFee);
+        return Err(R::TxInsufficientFee.into());
     }
     let non_refundable_fee = match &soroban {
         Some(data) => {
             let resources = declared_resources(data, size_bytes);
             check_limits(settings, &resources, data)?;
-            let (non_refundable, _) =
+            let (non_refundable, refundable) =
                 compute_transaction_resource_fee(&resources, &settings.fees());
-            if non_refundable > resource_fee {
-                return Err(R::TxInsufficientFee);
+            let due = non_refundable.saturating_add(refundable);
+            if resource_fee < due {
+                return Err(diagnostic_error(
+                    R::TxSorobanInvalid,
+                    ScError::Value(ScErrorCode::ExceededLimit),
+                    "transaction `sorobanData.resourceFee` is lower than the actual Soroban \
+                     resource fee",
+                    [resource_fee as u64, due as u64],
+                ));
             }
             non_refundable
         }
@@ -156,28 +234,83 @@ pub fn archived_indices(data: &SorobanTransactionData) -> &[u32] {
     }
 }
 
+/// Network limits on declared resources, in stellar-core's order, each with its diagnostic.
 fn check_limits(
     settings: &Settings,
     r: &TransactionResources,
     data: &SorobanTransactionData,
-) -> Result<(), R> {
+) -> Result<(), Invalid> {
     let l = &settings.limits;
     let fp = &data.resources.footprint;
-    let ok = r.instructions <= l.instructions
-        && r.disk_read_entries <= l.disk_read_entries
-        && r.write_entries <= l.write_entries
-        && (fp.read_only.len() + fp.read_write.len()) as u32 <= l.footprint_entries
-        && r.disk_read_bytes <= l.disk_read_bytes
-        && r.write_bytes <= l.write_bytes
-        && r.transaction_size_bytes <= l.tx_size_bytes
-        && archived_indices(data)
-            .iter()
-            .all(|i| (*i as usize) < fp.read_write.len());
-    if ok {
-        Ok(())
-    } else {
-        Err(R::TxSorobanInvalid)
+    let footprint = (fp.read_only.len() + fp.read_write.len()) as u32;
+    let budget = ScError::Budget(ScErrorCode::ExceededLimit);
+    let storage = ScError::Storage(ScErrorCode::ExceededLimit);
+    let checks = [
+        (
+            r.instructions,
+            l.instructions,
+            budget,
+            "transaction instructions resources exceed network config limit",
+        ),
+        (
+            r.disk_read_bytes,
+            l.disk_read_bytes,
+            storage.clone(),
+            "transaction byte-read resources exceed network config limit",
+        ),
+        (
+            r.write_bytes,
+            l.write_bytes,
+            storage.clone(),
+            "transaction byte-write resources exceed network config limit",
+        ),
+        (
+            footprint,
+            l.footprint_entries,
+            storage.clone(),
+            "the number of entries in transaction footprint exceeds the network config limit",
+        ),
+        (
+            r.disk_read_entries,
+            l.disk_read_entries,
+            storage.clone(),
+            "transaction entry-read resources exceed network config limit",
+        ),
+        (
+            r.write_entries,
+            l.write_entries,
+            storage,
+            "transaction entry-write resources exceed network config limit",
+        ),
+        (
+            r.transaction_size_bytes,
+            l.tx_size_bytes,
+            ScError::Budget(ScErrorCode::ExceededLimit),
+            "transaction size exceeds network config limit",
+        ),
+    ];
+    for (used, limit, error, message) in checks {
+        if used > limit {
+            return Err(diagnostic_error(
+                R::TxSorobanInvalid,
+                error,
+                message,
+                [u64::from(used), u64::from(limit)],
+            ));
+        }
     }
+    if archived_indices(data)
+        .iter()
+        .any(|i| (*i as usize) >= fp.read_write.len())
+    {
+        return Err(diagnostic_error(
+            R::TxSorobanInvalid,
+            ScError::Value(ScErrorCode::InvalidInput),
+            "archived entry index is out of the read-write footprint",
+            [],
+        ));
+    }
+    Ok(())
 }
 
 fn is_soroban(op: &OperationBody) -> bool {

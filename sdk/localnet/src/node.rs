@@ -11,23 +11,23 @@ use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
 use soroban_env_host::{HostError, LedgerInfo};
 use stellar_xdr::{
-    AccountId, CreateAccountOp, DecoratedSignature, DependentTxCluster, GeneralizedTransactionSet,
-    Hash, LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaV2, LedgerEntry, LedgerEntryChanges,
-    LedgerEntryData, LedgerHeader, LedgerHeaderExt, LedgerHeaderHistoryEntry,
-    LedgerHeaderHistoryEntryExt, LedgerKey, Limits, Memo, MuxedAccount, Operation, OperationBody,
-    OperationMetaV2, OperationResult, OperationResultTr, ParallelTxExecutionStage,
-    ParallelTxsComponent, Preconditions, PublicKey, SequenceNumber, Signature, SignatureHint,
-    SorobanTransactionMetaExt, SorobanTransactionMetaExtV1, SorobanTransactionMetaV2, StellarValue,
-    StellarValueExt, TimePoint, Transaction, TransactionEnvelope, TransactionExt, TransactionMeta,
-    TransactionMetaV4, TransactionPhase, TransactionResult, TransactionResultExt,
-    TransactionResultMetaV1, TransactionResultPair, TransactionResultResult, TransactionResultSet,
-    TransactionSetV1, TransactionV1Envelope, TxSetComponent, TxSetComponentTxsMaybeDiscountedFee,
-    Uint256, WriteXdr,
+    AccountId, CreateAccountOp, DecoratedSignature, DependentTxCluster, DiagnosticEvent,
+    GeneralizedTransactionSet, Hash, LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaV2,
+    LedgerEntry, LedgerEntryChanges, LedgerEntryData, LedgerHeader, LedgerHeaderExt,
+    LedgerHeaderHistoryEntry, LedgerHeaderHistoryEntryExt, LedgerKey, Limits, Memo, MuxedAccount,
+    Operation, OperationBody, OperationMetaV2, OperationResult, OperationResultTr,
+    ParallelTxExecutionStage, ParallelTxsComponent, Preconditions, PublicKey, SequenceNumber,
+    Signature, SignatureHint, SorobanTransactionMetaExt, SorobanTransactionMetaExtV1,
+    SorobanTransactionMetaV2, StellarValue, StellarValueExt, TimePoint, Transaction,
+    TransactionEnvelope, TransactionExt, TransactionMeta, TransactionMetaV4, TransactionPhase,
+    TransactionResult, TransactionResultExt, TransactionResultMetaV1, TransactionResultPair,
+    TransactionResultResult, TransactionResultSet, TransactionSetV1, TransactionV1Envelope,
+    TxSetComponent, TxSetComponentTxsMaybeDiscountedFee, Uint256, WriteXdr,
 };
 
 use crate::{
     classic::{self, load_account, new_account, store_account},
-    envelope::{check_static, check_with_state, CheckedTx},
+    envelope::{check_static, check_with_state, CheckedTx, Invalid},
     events::{EventId, EventKind, EventRecord},
     history::{History, LedgerRecord, TxRecord},
     modules::Modules,
@@ -47,8 +47,9 @@ pub enum Submission {
     Pending,
     /// Already queued or applied.
     Duplicate,
-    /// Invalid; the result carries the `tx*` code and a zero fee.
-    Rejected(TransactionResult),
+    /// Invalid; the result carries the `tx*` code and a zero fee, with stellar-core's
+    /// diagnostic events for Soroban resource errors.
+    Rejected(TransactionResult, Vec<DiagnosticEvent>),
 }
 
 /// The single-node ledger.
@@ -212,16 +213,19 @@ impl Node {
 
     /// Validates an envelope (`size_bytes`: its XDR length) and queues it.
     pub fn submit(&mut self, envelope: TransactionEnvelope, size_bytes: u32) -> Submission {
-        let rejected = |code| {
-            Submission::Rejected(TransactionResult {
-                fee_charged: 0,
-                result: code,
-                ext: TransactionResultExt::V0,
-            })
+        let rejected = |invalid: Invalid| {
+            Submission::Rejected(
+                TransactionResult {
+                    fee_charged: 0,
+                    result: invalid.code,
+                    ext: TransactionResultExt::V0,
+                },
+                invalid.diagnostics,
+            )
         };
         let tx = match check_static(&self.settings, envelope, size_bytes) {
             Ok(tx) => tx,
-            Err(code) => return rejected(code),
+            Err(invalid) => return rejected(invalid),
         };
         if self.pending_hashes.contains(&tx.hash)
             || self
@@ -235,7 +239,7 @@ impl Node {
         let view = Overlay::new(&self.state, next);
         let expected = self.next_seq.get(&tx.source).copied();
         if let Err(code) = check_with_state(&tx, &view, next, self.next_close_time(), expected) {
-            return rejected(code);
+            return rejected(code.into());
         }
         self.next_seq.insert(tx.source.clone(), tx.tx.seq_num.0 + 1);
         self.pending_hashes.insert(tx.hash);

@@ -290,7 +290,7 @@ async fn friendbot(
     let funded = app.shared.lock().fund(id);
     let hash = match funded {
         Ok(h) => hex::encode(h),
-        Err(Submission::Rejected(r)) => {
+        Err(Submission::Rejected(r, _)) => {
             return detail(StatusCode::BAD_REQUEST, format!("{:?}", r.result))
         }
         Err(_) => {

@@ -269,8 +269,8 @@ async fn invalid_transactions_are_rejected_with_their_result_codes_and_change_no
     let underfunded = net.sign_envelope(tx, &[&deployer]);
     assert_eq!(
         rejection(&send_raw(&net, &underfunded).await),
-        R::TxInsufficientFee,
-        "resource fee too low"
+        R::TxSorobanInvalid,
+        "resource fee too low (stellar-core's code since protocol 20)"
     );
     assert_eq!(snapshot(&net), before_soroban);
 

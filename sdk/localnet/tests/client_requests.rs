@@ -146,3 +146,60 @@ async fn a_failed_simulation_carries_the_host_event_log() {
     assert!(error.contains("Event log (newest first):"), "{error}");
     assert!(error.contains("create_stream"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_underpaid_resource_fee_is_soroban_invalid_with_core_s_diagnostic() {
+    use stellar_xdr::{
+        ContractEventBody, DiagnosticEvent, Limits, ReadXdr, ScVal, TransactionEnvelope,
+        TransactionExt, TransactionResult, TransactionResultResult, WriteXdr,
+    };
+    let net = Net::start().await;
+    let deployer = net.account("deployer").await;
+    let upload = stellar_xdr::HostFunction::UploadContractWasm(
+        tributary_fixture::STREAM_WASM.to_vec().try_into().unwrap(),
+    );
+    let TransactionEnvelope::Tx(v1) = net.prepare(&deployer, upload, &[]).await.unwrap() else {
+        panic!("a V1 envelope")
+    };
+    let mut tx = v1.tx;
+    if let TransactionExt::V1(data) = &mut tx.ext {
+        data.resource_fee = 1_000;
+    }
+    tx.fee = 1_100;
+    let envelope = net.sign_envelope(tx, &[&deployer]);
+    // @stellar/stellar-sdk 17: rpc.Server.sendTransaction(tx) posts the base64 envelope.
+    let v = rpc_raw(
+        &net.localnet.rpc_url(),
+        "sendTransaction",
+        json!({ "transaction": envelope.to_xdr_base64(Limits::none()).unwrap() }),
+    )
+    .await;
+    let r = &v["result"];
+    assert_eq!(r["status"], "ERROR", "{v}");
+    let result =
+        TransactionResult::from_xdr_base64(r["errorResultXdr"].as_str().unwrap(), Limits::none())
+            .unwrap();
+    assert_eq!(result.result, TransactionResultResult::TxSorobanInvalid);
+    assert_eq!(result.fee_charged, 0);
+    let events = r["diagnosticEventsXdr"].as_array().expect("diagnostics");
+    assert_eq!(events.len(), 1, "{v}");
+    let event =
+        DiagnosticEvent::from_xdr_base64(events[0].as_str().unwrap(), Limits::none()).unwrap();
+    let ContractEventBody::V0(body) = &event.event.body;
+    assert_eq!(body.topics[0], support::sym("error"));
+    let ScVal::Vec(Some(data)) = &body.data else {
+        panic!("[message, declared, due]: {:?}", body.data)
+    };
+    let ScVal::String(message) = &data[0] else {
+        panic!("{data:?}")
+    };
+    assert_eq!(
+        message.to_string(),
+        "transaction `sorobanData.resourceFee` is lower than the actual Soroban resource fee"
+    );
+    assert_eq!(data[1], ScVal::U64(1_000), "the declared resource fee");
+    let ScVal::U64(due) = data[2] else {
+        panic!("{data:?}")
+    };
+    assert!(due > 1_000, "the fee the declared resources cost: {due}");
+}

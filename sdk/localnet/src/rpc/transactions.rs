@@ -107,10 +107,18 @@ pub(super) fn register(
         match outcome {
             Submission::Pending => v["status"] = json!("PENDING"),
             Submission::Duplicate => v["status"] = json!("DUPLICATE"),
-            Submission::Rejected(result) => {
+            Submission::Rejected(result, diagnostics) => {
                 v["status"] = json!("ERROR");
                 v["errorResultXdr"] =
                     json!(result.to_xdr_base64(Limits::none()).unwrap_or_default());
+                // stellar-rpc sends core's validation diagnostics when there are any.
+                if !diagnostics.is_empty() {
+                    let events: Vec<String> = diagnostics
+                        .iter()
+                        .map(|e| e.to_xdr_base64(Limits::none()).unwrap_or_default())
+                        .collect();
+                    v["diagnosticEventsXdr"] = json!(events);
+                }
             }
         }
         Ok(v)
