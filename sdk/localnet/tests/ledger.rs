@@ -195,12 +195,54 @@ async fn archived_code_is_restored_automatically_or_explicitly_and_ttls_extend()
         read_write: vec![key.clone()].try_into().unwrap(),
     };
     let (tx, _) = net.ttl_op(&deployer, restore, read_write).await;
-    net.submit(&tx).await.unwrap();
+    let restored = net.submit(&tx).await.unwrap();
     assert_eq!(net.live_until(&key).await, Some(net.latest() + 19));
+    // The meta shows the restore as stellar-core does since protocol 23 (what `stellar
+    // contract restore` reads): the code entry and its TTL entry `Restored`.
+    assert_eq!(
+        ttl_changes(&restored, &key),
+        vec![("restored", net.latest() + 19)]
+    );
     let (tx, sim) = net.ttl_op(&deployer, extend, read_only).await;
     assert!(sim.restore_preamble.is_none());
-    net.submit(&tx).await.unwrap();
+    let extended = net.submit(&tx).await.unwrap();
     assert_eq!(net.live_until(&key).await, Some(net.latest() + 500));
+    // `stellar contract extend` reads the new live-until ledger from the TTL entry's update.
+    assert_eq!(
+        ttl_changes(&extended, &key),
+        vec![
+            ("state", net.latest() - 1 + 19),
+            ("updated", net.latest() + 500)
+        ]
+    );
+}
+
+/// The changes to `key`'s TTL entry in a transaction's meta: (kind, live-until ledger).
+fn ttl_changes(
+    tx: &stellar_rpc_client::GetTransactionResponse,
+    key: &LedgerKey,
+) -> Vec<(&'static str, u32)> {
+    use stellar_xdr::{LedgerEntryChange as C, LedgerEntryData, TransactionMeta};
+    let Some(TransactionMeta::V4(meta)) = &tx.result_meta else {
+        panic!("V4 meta")
+    };
+    let expected = tributary_localnet::txn::ttl_key(key);
+    let mut out = Vec::new();
+    for change in meta.operations.iter().flat_map(|op| op.changes.iter()) {
+        let (kind, entry) = match change {
+            C::Created(e) => ("created", e),
+            C::Updated(e) => ("updated", e),
+            C::State(e) => ("state", e),
+            C::Restored(e) => ("restored", e),
+            C::Removed(_) => continue,
+        };
+        if let LedgerEntryData::Ttl(t) = &entry.data {
+            if entry.to_key() == expected {
+                out.push((kind, t.live_until_ledger_seq));
+            }
+        }
+    }
+    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
