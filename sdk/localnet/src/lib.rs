@@ -19,6 +19,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
 pub mod classic;
+pub mod config_settings;
 pub mod envelope;
 pub mod events;
 pub mod history;

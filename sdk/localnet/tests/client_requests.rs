@@ -203,3 +203,49 @@ async fn an_underpaid_resource_fee_is_soroban_invalid_with_core_s_diagnostic() {
     };
     assert!(due > 1_000, "the fee the declared resources cost: {due}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_settings_are_ledger_entries_as_stellar_cli_reads_them() {
+    use stellar_xdr::{
+        ConfigSettingEntry, ConfigSettingId, LedgerEntryData, LedgerKey, LedgerKeyConfigSetting,
+        Limits, ReadXdr, WriteXdr,
+    };
+    let net = Net::start().await;
+    let key = |id| {
+        LedgerKey::ConfigSetting(LedgerKeyConfigSetting {
+            config_setting_id: id,
+        })
+        .to_xdr_base64(Limits::none())
+        .unwrap()
+    };
+    // stellar-cli 28 `network settings`: one request with every id (0..=20).
+    let keys: Vec<String> = ConfigSettingId::variants().into_iter().map(key).collect();
+    let v = rpc_raw(
+        &net.localnet.rpc_url(),
+        "getLedgerEntries",
+        json!({ "keys": keys }),
+    )
+    .await;
+    let entries = v["result"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), ConfigSettingId::variants().len(), "{v}");
+    for (e, id) in entries.iter().zip(ConfigSettingId::variants()) {
+        assert_eq!(e["key"], key(id));
+        assert_eq!(e["lastModifiedLedgerSeq"], 1);
+        let data =
+            LedgerEntryData::from_xdr_base64(e["xdr"].as_str().unwrap(), Limits::none()).unwrap();
+        let LedgerEntryData::ConfigSetting(setting) = data else {
+            panic!("{id:?}: {data:?}")
+        };
+        assert_eq!(setting.discriminant(), id);
+    }
+    // stellar-cli `contract extend`: the state archival settings, then `max_entry_ttl`.
+    let archival = &entries[ConfigSettingId::StateArchival as usize];
+    let data = LedgerEntryData::from_xdr_base64(archival["xdr"].as_str().unwrap(), Limits::none())
+        .unwrap();
+    let LedgerEntryData::ConfigSetting(ConfigSettingEntry::StateArchival(a)) = data else {
+        panic!("{data:?}")
+    };
+    let settings = net.localnet.shared().lock().settings().clone();
+    assert_eq!(a.max_entry_ttl, settings.max_entry_ttl);
+    assert_eq!(a.min_persistent_ttl, settings.min_persistent_ttl);
+}

@@ -8,8 +8,9 @@ use stellar_xdr::{LedgerKey, Limits, ReadXdr, WriteXdr};
 
 use super::{check_xdr_format, invalid_params, invalid_request, parse, Shared};
 use crate::{
+    config_settings::config_entry,
     settings::{BASE_FEE, PROTOCOL_VERSION},
-    state::{liveness, Liveness},
+    state::{liveness, Liveness, StoredEntry},
 };
 
 /// Most keys per `getLedgerEntries` request.
@@ -225,7 +226,18 @@ pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMe
         let entries: Vec<Value> = keys
             .iter()
             .filter_map(|(raw, key)| {
-                let e = node.state().get(key)?;
+                // The network's configuration lives in settings, not in the state.
+                let config;
+                let e = match key {
+                    LedgerKey::ConfigSetting(c) => {
+                        config = StoredEntry {
+                            entry: config_entry(node.settings(), c.config_setting_id),
+                            live_until: None,
+                        };
+                        &config
+                    }
+                    _ => node.state().get(key)?,
+                };
                 if liveness(e, key, latest + 1) == Liveness::Expired {
                     return None;
                 }
