@@ -198,7 +198,7 @@ async fn get_events_rejects_bad_requests_with_stellar_rpc_codes_and_messages() {
         (json!({"startLedger": 1, "filters": [{"topics": [["*", "*", "*", "*", "*"]]}]}), -32602, "filter 1 invalid: topic 1 invalid: topic cannot have more than 4 segments"),
         (json!({"startLedger": 1, "filters": [{}, {}, {}, {}, {}, {}]}), -32602, "maximum 5 filters per request"),
         (json!({"pagination": {"cursor": "12-x"}}), -32602, "invalid parameters"),
-        (json!({"startLedger": 1, "xdrFormat": "json"}), -32602, "got 'json': expected base64 for optional 'xdrFormat'"),
+        (json!({"startLedger": 1, "xdrFormat": "yaml"}), -32602, "got 'yaml': expected base64, json for optional 'xdrFormat'"),
     ];
     for (params, code, message) in cases {
         let response = rpc_raw(&url, "getEvents", params.clone()).await;

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use stellar_xdr::{Limits, ReadXdr, ScAddress, ScVal};
 
 use super::{
-    check_xdr_format, invalid_params, invalid_request, parse, rfc3339, Shared, INVALID_PARAMS,
+    check_xdr_format, invalid_params, invalid_request, parse, rfc3339,
+    xdr_json::{convert, XdrFormat},
+    Shared, INVALID_PARAMS,
 };
 use crate::events::{
     EventId, EventKind, EventRecord, Filter, Segment, MAX_CONTRACT_IDS, MAX_FILTERS, MAX_SEGMENTS,
@@ -184,7 +186,7 @@ pub(super) fn register(
         "getEvents",
         |p, s, _| -> Result<Box<serde_json::value::RawValue>, ErrorObjectOwned> {
             let req: Request = parse(&p)?;
-            check_xdr_format(req.xdr_format.as_deref())?;
+            let format = check_xdr_format(req.xdr_format.as_deref())?;
             let cursor = req
                 .pagination
                 .as_ref()
@@ -268,9 +270,24 @@ pub(super) fn register(
                 oldest_ledger: oldest.sequence,
                 oldest_ledger_close_time: oldest.close_time.to_string(),
             };
+            let internal = |e: serde_json::Error| {
+                ErrorObject::owned(super::INTERNAL_ERROR, e.to_string(), None::<()>)
+            };
+            if format == XdrFormat::Json {
+                let mut v = serde_json::to_value(&response).map_err(internal)?;
+                if let Some(events) = v
+                    .get_mut("events")
+                    .and_then(serde_json::Value::as_array_mut)
+                {
+                    for e in events {
+                        convert::<ScVal>(e, "topic", "topicJson")?;
+                        convert::<ScVal>(e, "value", "valueJson")?;
+                    }
+                }
+                return serde_json::value::to_raw_value(&v).map_err(internal);
+            }
             // Serialized here, under the lock, so the page borrows the store instead of copying it.
-            serde_json::value::to_raw_value(&response)
-                .map_err(|e| ErrorObject::owned(super::INTERNAL_ERROR, e.to_string(), None::<()>))
+            serde_json::value::to_raw_value(&response).map_err(internal)
         },
     )?;
     Ok(())

@@ -4,9 +4,16 @@
 use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use stellar_xdr::{LedgerKey, Limits, ReadXdr, WriteXdr};
+use stellar_xdr::{
+    LedgerCloseMeta, LedgerEntryData, LedgerEntryExt, LedgerHeaderHistoryEntry, LedgerKey, Limits,
+    ReadXdr, WriteXdr,
+};
 
-use super::{check_xdr_format, invalid_params, invalid_request, parse, Shared};
+use super::{
+    check_xdr_format, invalid_params, invalid_request, parse,
+    xdr_json::{convert, parse_format, XdrFormat},
+    Shared,
+};
 use crate::{
     config_settings::config_entry,
     settings::{BASE_FEE, PROTOCOL_VERSION},
@@ -48,12 +55,7 @@ pub(super) struct Pagination {
 
 impl PagedRequest {
     /// Validates the start and limit against `[oldest, latest]` with stellar-rpc's messages.
-    pub(super) fn validate(
-        &self,
-        oldest: u32,
-        latest: u32,
-    ) -> Result<(Option<u32>, Option<String>, u32), ErrorObjectOwned> {
-        check_xdr_format(self.xdr_format.as_deref())?;
+    pub(super) fn validate(&self, oldest: u32, latest: u32) -> Result<Paged, ErrorObjectOwned> {
         let cursor = self
             .pagination
             .as_ref()
@@ -83,11 +85,33 @@ impl PagedRequest {
         if limit > MAX_PAGE {
             errors.push(format!("limit must not exceed {MAX_PAGE}"));
         }
-        if !errors.is_empty() {
-            return Err(invalid_request(errors.join("\n")));
+        // stellar-rpc joins the format error after the paging ones, all as -32600.
+        let format = parse_format(self.xdr_format.as_deref());
+        if let Err(e) = &format {
+            errors.push(e.clone());
         }
-        Ok((start, cursor, limit))
+        match format {
+            Ok(format) if errors.is_empty() => Ok(Paged {
+                start,
+                cursor,
+                limit,
+                format,
+            }),
+            _ => Err(invalid_request(errors.join("\n"))),
+        }
     }
+}
+
+/// A validated page request.
+pub(super) struct Paged {
+    /// The start ledger, when there is no cursor.
+    pub start: Option<u32>,
+    /// The cursor, when given.
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: u32,
+    /// How XDR values are answered.
+    pub format: XdrFormat,
 }
 
 pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMethodError> {
@@ -163,7 +187,7 @@ pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMe
         let node = s.lock();
         let h = node.history();
         let (oldest, latest) = (h.oldest().map_or(0, |l| l.sequence), h.latest().map_or(0, |l| l.sequence));
-        let (start, cursor, limit) = req.validate(oldest, latest)?;
+        let Paged { start, cursor, limit, format } = req.validate(oldest, latest)?;
         let first = match (start, cursor) {
             (_, Some(c)) => {
                 let c: u32 = c.parse().map_err(|e| super::invalid_params(format!("invalid cursor {c}: {e}")))?;
@@ -177,7 +201,7 @@ pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMe
             (Some(s), None) => s,
             (None, None) => oldest,
         };
-        let ledgers: Vec<Value> = (first..=latest)
+        let mut ledgers: Vec<Value> = (first..=latest)
             .take(limit as usize)
             .filter_map(|seq| h.ledger(seq))
             .map(|l| {
@@ -190,6 +214,15 @@ pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMe
                 })
             })
             .collect();
+        if format == XdrFormat::Json {
+            for l in &mut ledgers {
+                convert::<LedgerHeaderHistoryEntry>(l, "headerXdr", "headerJson")?;
+                convert::<LedgerCloseMeta>(l, "metadataXdr", "metadataJson")?;
+                // stellar-rpc keeps these two fields (no `omitempty`), empty.
+                l["headerXdr"] = json!("");
+                l["metadataXdr"] = json!("");
+            }
+        }
         let cursor = ledgers.last().and_then(|l| l["sequence"].as_u64()).unwrap_or(u64::from(first.saturating_sub(1)));
         Ok(json!({
             "ledgers": ledgers,
@@ -202,7 +235,7 @@ pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMe
     })?;
     m.register_method("getLedgerEntries", |p, s, _| -> Res {
         let req: EntriesRequest = parse(&p)?;
-        check_xdr_format(req.xdr_format.as_deref())?;
+        let format = check_xdr_format(req.xdr_format.as_deref())?;
         if req.keys.len() > MAX_LEDGER_ENTRY_KEYS {
             return Err(invalid_params(format!(
                 "key count ({}) exceeds maximum supported ({MAX_LEDGER_ENTRY_KEYS})",
@@ -223,7 +256,7 @@ pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMe
         }
         let node = s.lock();
         let latest = node.header().ledger_seq;
-        let entries: Vec<Value> = keys
+        let mut entries: Vec<Value> = keys
             .iter()
             .filter_map(|(raw, key)| {
                 // The network's configuration lives in settings, not in the state.
@@ -253,6 +286,13 @@ pub(super) fn register(m: &mut Module) -> Result<(), jsonrpsee::core::RegisterMe
                 Some(v)
             })
             .collect();
+        if format == XdrFormat::Json {
+            for e in &mut entries {
+                convert::<LedgerKey>(e, "key", "keyJson")?;
+                convert::<LedgerEntryData>(e, "xdr", "dataJson")?;
+                convert::<LedgerEntryExt>(e, "extXdr", "extJson")?;
+            }
+        }
         Ok(json!({ "entries": entries, "latestLedger": latest }))
     })?;
     Ok(())

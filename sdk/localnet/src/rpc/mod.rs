@@ -3,11 +3,12 @@
 //! Method names, parameters, response fields, error codes and messages follow stellar-rpc 28
 //! (`cmd/stellar-rpc/internal/methods`) and the Stellar RPC docs
 //! (<https://developers.stellar.org/docs/data/apis/rpc/api-reference/methods>). Parameters are
-//! named (a JSON object). Only the `base64` `xdrFormat` is supported.
+//! named (a JSON object). `xdrFormat` may be `base64` or `json` ([`xdr_json`]).
 
 mod events;
 mod ledgers;
 mod transactions;
+pub mod xdr_json;
 
 use std::{
     path::PathBuf,
@@ -93,14 +94,9 @@ fn parse<T: DeserializeOwned + Default>(params: &Params<'_>) -> Result<T, ErrorO
     }
 }
 
-/// Rejects any `xdrFormat` other than `base64`.
-fn check_xdr_format(format: Option<&str>) -> Result<(), ErrorObjectOwned> {
-    match format {
-        None | Some("" | "base64") => Ok(()),
-        Some(other) => Err(invalid_params(format!(
-            "got '{other}': expected base64 for optional 'xdrFormat'"
-        ))),
-    }
+/// The `xdrFormat` asked for; any other value is `Invalid params`, as most methods answer it.
+fn check_xdr_format(format: Option<&str>) -> Result<xdr_json::XdrFormat, ErrorObjectOwned> {
+    xdr_json::parse_format(format).map_err(invalid_params)
 }
 
 /// RFC 3339 UTC time of a Unix timestamp, as `ledgerClosedAt` shows it.

@@ -7,10 +7,18 @@ use jsonrpsee::{
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
-use stellar_xdr::{Limits, ReadXdr, TransactionEnvelope, WriteXdr};
+use stellar_xdr::{
+    ContractEvent, DiagnosticEvent, LedgerEntry, LedgerKey, Limits, ReadXdr, ScVal,
+    SorobanAuthorizationEntry, SorobanTransactionData, TransactionEnvelope, TransactionEvent,
+    TransactionMeta, TransactionResult, WriteXdr,
+};
 
 use super::{
-    check_xdr_format, invalid_params, ledgers::PagedRequest, parse, Shared, INVALID_PARAMS,
+    check_xdr_format, invalid_params,
+    ledgers::{Paged, PagedRequest},
+    parse,
+    xdr_json::{convert, parse_format, XdrFormat},
+    Shared, INVALID_PARAMS,
 };
 use crate::{events::EventId, history::TxRecord, node::Submission, simulate::simulate};
 
@@ -87,12 +95,51 @@ fn tx_fields(t: &TxRecord, created_at: Value) -> Value {
     v
 }
 
+/// A transaction's XDR fields in JSON (`getTransaction`, `getTransactions`).
+fn tx_json(v: &mut Value) -> Result<(), ErrorObjectOwned> {
+    convert::<TransactionEnvelope>(v, "envelopeXdr", "envelopeJson")?;
+    convert::<TransactionResult>(v, "resultXdr", "resultJson")?;
+    convert::<TransactionMeta>(v, "resultMetaXdr", "resultMetaJson")?;
+    convert::<DiagnosticEvent>(v, "diagnosticEventsXdr", "diagnosticEventsJson")?;
+    if let Some(events) = v.get_mut("events") {
+        convert::<ContractEvent>(events, "contractEventsXdr", "contractEventsJson")?;
+        convert::<TransactionEvent>(events, "transactionEventsXdr", "transactionEventsJson")?;
+    }
+    Ok(())
+}
+
+/// A simulation's XDR fields in JSON. `stateChanges[].before/after` stay, as null (stellar-rpc
+/// declares them without `omitempty`).
+fn simulation_json(v: &mut Value) -> Result<(), ErrorObjectOwned> {
+    convert::<SorobanTransactionData>(v, "transactionData", "transactionDataJson")?;
+    convert::<DiagnosticEvent>(v, "events", "eventsJson")?;
+    if let Some(results) = v.get_mut("results").and_then(Value::as_array_mut) {
+        for r in results {
+            convert::<SorobanAuthorizationEntry>(r, "auth", "authJson")?;
+            convert::<ScVal>(r, "xdr", "returnValueJson")?;
+        }
+    }
+    if let Some(preamble) = v.get_mut("restorePreamble") {
+        convert::<SorobanTransactionData>(preamble, "transactionData", "transactionDataJson")?;
+    }
+    if let Some(changes) = v.get_mut("stateChanges").and_then(Value::as_array_mut) {
+        for c in changes {
+            convert::<LedgerKey>(c, "key", "keyJson")?;
+            convert::<LedgerEntry>(c, "before", "beforeJson")?;
+            convert::<LedgerEntry>(c, "after", "afterJson")?;
+            c["before"] = Value::Null;
+            c["after"] = Value::Null;
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn register(
     m: &mut RpcModule<Shared>,
 ) -> Result<(), jsonrpsee::core::RegisterMethodError> {
     m.register_blocking_method("sendTransaction", |p, s, _| -> Res {
         let req: SendRequest = parse(&p)?;
-        check_xdr_format(req.xdr_format.as_deref())?;
+        let format = check_xdr_format(req.xdr_format.as_deref())?;
         let (envelope, size) = decode_envelope(&req.transaction)?;
         let mut node = s.lock();
         let hash = envelope
@@ -119,13 +166,21 @@ pub(super) fn register(
                         .collect();
                     v["diagnosticEventsXdr"] = json!(events);
                 }
+                if format == XdrFormat::Json {
+                    convert::<TransactionResult>(&mut v, "errorResultXdr", "errorResultJson")?;
+                    convert::<DiagnosticEvent>(
+                        &mut v,
+                        "diagnosticEventsXdr",
+                        "diagnosticEventsJson",
+                    )?;
+                }
             }
         }
         Ok(v)
     })?;
     m.register_method("getTransaction", |p, s, _| -> Res {
         let req: HashRequest = parse(&p)?;
-        check_xdr_format(req.xdr_format.as_deref())?;
+        let format = check_xdr_format(req.xdr_format.as_deref())?;
         if req.hash.len() != 64 {
             return Err(invalid_params(format!(
                 "unexpected hash length ({})",
@@ -150,6 +205,9 @@ pub(super) fn register(
         v["latestLedgerCloseTime"] = json!(h.latest().map_or(0, |l| l.close_time).to_string());
         v["oldestLedger"] = json!(h.oldest().map_or(0, |l| l.sequence));
         v["oldestLedgerCloseTime"] = json!(h.oldest().map_or(0, |l| l.close_time).to_string());
+        if format == XdrFormat::Json {
+            tx_json(&mut v)?;
+        }
         Ok(v)
     })?;
     m.register_method("getTransactions", |p, s, _| -> Res {
@@ -160,7 +218,12 @@ pub(super) fn register(
             h.oldest().map_or(0, |l| l.sequence),
             h.latest().map_or(0, |l| l.sequence),
         );
-        let (start, cursor, limit) = req.validate(oldest, latest)?;
+        let Paged {
+            start,
+            cursor,
+            limit,
+            format,
+        } = req.validate(oldest, latest)?;
         // Cursor: the TOID of the last transaction returned (ledger << 32 | order << 12 | 1).
         let after = match (start, cursor) {
             (_, Some(c)) => {
@@ -195,7 +258,11 @@ pub(super) fn register(
                     break 'ledgers;
                 }
                 if let Some(t) = h.transactions.get(hash) {
-                    out.push(tx_fields(t, json!(t.created_at)));
+                    let mut v = tx_fields(t, json!(t.created_at));
+                    if format == XdrFormat::Json {
+                        tx_json(&mut v)?;
+                    }
+                    out.push(v);
                     last = Some((seq, order));
                 }
             }
@@ -212,7 +279,11 @@ pub(super) fn register(
     })?;
     m.register_blocking_method("simulateTransaction", |p, s, _| -> Res {
         let req: SimulateRequest = parse(&p)?;
-        check_xdr_format(req.xdr_format.as_deref())?;
+        // stellar-rpc answers a bad format in the result's `error`, not as a JSON-RPC error.
+        let format = match parse_format(req.xdr_format.as_deref()) {
+            Ok(f) => f,
+            Err(e) => return Ok(json!({ "error": e, "latestLedger": 0 })),
+        };
         let Ok((envelope, _)) = decode_envelope(&req.transaction) else {
             return Ok(json!({ "error": "Could not unmarshal transaction", "latestLedger": 0 }));
         };
@@ -235,8 +306,12 @@ pub(super) fn register(
             req.auth_mode.as_deref(),
             leeway,
         );
-        serde_json::to_value(response)
-            .map_err(|e| ErrorObject::owned(super::INTERNAL_ERROR, e.to_string(), None::<()>))
+        let mut v = serde_json::to_value(response)
+            .map_err(|e| ErrorObject::owned(super::INTERNAL_ERROR, e.to_string(), None::<()>))?;
+        if format == XdrFormat::Json {
+            simulation_json(&mut v)?;
+        }
+        Ok(v)
     })?;
     Ok(())
 }
