@@ -51,6 +51,9 @@ pub struct TxRecord {
     pub meta_xdr: String,
     /// Base64 `ContractEvent`s, one list per operation.
     pub contract_events_xdr: Vec<Vec<String>>,
+    /// Base64 `TransactionEvent`s (CAP-67 fee events: the charge, then any refund).
+    #[serde(default)]
+    pub transaction_events_xdr: Vec<String>,
     /// Base64 `DiagnosticEvent`s.
     pub diagnostic_events_xdr: Vec<String>,
 }

@@ -11,18 +11,21 @@ use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
 use soroban_env_host::{HostError, LedgerInfo};
 use stellar_xdr::{
-    AccountId, CreateAccountOp, DecoratedSignature, DependentTxCluster, DiagnosticEvent,
-    GeneralizedTransactionSet, Hash, LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaV2,
-    LedgerEntry, LedgerEntryChanges, LedgerEntryData, LedgerHeader, LedgerHeaderExt,
-    LedgerHeaderHistoryEntry, LedgerHeaderHistoryEntryExt, LedgerKey, Limits, Memo, MuxedAccount,
-    Operation, OperationBody, OperationMetaV2, OperationResult, OperationResultTr,
-    ParallelTxExecutionStage, ParallelTxsComponent, Preconditions, PublicKey, SequenceNumber,
-    Signature, SignatureHint, SorobanTransactionMetaExt, SorobanTransactionMetaExtV1,
+    AccountId, ContractEvent, ContractEventBody, ContractEventType, ContractEventV0, ContractId,
+    ContractIdPreimage, CreateAccountOp, DecoratedSignature, DependentTxCluster, DiagnosticEvent,
+    ExtensionPoint, GeneralizedTransactionSet, Hash, HashIdPreimage, HashIdPreimageContractId,
+    Int128Parts, LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaV2, LedgerEntry,
+    LedgerEntryChanges, LedgerEntryData, LedgerHeader, LedgerHeaderExt, LedgerHeaderHistoryEntry,
+    LedgerHeaderHistoryEntryExt, LedgerKey, Limits, Memo, MuxedAccount, Operation, OperationBody,
+    OperationMetaV2, OperationResult, OperationResultTr, ParallelTxExecutionStage,
+    ParallelTxsComponent, Preconditions, PublicKey, ScSymbol, ScVal, SequenceNumber, Signature,
+    SignatureHint, SorobanTransactionMetaExt, SorobanTransactionMetaExtV1,
     SorobanTransactionMetaV2, StellarValue, StellarValueExt, TimePoint, Transaction,
-    TransactionEnvelope, TransactionExt, TransactionMeta, TransactionMetaV4, TransactionPhase,
-    TransactionResult, TransactionResultExt, TransactionResultMetaV1, TransactionResultPair,
-    TransactionResultResult, TransactionResultSet, TransactionSetV1, TransactionV1Envelope,
-    TxSetComponent, TxSetComponentTxsMaybeDiscountedFee, Uint256, WriteXdr,
+    TransactionEnvelope, TransactionEvent, TransactionEventStage, TransactionExt, TransactionMeta,
+    TransactionMetaV4, TransactionPhase, TransactionResult, TransactionResultExt,
+    TransactionResultMetaV1, TransactionResultPair, TransactionResultResult, TransactionResultSet,
+    TransactionSetV1, TransactionV1Envelope, TxSetComponent, TxSetComponentTxsMaybeDiscountedFee,
+    Uint256, WriteXdr,
 };
 
 use crate::{
@@ -66,6 +69,8 @@ pub struct Node {
     time_offset: u64,
     root: SigningKey,
     modules: Modules,
+    /// The native asset's contract, which emits the fee events.
+    native_asset: ContractId,
 }
 
 /// The current Unix time, seconds.
@@ -137,6 +142,7 @@ impl Node {
         time_offset: u64,
     ) -> Result<Self, HostError> {
         let root = SigningKey::from_bytes(&settings.network_id);
+        let settings_network_id = settings.network_id;
         let settings = Arc::new(settings);
         let modules = Modules::new(settings.clone(), &state)?;
         Ok(Self {
@@ -152,6 +158,7 @@ impl Node {
             history,
             time_offset,
             root,
+            native_asset: native_asset_contract(settings_network_id),
         })
     }
 
@@ -314,13 +321,32 @@ impl Node {
         self.pending_hashes.clear();
         self.next_seq.clear();
         let (mut processing, mut records, mut fees) = (Vec::new(), Vec::new(), 0i64);
+        // getEvents order (stellar-rpc's ids): every fee charge of the ledger, then each
+        // transaction's operation events, then every refund.
+        let (mut charges, mut operation_events, mut refunds) = (Vec::new(), Vec::new(), Vec::new());
         for (i, tx) in txs.iter().enumerate() {
             let applied = self.apply_tx(&ledger, i as u32 + 1, tx);
             fees += applied.meta.result.result.fee_charged;
-            self.history.events.extend(applied.events);
+            for (stage, event) in applied.fee_events {
+                let (list, tx_index) = match stage {
+                    TransactionEventStage::BeforeAllTxs => (&mut charges, 0),
+                    _ => (&mut refunds, FEE_REFUND_TX_INDEX),
+                };
+                let id = EventId {
+                    ledger: seq,
+                    tx: tx_index,
+                    op: 0,
+                    index: list.len() as u32,
+                };
+                list.push(EventRecord { id, ..event });
+            }
+            operation_events.extend(applied.events);
             records.push(applied.record);
             processing.push(applied.meta);
         }
+        self.history.events.extend(charges);
+        self.history.events.extend(operation_events);
+        self.history.events.extend(refunds);
         let tx_set = tx_set(&self.header_hash, &txs);
         let results = TransactionResultSet {
             results: processing
@@ -411,6 +437,7 @@ impl Node {
                 Vec::new(),
                 None,
                 Default::default(),
+                &[],
             );
         }
         // Fee and sequence number, kept whatever the operations do.
@@ -520,6 +547,11 @@ impl Node {
             ext: TransactionResultExt::V0,
         };
         let soroban_meta = soroban_outcome.map(|o| (o, consumed));
+        // CAP-67: the fee charged before any transaction, and a non-zero refund after all.
+        let mut fee_events = vec![(TransactionEventStage::BeforeAllTxs, upfront)];
+        if refund > 0 {
+            fee_events.push((TransactionEventStage::AfterAllTxs, -refund));
+        }
         let mut applied = self.applied(
             ledger,
             order,
@@ -529,6 +561,7 @@ impl Node {
             metas,
             soroban_meta.as_ref(),
             refund_changes,
+            &fee_events,
         );
         if !ok {
             applied.events.clear();
@@ -565,9 +598,41 @@ impl Node {
         operations: Vec<OperationMetaV2>,
         soroban: Option<&(SorobanOutcome, i64)>,
         refund_changes: LedgerEntryChanges,
+        fees: &[(TransactionEventStage, i64)],
     ) -> Applied {
         let success = matches!(result.result, TransactionResultResult::TxSuccess(_));
         let hash_hex = hex::encode(tx.hash);
+        let tx_events: Vec<TransactionEvent> = fees
+            .iter()
+            .map(|(stage, amount)| TransactionEvent {
+                stage: *stage,
+                event: fee_event(&self.native_asset, &tx.source, *amount),
+            })
+            .collect();
+        // Their getEvents ids are set by the ledger (charges and refunds are numbered across it).
+        let fee_events = tx_events
+            .iter()
+            .map(|t| {
+                let ContractEventBody::V0(body) = &t.event.body;
+                let record = EventRecord {
+                    id: EventId {
+                        ledger: ledger.sequence_number,
+                        tx: 0,
+                        op: 0,
+                        index: 0,
+                    },
+                    kind: EventKind::Contract,
+                    closed_at: ledger.timestamp,
+                    contract_id: stellar_xdr::ScAddress::Contract(self.native_asset.clone())
+                        .to_string(),
+                    tx_hash: hash_hex.clone(),
+                    successful: success,
+                    topic: body.topics.iter().map(xdr_b64).collect(),
+                    value: xdr_b64(&body.data),
+                };
+                (t.stage, record)
+            })
+            .collect();
         let events: Vec<EventRecord> = operations
             .iter()
             .enumerate()
@@ -630,7 +695,7 @@ impl Node {
             operations: operations.try_into().unwrap_or_default(),
             tx_changes_after: Default::default(),
             soroban_meta,
-            events: Default::default(),
+            events: tx_events.clone().try_into().unwrap_or_default(),
             diagnostic_events: diagnostics.clone().try_into().unwrap_or_default(),
         });
         let record = TxRecord {
@@ -645,6 +710,7 @@ impl Node {
             result_xdr: xdr_b64(&result),
             meta_xdr: xdr_b64(&meta),
             contract_events_xdr,
+            transaction_events_xdr: tx_events.iter().map(xdr_b64).collect(),
             diagnostic_events_xdr: diagnostics.iter().map(xdr_b64).collect(),
         };
         let meta = TransactionResultMetaV1 {
@@ -661,6 +727,7 @@ impl Node {
             meta,
             record,
             events,
+            fee_events,
         }
     }
 }
@@ -669,6 +736,43 @@ struct Applied {
     meta: TransactionResultMetaV1,
     record: TxRecord,
     events: Vec<EventRecord>,
+    /// The fee charge and refund, for getEvents (ids assigned by the ledger).
+    fee_events: Vec<(TransactionEventStage, EventRecord)>,
+}
+
+/// stellar-rpc's transaction index for refund events (the TOID's largest, `2^20 - 1`), so they
+/// sort after every transaction of the ledger.
+pub const FEE_REFUND_TX_INDEX: u32 = 0xF_FFFF;
+
+/// A CAP-67 fee event: emitted by the native asset's contract, topics `["fee", payer]`, data
+/// the i128 amount in stroops (positive: charged, negative: refunded).
+fn fee_event(native: &ContractId, payer: &AccountId, amount: i64) -> ContractEvent {
+    let topics = vec![
+        ScVal::Symbol(ScSymbol("fee".try_into().unwrap_or_default())),
+        ScVal::Address(stellar_xdr::ScAddress::Account(payer.clone())),
+    ];
+    ContractEvent {
+        ext: ExtensionPoint::V0,
+        contract_id: Some(native.clone()),
+        type_: ContractEventType::Contract,
+        body: ContractEventBody::V0(ContractEventV0 {
+            topics: topics.try_into().unwrap_or_default(),
+            data: ScVal::I128(Int128Parts {
+                hi: if amount < 0 { -1 } else { 0 },
+                lo: amount as u64,
+            }),
+        }),
+    }
+}
+
+/// The native asset's contract id on the network `network_id` (CAP-46-6: the SHA-256 of the
+/// `HashIdPreimage::ContractId` of `ContractIdPreimage::FromAsset(Native)`).
+pub fn native_asset_contract(network_id: [u8; 32]) -> ContractId {
+    let preimage = HashIdPreimage::ContractId(HashIdPreimageContractId {
+        network_id: Hash(network_id),
+        contract_id_preimage: ContractIdPreimage::Asset(stellar_xdr::Asset::Native),
+    });
+    ContractId(Hash(xdr_hash(&preimage)))
 }
 
 fn classic_success(result: &OperationResult) -> bool {

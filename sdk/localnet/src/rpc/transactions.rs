@@ -89,6 +89,9 @@ fn tx_fields(t: &TxRecord, created_at: Value) -> Value {
         "ledger": t.ledger,
         "createdAt": created_at,
     });
+    if !t.transaction_events_xdr.is_empty() {
+        v["events"]["transactionEventsXdr"] = json!(t.transaction_events_xdr);
+    }
     if !t.diagnostic_events_xdr.is_empty() {
         v["diagnosticEventsXdr"] = json!(t.diagnostic_events_xdr);
     }
