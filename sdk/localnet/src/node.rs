@@ -7,25 +7,23 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 use soroban_env_host::{HostError, LedgerInfo};
 use stellar_xdr::{
     AccountId, ContractEvent, ContractEventBody, ContractEventType, ContractEventV0, ContractId,
-    ContractIdPreimage, CreateAccountOp, DecoratedSignature, DependentTxCluster, DiagnosticEvent,
-    ExtensionPoint, GeneralizedTransactionSet, Hash, HashIdPreimage, HashIdPreimageContractId,
-    Int128Parts, LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaV2, LedgerEntry,
-    LedgerEntryChanges, LedgerEntryData, LedgerHeader, LedgerHeaderExt, LedgerHeaderHistoryEntry,
-    LedgerHeaderHistoryEntryExt, LedgerKey, Limits, Memo, MuxedAccount, Operation, OperationBody,
-    OperationMetaV2, OperationResult, OperationResultTr, ParallelTxExecutionStage,
-    ParallelTxsComponent, Preconditions, PublicKey, ScSymbol, ScVal, SequenceNumber, Signature,
-    SignatureHint, SorobanTransactionMetaExt, SorobanTransactionMetaExtV1,
-    SorobanTransactionMetaV2, StellarValue, StellarValueExt, TimePoint, Transaction,
-    TransactionEnvelope, TransactionEvent, TransactionEventStage, TransactionExt, TransactionMeta,
-    TransactionMetaV4, TransactionPhase, TransactionResult, TransactionResultExt,
-    TransactionResultMetaV1, TransactionResultPair, TransactionResultResult, TransactionResultSet,
-    TransactionSetV1, TransactionV1Envelope, TxSetComponent, TxSetComponentTxsMaybeDiscountedFee,
-    Uint256, WriteXdr,
+    ContractIdPreimage, DependentTxCluster, DiagnosticEvent, ExtensionPoint,
+    GeneralizedTransactionSet, Hash, HashIdPreimage, HashIdPreimageContractId, Int128Parts,
+    LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaV2, LedgerEntry, LedgerEntryChanges,
+    LedgerEntryData, LedgerHeader, LedgerHeaderExt, LedgerHeaderHistoryEntry,
+    LedgerHeaderHistoryEntryExt, LedgerKey, Limits, OperationBody, OperationMetaV2,
+    OperationResult, OperationResultTr, ParallelTxExecutionStage, ParallelTxsComponent, PublicKey,
+    ScSymbol, ScVal, SorobanTransactionMetaExt, SorobanTransactionMetaExtV1,
+    SorobanTransactionMetaV2, StellarValue, StellarValueExt, TimePoint, TransactionEnvelope,
+    TransactionEvent, TransactionEventStage, TransactionMeta, TransactionMetaV4, TransactionPhase,
+    TransactionResult, TransactionResultExt, TransactionResultMetaV1, TransactionResultPair,
+    TransactionResultResult, TransactionResultSet, TransactionSetV1, TxSetComponent,
+    TxSetComponentTxsMaybeDiscountedFee, Uint256, WriteXdr,
 };
 
 use crate::{
@@ -254,61 +252,19 @@ impl Node {
         Submission::Pending
     }
 
-    /// Queues a friendbot payment creating `destination` with [`FRIENDBOT_AMOUNT`]; returns
-    /// the transaction hash.
-    ///
-    /// # Errors
-    /// The submission's rejection, e.g. `opALREADY_EXISTS` surfaces only at apply; an already
-    /// queued funding is `Duplicate`.
-    pub fn fund(&mut self, destination: AccountId) -> Result<[u8; 32], Submission> {
-        let source = account_id(&self.root);
-        let seq = match self.next_seq.get(&source) {
-            Some(s) => *s,
-            None => {
-                load_account(&Overlay::new(&self.state, 0), &source).map_or(1, |a| a.seq_num.0 + 1)
-            }
-        };
-        let tx = Transaction {
-            source_account: MuxedAccount::Ed25519(Uint256(self.root.verifying_key().to_bytes())),
-            fee: BASE_FEE,
-            seq_num: SequenceNumber(seq),
-            cond: Preconditions::None,
-            memo: Memo::None,
-            operations: vec![Operation {
-                source_account: None,
-                body: OperationBody::CreateAccount(CreateAccountOp {
-                    destination,
-                    starting_balance: FRIENDBOT_AMOUNT,
-                }),
-            }]
-            .try_into()
-            .unwrap_or_default(),
-            ext: TransactionExt::V0,
-        };
-        let mut envelope = TransactionEnvelope::Tx(TransactionV1Envelope {
-            tx,
-            signatures: Default::default(),
-        });
-        let hash = envelope
-            .hash(self.settings.network_id)
-            .map_err(|_| Submission::Duplicate)?;
-        let signature = self.root.sign(&hash).to_bytes();
-        if let TransactionEnvelope::Tx(v1) = &mut envelope {
-            let hint = self.root.verifying_key().to_bytes();
-            v1.signatures = vec![DecoratedSignature {
-                hint: SignatureHint([hint[28], hint[29], hint[30], hint[31]]),
-                signature: Signature(signature.to_vec().try_into().unwrap_or_default()),
-            }]
-            .try_into()
-            .unwrap_or_default();
-        }
-        let size = envelope
-            .to_xdr(Limits::none())
-            .map_or(0, |b| b.len() as u32);
-        match self.submit(envelope, size) {
-            Submission::Pending => Ok(hash),
-            other => Err(other),
-        }
+    /// The genesis root account's key (friendbot's source account).
+    pub(crate) fn root_key(&self) -> &SigningKey {
+        &self.root
+    }
+
+    /// The native asset's contract id on this network.
+    pub fn native_asset(&self) -> &ContractId {
+        &self.native_asset
+    }
+
+    /// The next sequence number of `source` after its queued transactions, if any are queued.
+    pub(crate) fn queued_next_seq(&self, source: &AccountId) -> Option<i64> {
+        self.next_seq.get(source).copied()
     }
 
     /// Closes the next ledger with every queued transaction; returns its sequence number.

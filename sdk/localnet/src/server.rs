@@ -13,12 +13,12 @@ use axum::{
     Json, Router,
 };
 use serde_json::json;
-use stellar_xdr::{AccountId, TransactionResultResult};
 use tokio::{sync::watch, task::JoinHandle};
 use tower::Service;
 
 use crate::{
-    node::{Node, Submission},
+    friendbot,
+    node::Node,
     persist::{self, StateFileError},
     rpc::{self, Shared},
     settings::{Settings, PASSPHRASE},
@@ -136,7 +136,10 @@ impl Localnet {
             .route("/rpc", post(rpc.clone()))
             .route("/", post(rpc))
             // GET as quickstart documents it, POST as the JS SDK's `fundAddress` sends it.
-            .route("/friendbot", get(friendbot).post(friendbot))
+            .route(
+                "/friendbot",
+                get(friendbot::friendbot).post(friendbot::friendbot),
+            )
             .route("/localnet/close", post(close_now))
             .route("/localnet/advance-time", post(advance_time))
             .with_state(AppState {
@@ -242,7 +245,7 @@ impl Localnet {
 }
 
 /// Closes a ledger, saves the state if the ledger had transactions, and wakes waiters.
-fn close_and_save(shared: &Shared) -> u32 {
+pub(crate) fn close_and_save(shared: &Shared) -> u32 {
     let seq = {
         let mut node = shared.lock();
         let had_txs = node.pending_len() > 0;
@@ -258,88 +261,21 @@ fn close_and_save(shared: &Shared) -> u32 {
     seq
 }
 
+/// What the HTTP handlers share.
 #[derive(Clone)]
-struct AppState {
-    shared: Arc<Shared>,
-    manual: bool,
+pub(crate) struct AppState {
+    pub(crate) shared: Arc<Shared>,
+    /// Whether ledgers close only on demand (friendbot then closes one itself).
+    pub(crate) manual: bool,
 }
 
-fn detail(status: StatusCode, detail: impl Into<String>) -> Response {
+/// An error body in quickstart's shape: `{"status", "detail"}`.
+pub(crate) fn detail(status: StatusCode, detail: impl Into<String>) -> Response {
     (
         status,
         Json(json!({ "status": status.as_u16(), "detail": detail.into() })),
     )
         .into_response()
-}
-
-/// Friendbot: creates the account `addr` with 10,000 XLM and answers once the ledger with the
-/// payment has closed. An existing account gets quickstart's "already funded" error.
-async fn friendbot(
-    State(app): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let Some(addr) = q.get("addr") else {
-        return detail(StatusCode::BAD_REQUEST, "missing query parameter 'addr'");
-    };
-    let Ok(id) = addr.parse::<AccountId>() else {
-        return detail(
-            StatusCode::BAD_REQUEST,
-            format!("invalid account address {addr:?}"),
-        );
-    };
-    let funded = app.shared.lock().fund(id);
-    let hash = match funded {
-        Ok(h) => hex::encode(h),
-        Err(Submission::Rejected(r, _)) => {
-            return detail(StatusCode::BAD_REQUEST, format!("{:?}", r.result))
-        }
-        Err(_) => {
-            return detail(
-                StatusCode::BAD_REQUEST,
-                "a funding of this account is already queued",
-            )
-        }
-    };
-    if app.manual {
-        let shared = app.shared.clone();
-        let _ = tokio::task::spawn_blocking(move || close_and_save(&shared)).await;
-    }
-    for _ in 0..600 {
-        let done = app.shared.lock().history().transactions.get(&hash).cloned();
-        if let Some(t) = done {
-            if t.success {
-                return (
-                    StatusCode::OK,
-                    Json(json!({ "hash": hash, "ledger": t.ledger, "successful": true })),
-                )
-                    .into_response();
-            }
-            return detail(StatusCode::BAD_REQUEST, already_funded_or(&t.result_xdr));
-        }
-        let _ =
-            tokio::time::timeout(Duration::from_millis(100), app.shared.closed.notified()).await;
-    }
-    detail(
-        StatusCode::GATEWAY_TIMEOUT,
-        format!("transaction {hash} not applied within 60 s"),
-    )
-}
-
-fn already_funded_or(result_xdr: &str) -> String {
-    use stellar_xdr::{
-        CreateAccountResult, Limits, OperationResult, OperationResultTr, ReadXdr, TransactionResult,
-    };
-    let exists = TransactionResult::from_xdr_base64(result_xdr, Limits::none()).is_ok_and(|r| {
-        matches!(&r.result, TransactionResultResult::TxFailed(ops) if matches!(
-            ops.first(),
-            Some(OperationResult::OpInner(OperationResultTr::CreateAccount(CreateAccountResult::AlreadyExist)))
-        ))
-    });
-    if exists {
-        "createAccountAlreadyExist (account already funded to starting balance)".into()
-    } else {
-        format!("funding failed: {result_xdr}")
-    }
 }
 
 async fn close_now(State(app): State<AppState>) -> Response {
