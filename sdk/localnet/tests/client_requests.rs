@@ -273,7 +273,12 @@ async fn friendbot_funds_a_contract_address_through_the_native_asset() {
     ));
     let reader = net.account("reader").await;
     let balance = net
-        .read(&reader, &native, "balance", vec![ScVal::Address(contract.clone())])
+        .read(
+            &reader,
+            &native,
+            "balance",
+            vec![ScVal::Address(contract.clone())],
+        )
         .await;
     assert_eq!(support::i128_of(&balance), 10_000 * 10_000_000);
     let (again, body) = http_post(url, "application/json", Vec::new()).await;

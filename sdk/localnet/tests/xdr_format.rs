@@ -127,13 +127,17 @@ async fn every_xdr_field_has_its_json_form() {
     assert_eq!(e["extJson"], "v0", "{v}");
     assert!(e.get("xdr").is_none() && e.get("key").is_none(), "{v}");
 
-    // getEvents: topicJson and valueJson.
+    // getEvents: topicJson and valueJson (the transfer, not the fee events; topic filters
+    // stay base64).
+    let transfer_topic = support::sym("transfer")
+        .to_xdr_base64(Limits::none())
+        .unwrap();
     let v = rpc_raw(
         &url,
         "getEvents",
         json!({
             "startLedger": ledger,
-            "filters": [{ "contractIds": [xlm.to_string()] }],
+            "filters": [{ "contractIds": [xlm.to_string()], "topics": [[transfer_topic, "**"]] }],
             "xdrFormat": JSON,
         }),
     )
