@@ -5,14 +5,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
 import {
+  Address,
   contract,
   Keypair,
+  nativeToScVal,
   rpc,
   scValToNative,
+  StrKey,
   TransactionBuilder,
   Operation,
   Asset,
+  xdr,
 } from "@stellar/stellar-sdk";
 
 const env = (name) => {
@@ -90,6 +95,27 @@ test("fundAddress and requestAirdrop create accounts through friendbot", async (
   const other = Keypair.random();
   const airdropped = await server.requestAirdrop(other.publicKey());
   assert.equal(airdropped.accountId(), other.publicKey());
+});
+
+test("fundAddress pays a contract address through the native asset's contract", async () => {
+  const contractId = StrKey.encodeContract(randomBytes(32));
+  const funded = await server.fundAddress(contractId);
+  assert.equal(funded.status, rpc.Api.GetTransactionStatus.SUCCESS);
+  // The native asset's contract has no WASM spec: read the balance by simulation.
+  const account = await server.getAccount(alice.publicKey());
+  const read = new TransactionBuilder(account, { fee: "100", networkPassphrase })
+    .addOperation(
+      Operation.invokeContractFunction({
+        contract: xlm,
+        function: "balance",
+        args: [new Address(contractId).toScVal()],
+      }),
+    )
+    .setTimeout(60)
+    .build();
+  const sim = await server.simulateTransaction(read);
+  assert.ok(rpc.Api.isSimulationSuccess(sim), JSON.stringify(sim));
+  assert.equal(scValToNative(sim.result.retval), 10_000n * 10_000_000n);
 });
 
 test("a stream is created, withdrawn with the 1% skim, and read back through contract.Client", async () => {
@@ -189,4 +215,92 @@ test("a classic payment built with TransactionBuilder is sent and polled", async
   assert.equal(sent.status, "PENDING", JSON.stringify(sent));
   const done = await server.pollTransaction(sent.hash, { attempts: 20 });
   assert.equal(done.status, rpc.Api.GetTransactionStatus.SUCCESS);
+});
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest();
+
+/** PROTOCOL.md, claims: sha256(sha256(0x00 ‖ xdr(Vec[index: u32, claimant, amount: i128]))). */
+const leaf = (index, claimantAddress, amount) => {
+  const claimant = xdr.ScVal.scvVec([
+    xdr.ScVal.scvSymbol("Address"),
+    new Address(claimantAddress).toScVal(),
+  ]);
+  const entry = xdr.ScVal.scvVec([
+    nativeToScVal(index, { type: "u32" }),
+    claimant,
+    nativeToScVal(amount, { type: "i128" }),
+  ]);
+  return sha256(sha256(Buffer.concat([Buffer.from([0]), entry.toXDR()])));
+};
+
+test("a campaign is created and claimed with a Merkle proof through contract.Client", async () => {
+  const amount = 5_000_000n;
+  const now = Math.floor(Date.now() / 1000);
+  // A one-recipient campaign: the root is bob's leaf and the proof is empty.
+  const root = leaf(0, bob.publicKey(), amount);
+  const asAlice = await clientFor(deployment.claims, alice);
+  const create = await asAlice.create_campaign({
+    funder: alice.publicKey(),
+    salt: salt(),
+    token: xlm,
+    root,
+    total: amount,
+    count: 1,
+    start: BigInt(now - 60),
+    expiry: BigInt(now + 3600),
+    approver: undefined,
+  });
+  const id = (await create.signAndSend()).result.unwrap();
+  const asBob = await clientFor(deployment.claims, bob);
+  const claim = await asBob.claim({
+    id,
+    index: 0,
+    claimant: { tag: "Address", values: [bob.publicKey()] },
+    amount,
+    proof: Buffer.alloc(0),
+    to: bob.publicKey(),
+    signature: undefined,
+  });
+  const net = (await claim.signAndSend()).result.unwrap();
+  assert.equal(net, amount - amount / 100n, "the claimant gets the amount less the 1% skim");
+  const again = await asBob.claim({
+    id,
+    index: 0,
+    claimant: { tag: "Address", values: [bob.publicKey()] },
+    amount,
+    proof: Buffer.alloc(0),
+    to: bob.publicKey(),
+    signature: undefined,
+  });
+  assert.ok(again.result.isErr(), "an index is claimed once");
+});
+
+test("a creator sets a tier and a fan subscribes through contract.Client", async () => {
+  const period = 30n * 86_400n;
+  const price = 2_000_000n;
+  const asBob = await clientFor(deployment.access, bob);
+  const tier = await asBob.set_tier({
+    creator: bob.publicKey(),
+    level: 1,
+    token: xlm,
+    price,
+    period,
+    grace: 86_400n,
+  });
+  await tier.signAndSend();
+  const asAlice = await clientFor(deployment.access, alice);
+  const before = (await asAlice.has_access({ fan: alice.publicKey(), creator: bob.publicKey(), min_level: 1 })).result;
+  assert.equal(before, false);
+  const subscribe = await asAlice.subscribe({
+    fan: alice.publicKey(),
+    creator: bob.publicKey(),
+    level: 1,
+    periods: 2,
+    max_price: price,
+  });
+  const expiresAt = (await subscribe.signAndSend()).result.unwrap();
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  assert.ok(expiresAt >= now + 2n * period - 120n && expiresAt <= now + 2n * period + 120n, `${expiresAt}`);
+  const after = (await asAlice.has_access({ fan: alice.publicKey(), creator: bob.publicKey(), min_level: 1 })).result;
+  assert.equal(after, true);
 });
