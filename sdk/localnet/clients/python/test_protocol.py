@@ -5,6 +5,7 @@ RPC_URL, NETWORK_PASSPHRASE, DEPLOYMENT (a deployment.json path), ALICE_SECRET a
 (funded accounts).
 """
 
+import hashlib
 import json
 import os
 import random
@@ -155,3 +156,98 @@ def test_get_events_with_default_arguments_pages_the_stream_contract(server):
     ids = [e.id for e in first.events + second.events]
     assert len(set(ids)) == len(ids), "no event twice"
     assert all(e.contract_id == DEPLOYMENT["stream"] for e in first.events + second.events)
+
+
+def leaf(index, claimant, amount):
+    """PROTOCOL.md, claims: sha256(sha256(0x00 || xdr(Vec[index: u32, claimant, amount: i128])))."""
+    entry = scval.to_vec(
+        [
+            scval.to_uint32(index),
+            scval.to_enum("Address", scval.to_address(claimant)),
+            scval.to_int128(amount),
+        ]
+    )
+    inner = hashlib.sha256(b"\x00" + entry.to_xdr_bytes()).digest()
+    return hashlib.sha256(inner).digest()
+
+
+def test_a_campaign_is_created_and_claimed_with_a_merkle_proof(server):
+    amount = 5_000_000
+    now = int(time.time())
+    claims = ContractClient(DEPLOYMENT["claims"], RPC_URL, PASSPHRASE)
+    # One recipient: the root is BOB's leaf and the proof is empty.
+    campaign_id = claims.invoke(
+        "create_campaign",
+        [
+            scval.to_address(ALICE.public_key),
+            scval.to_uint64(random.getrandbits(64)),
+            scval.to_address(XLM),
+            scval.to_bytes(leaf(0, BOB.public_key, amount)),
+            scval.to_int128(amount),
+            scval.to_uint32(1),
+            scval.to_uint64(now - 60),
+            scval.to_uint64(now + 3600),
+            scval.to_void(),
+        ],
+        source=ALICE.public_key,
+        signer=ALICE,
+        parse_result_xdr_fn=scval.from_uint64,
+    ).sign_and_submit()
+    claim_args = [
+        scval.to_uint64(campaign_id),
+        scval.to_uint32(0),
+        scval.to_enum("Address", scval.to_address(BOB.public_key)),
+        scval.to_int128(amount),
+        scval.to_bytes(b""),
+        scval.to_address(BOB.public_key),
+        scval.to_void(),
+    ]
+    claimed = claims.invoke(
+        "claim",
+        claim_args,
+        source=BOB.public_key,
+        signer=BOB,
+        parse_result_xdr_fn=scval.from_int128,
+    ).sign_and_submit()
+    assert claimed == amount - amount // 100, "the amount less the 1% skim"
+    with pytest.raises(SimulationFailedError):
+        claims.invoke("claim", claim_args, source=BOB.public_key)
+
+
+def test_a_creator_sets_a_tier_and_a_fan_subscribes(server):
+    period, price = 30 * 86_400, 2_000_000
+    access = ContractClient(DEPLOYMENT["access"], RPC_URL, PASSPHRASE)
+    access.invoke(
+        "set_tier",
+        [
+            scval.to_address(BOB.public_key),
+            scval.to_uint32(1),
+            scval.to_address(XLM),
+            scval.to_int128(price),
+            scval.to_uint64(period),
+            scval.to_uint64(86_400),
+        ],
+        source=BOB.public_key,
+        signer=BOB,
+    ).sign_and_submit()
+    expires_at = access.invoke(
+        "subscribe",
+        [
+            scval.to_address(ALICE.public_key),
+            scval.to_address(BOB.public_key),
+            scval.to_uint32(1),
+            scval.to_uint32(2),
+            scval.to_int128(price),
+        ],
+        source=ALICE.public_key,
+        signer=ALICE,
+        parse_result_xdr_fn=scval.from_uint64,
+    ).sign_and_submit()
+    assert abs(expires_at - (int(time.time()) + 2 * period)) < 120
+    has_access = access.invoke(
+        "has_access",
+        [scval.to_address(ALICE.public_key), scval.to_address(BOB.public_key), scval.to_uint32(1)],
+        source=ALICE.public_key,
+        parse_result_xdr_fn=scval.from_bool,
+    ).result()
+    assert has_access is True
