@@ -298,5 +298,11 @@ async fn advance_time(
     };
     let mut node = app.shared.lock();
     node.advance_time(seconds);
-    Json(json!({ "timeOffset": node.time_offset() })).into_response()
+    // Time bounds are checked against the ledger clock, as in stellar-core: the answer says
+    // where that clock now is, so clients can bound their transactions by it.
+    Json(json!({
+        "timeOffset": node.time_offset(),
+        "nextCloseTime": node.next_ledger_info().timestamp,
+    }))
+    .into_response()
 }
