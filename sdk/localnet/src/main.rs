@@ -25,6 +25,10 @@ struct Args {
     /// State file: loaded at start if it exists, saved after ledgers with transactions and at exit.
     #[arg(long, env = "LOCALNET_STATE")]
     state: Option<PathBuf>,
+    /// Minimum TTL of new persistent entries and contract code, ledgers (Mainnet's 2,073,600
+    /// by default); a small value lets entries archive within seconds, to try restores.
+    #[arg(long, env = "LOCALNET_MIN_PERSISTENT_TTL", value_parser = clap::value_parser!(u32).range(1..=3_110_400))]
+    min_persistent_ttl: Option<u32>,
 }
 
 #[tokio::main]
@@ -36,9 +40,14 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    let mut settings =
+        tributary_localnet::settings::Settings::mainnet_like(&args.network_passphrase);
+    if let Some(ttl) = args.min_persistent_ttl {
+        settings.min_persistent_ttl = ttl;
+    }
     let config = Config {
         listen: args.listen,
-        settings: tributary_localnet::settings::Settings::mainnet_like(&args.network_passphrase),
+        settings,
         ledger_interval: (args.ledger_ms > 0).then(|| Duration::from_millis(args.ledger_ms)),
         retention_ledgers: args.retention_ledgers,
         state_file: args.state,
