@@ -185,6 +185,8 @@ pub fn service_config(
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
         },
+        http: tributary_indexer::http_server::HttpLimits::default(),
+        backup_dir: None,
     }
 }
 

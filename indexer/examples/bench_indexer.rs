@@ -297,17 +297,18 @@ async fn main() {
         metrics: Arc::new(Metrics::new()),
         progress: Arc::new(Mutex::new(Progress::default())),
         db_path: path.clone(),
+        backup_dir: std::env::temp_dir(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
+    // The production server: its limits and layers are part of what is measured.
+    let (_stop, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(tributary_indexer::http_server::serve(
+        listener,
+        app,
+        tributary_indexer::http_server::HttpLimits::default(),
+        stop_rx,
+    ));
     // 10,000 recipients (and stream ids) in a scattered order.
     let order: Vec<u64> = (0..RECIPIENTS).map(|k| (k * 7919) % RECIPIENTS).collect();
     let by_recipient: Vec<String> = order

@@ -56,8 +56,45 @@ pub struct Progress {
     pub applied_close_time: u64,
     /// Why ingestion stopped, if it did.
     pub halted: Option<String>,
-    /// The last transient RPC error, if the last call failed.
+    /// The last transient RPC error, kept until the next successful call.
     pub last_error: Option<String>,
+    /// When it happened, Unix seconds.
+    pub last_error_at: Option<u64>,
+    /// The first damaged record a read found (`<table>: <reason>`): `/health` is degraded
+    /// until the database is repaired and the instance restarted.
+    pub corrupt: Option<String>,
+}
+
+impl Progress {
+    /// Records the RPC's latest ledger from a response. Never moves backwards: a stale
+    /// response (a load-balanced RPC whose nodes lag each other) doesn't lower it.
+    pub fn record_rpc_latest(&mut self, ledger: u32, close_time: u64) {
+        self.rpc_latest_ledger = self.rpc_latest_ledger.max(ledger);
+        self.rpc_latest_close_time = self.rpc_latest_close_time.max(close_time);
+    }
+
+    /// Records a commit through `ledger` (closed at `close_time`, if known). Never moves
+    /// backwards.
+    pub fn record_applied(&mut self, ledger: u32, close_time: Option<u64>) {
+        self.applied_ledger = self.applied_ledger.max(ledger);
+        if let Some(close) = close_time {
+            self.applied_close_time = self.applied_close_time.max(close);
+        }
+    }
+
+    /// Ledgers behind the highest ledger seen (the RPC's, or an applied one if higher).
+    pub fn lag_ledgers(&self) -> u32 {
+        self.rpc_latest_ledger
+            .max(self.applied_ledger)
+            .saturating_sub(self.applied_ledger)
+    }
+
+    /// Seconds behind the latest close time seen.
+    pub fn lag_seconds(&self) -> u64 {
+        self.rpc_latest_close_time
+            .max(self.applied_close_time)
+            .saturating_sub(self.applied_close_time)
+    }
 }
 
 /// Shared handle to [`Progress`].
@@ -149,7 +186,7 @@ pub fn apply_page(
             out.duplicates += 1;
             continue;
         }
-        let raw = serde_json::to_vec(e).unwrap_or_default();
+        let raw = crate::store::seal(serde_json::to_vec(e).unwrap_or_default());
         t.events.insert(e.id.as_str(), raw.as_slice())?;
         match apply_event(t, contracts, e) {
             Ok(()) => out.applied += 1,
@@ -253,16 +290,9 @@ pub fn write_loop(
         if let Some(p) = last {
             let mut g = progress.lock().unwrap_or_else(|e| e.into_inner());
             let (ledger, close) = p.applied();
-            g.applied_ledger = ledger;
-            if let Some(close) = close {
-                g.applied_close_time = close;
-            }
-            metrics.lag_ledgers.set(i64::from(
-                g.rpc_latest_ledger.saturating_sub(g.applied_ledger),
-            ));
-            metrics
-                .lag_seconds
-                .set(g.rpc_latest_close_time.saturating_sub(g.applied_close_time) as i64);
+            g.record_applied(ledger, close);
+            metrics.lag_ledgers.set(i64::from(g.lag_ledgers()));
+            metrics.lag_seconds.set(g.lag_seconds() as i64);
         }
     }
     Ok(())
@@ -341,6 +371,16 @@ fn is_rate_limit(message: &str) -> bool {
     m.contains("rate limit") || m.contains("too many requests") || m.contains("429")
 }
 
+/// `delay` with "equal jitter": between half of it and all of it, so indexers that failed
+/// together don't retry in lockstep (AWS Architecture Blog, "Exponential Backoff And
+/// Jitter"). The randomness is the OS's (`getrandom`).
+fn jitter(delay: Duration) -> Duration {
+    let mut b = [0u8; 8];
+    let r = getrandom::fill(&mut b).map_or(0, |()| u64::from_le_bytes(b));
+    let half = delay / 2;
+    half + half.mul_f64((r >> 11) as f64 / (1u64 << 53) as f64)
+}
+
 /// Why the follower stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum Halt {
@@ -353,6 +393,15 @@ pub enum Halt {
     /// The database failed.
     #[error("database: {0}")]
     Store(#[from] StoreError),
+    /// `--start-ledger` is ahead of the RPC's latest ledger (stellar-rpc would refuse it as
+    /// outside its window, which is not a retention gap).
+    #[error("--start-ledger {start} is ahead of the RPC's latest ledger {latest}: give a ledger the RPC has closed")]
+    StartAhead {
+        /// The configured start.
+        start: u32,
+        /// The RPC's latest ledger.
+        latest: u32,
+    },
 }
 
 impl Halt {
@@ -362,6 +411,7 @@ impl Halt {
             Self::RetentionGap(_) => "retention_gap",
             Self::Refused(_) => "rpc_refused",
             Self::Store(_) => "database",
+            Self::StartAhead { .. } => "bad_start_ledger",
         }
     }
 }
@@ -404,18 +454,22 @@ impl Follower {
             };
             match r {
                 Ok(v) => {
-                    self.lock().last_error = None;
+                    let mut g = self.lock();
+                    g.last_error = None;
+                    g.last_error_at = None;
                     return Ok(Some(v));
                 }
                 Err(RpcFailure::Transient { kind, message }) => {
                     self.metrics.rpc_errors.with_label_values(&[kind]).inc();
                     tracing::warn!("{what} failed ({kind}), retrying in {delay:?}: {message}");
-                    self.lock().last_error = Some(format!("{kind}: {message}"));
+                    let mut g = self.lock();
+                    g.last_error = Some(format!("{kind}: {message}"));
+                    g.last_error_at = Some(wall_clock());
                 }
                 Err(e) => return Err(e),
             }
             tokio::select! {
-                _ = tokio::time::sleep(delay) => {}
+                _ = tokio::time::sleep(jitter(delay)) => {}
                 _ = stop.changed() => return Ok(None),
             }
             delay = (delay * 2).min(self.config.max_backoff);
@@ -487,7 +541,15 @@ impl Follower {
     ) -> Result<(), Halt> {
         let mut start = match (cursor, self.config.start_ledger) {
             (Some(c), _) => EventStart::Cursor(c),
-            (None, Some(l)) => EventStart::Ledger(l),
+            (None, Some(l)) => {
+                let Some(latest) = self.latest_ledger(&mut stop).await? else {
+                    return Ok(());
+                };
+                if l > latest {
+                    return Err(Halt::StartAhead { start: l, latest });
+                }
+                EventStart::Ledger(l)
+            }
             (None, None) => {
                 // Probe for the window, then start at its oldest ledger. An RPC that is not up
                 // yet is waited for, like any transient failure.
@@ -524,8 +586,7 @@ impl Follower {
             let page = Page::from_response(r, self.config.page_size);
             {
                 let mut g = self.lock();
-                g.rpc_latest_ledger = page.latest_ledger;
-                g.rpc_latest_close_time = page.latest_close_time;
+                g.record_rpc_latest(page.latest_ledger, page.latest_close_time);
             }
             start = EventStart::Cursor(page.cursor.clone());
             let caught_up = page.caught_up;
@@ -562,6 +623,8 @@ pub fn stored_progress(store: &Store) -> Result<(Option<String>, Progress), Stor
         applied_close_time: num("applied_close_time")?,
         halted: None,
         last_error: None,
+        last_error_at: None,
+        corrupt: None,
     };
     Ok((meta_get(&meta, "cursor")?, p))
 }

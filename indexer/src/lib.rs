@@ -9,12 +9,14 @@
 //! - [`apply`]: the projection rules, one per event;
 //! - [`store`]: the tables and the schema check; [`records`]: the stored records;
 //! - [`query`] and [`api`]: reads and the axum routes (`/openapi.json` describes them);
-//! - [`ops`]: backup, restore and verify; [`service`]: everything started together.
+//! - [`ops`]: backup, restore and verify; [`http_server`]: connection limits and timeouts;
+//!   [`service`]: everything started together.
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
 pub mod api;
 pub mod apply;
+pub mod http_server;
 pub mod ingest;
 pub mod metrics;
 pub mod ops;

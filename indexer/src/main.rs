@@ -6,6 +6,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use tributary_indexer::{
+    http_server::HttpLimits,
     ingest::IngestConfig,
     ops,
     service::{self, ServiceConfig},
@@ -60,8 +61,9 @@ struct RunArgs {
     /// Where the HTTP API listens.
     #[arg(long, env = "INDEXER_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// First ledger to index when the database is new (default: the RPC's oldest).
-    #[arg(long, env = "INDEXER_START_LEDGER")]
+    /// First ledger to index when the database is new (default: the RPC's oldest). Recorded
+    /// in the database; on an existing one it must be the recorded ledger.
+    #[arg(long, env = "INDEXER_START_LEDGER", value_parser = clap::value_parser!(u32).range(1..))]
     start_ledger: Option<u32>,
     /// Events per getEvents page (1–10,000).
     #[arg(long, env = "INDEXER_PAGE_SIZE", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=10_000))]
@@ -78,6 +80,23 @@ struct RunArgs {
     /// Cap on the retry backoff, milliseconds.
     #[arg(long, env = "INDEXER_MAX_BACKOFF_MS", default_value_t = 30_000)]
     max_backoff_ms: u64,
+    /// HTTP: time to send a request's headers, and the idle time allowed between requests on
+    /// a kept-alive connection, milliseconds.
+    #[arg(long, env = "INDEXER_HEADER_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout_ms: u64,
+    /// HTTP: time a whole request may take, body included, milliseconds (then 408).
+    #[arg(long, env = "INDEXER_REQUEST_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout_ms: u64,
+    /// HTTP: largest request body, bytes (then 413).
+    #[arg(long, env = "INDEXER_MAX_BODY_BYTES", default_value_t = 65_536)]
+    max_body_bytes: usize,
+    /// Directory `POST /admin/backup` (and `indexer backup` through a running instance) may
+    /// write into (default: the database's directory).
+    #[arg(long, env = "INDEXER_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// HTTP: connections served at once; more wait in the listen backlog.
+    #[arg(long, env = "INDEXER_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    max_connections: u64,
 }
 
 #[derive(Subcommand)]
@@ -157,6 +176,13 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                     initial_backoff: Duration::from_millis(100),
                     max_backoff: Duration::from_millis(a.max_backoff_ms),
                 },
+                http: HttpLimits {
+                    header_read_timeout: Duration::from_millis(a.header_timeout_ms),
+                    request_timeout: Duration::from_millis(a.request_timeout_ms),
+                    max_body_bytes: a.max_body_bytes,
+                    max_connections: a.max_connections as usize,
+                },
+                backup_dir: a.backup_dir.clone(),
             };
             let running = service::start(cfg).await?;
             service::shutdown_signal().await;
@@ -189,13 +215,7 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             Ok(true)
         }
         Command::Verify => {
-            let db = redb::ReadOnlyDatabase::open(&cli.db).with_context(|| {
-                format!(
-                    "opening {} read-only (stop the indexer first, or verify a backup)",
-                    cli.db.display()
-                )
-            })?;
-            let report = ops::verify(&db)?;
+            let report = ops::verify_file(&cli.db)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(report.ok)
         }

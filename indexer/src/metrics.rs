@@ -24,6 +24,9 @@ pub struct Metrics {
     pub halted: IntGaugeVec,
     /// `indexer_query_duration_seconds{route}`: HTTP handler latency.
     pub query_duration: HistogramVec,
+    /// `indexer_corrupt_records_total{table}`: reads that found a damaged record (checksum
+    /// mismatch, undecodable bytes) or a redb failure on a damaged page.
+    pub corrupt_records: IntCounterVec,
 }
 
 impl Metrics {
@@ -80,6 +83,17 @@ impl Metrics {
         )
         .unwrap();
         registry.register(Box::new(query_duration.clone())).unwrap();
+        let corrupt_records = IntCounterVec::new(
+            Opts::new(
+                "indexer_corrupt_records_total",
+                "Reads that found a damaged record, by table.",
+            ),
+            &["table"],
+        )
+        .unwrap();
+        registry
+            .register(Box::new(corrupt_records.clone()))
+            .unwrap();
         Self {
             registry,
             events_ingested,
@@ -89,6 +103,7 @@ impl Metrics {
             lag_seconds,
             halted,
             query_duration,
+            corrupt_records,
         }
     }
 

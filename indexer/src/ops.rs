@@ -175,6 +175,28 @@ pub fn contracts_json(c: &Contracts) -> String {
     .to_string()
 }
 
+/// [`verify`] of the database file at `path`, opened read-only; a redb panic on a damaged
+/// page is caught and reported.
+///
+/// # Errors
+/// [`OpsError::Store`]: [`StoreError::NotADatabase`] if the file can't be opened,
+/// [`StoreError::Panicked`], or [`verify`]'s errors.
+pub fn verify_file(path: &Path) -> Result<VerifyReport, OpsError> {
+    let mut report = None;
+    store::catch_panic(|| {
+        let db = redb::ReadOnlyDatabase::open(path).map_err(|e| StoreError::NotADatabase {
+            path: path.display().to_string(),
+            reason: format!(
+                "can't be opened read-only (stop the indexer first, or verify a backup): {e}"
+            ),
+        })?;
+        report = Some(verify(&db));
+        Ok(())
+    })?;
+    report
+        .unwrap_or_else(|| Err(StoreError::Panicked("verify ended without a report".into()).into()))
+}
+
 /// Rebuilds every projection from the stored raw events of `db` (opened read-only, or the
 /// service's [`Store::db`]) in an in-memory database and compares the hashes.
 ///
@@ -195,10 +217,7 @@ pub fn verify(db: &impl ReadableDatabase) -> Result<VerifyReport, OpsError> {
         let mut page = Vec::with_capacity(1000);
         for row in events.iter().map_err(StoreError::from)? {
             let (_, v) = row.map_err(StoreError::from)?;
-            page.push(parse_json::<stellar_rpc_client::Event>(
-                "events",
-                v.value(),
-            )?);
+            page.push(store::parse_event(v.value())?);
             count += 1;
             if page.len() == 1000 {
                 replay(&mut t, &contracts, std::mem::take(&mut page))?;

@@ -25,7 +25,7 @@ use crate::{
         TierRecord,
     },
     scval_json,
-    store::{self, get_record, parse, parse_json, Store, StoreError},
+    store::{self, get_record, parse, Store, StoreError},
 };
 
 /// Seconds a proposal's approvals stay valid (`contracts/insurance`, 30 days).
@@ -150,9 +150,16 @@ fn dangling(table: &'static str, what: String) -> QueryError {
 /// # Errors
 /// [`QueryError::BadParam`].
 pub fn address(param: &str, s: &str) -> Result<String, QueryError> {
-    ScAddress::from_str(s)
-        .map(|a| a.to_string())
-        .map_err(|_| bad(param, format!("{s:?} is not a G… or C… strkey address")))
+    // Events name accounts (G…) and contracts (C…); a muxed M… address is an account plus
+    // an off-chain id the contracts never see, so it would match nothing.
+    match ScAddress::from_str(s) {
+        Ok(a @ (ScAddress::Account(_) | ScAddress::Contract(_))) => Ok(a.to_string()),
+        Ok(_) => Err(bad(
+            param,
+            format!("{s:?} is not a G… or C… address (muxed M… addresses are not indexed: use the G… account)"),
+        )),
+        Err(_) => Err(bad(param, format!("{s:?} is not a G… or C… strkey address"))),
+    }
 }
 
 /// A stream with its values at `as_of`. Serialized as one flat object: the record's
@@ -708,7 +715,7 @@ fn with_expiry(mut p: ProposalRecord, epoch: u32, now: u64) -> ProposalRecord {
 /// # Errors
 /// [`StoreError::Corrupt`] if the stored event doesn't parse.
 pub fn event_json(raw: &[u8]) -> Result<Value, StoreError> {
-    let e: stellar_rpc_client::Event = parse_json("events", raw)?;
+    let e = store::parse_event(raw)?;
     let (topics, data) =
         tributary_sdk::events::topics_and_data(&e).map_err(|err| StoreError::Corrupt {
             table: "events",
@@ -748,4 +755,30 @@ pub fn event_json(raw: &[u8]) -> Result<Value, StoreError> {
         "topics": topics,
         "data": data,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_accounts_or_contracts_never_muxed() {
+        let g = "GA7QYNF7SOWQ3GLR2BGMZEHXAVIRZA4KVWLTJJFC7MGXUA74P7UJVSGZ";
+        let c = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC";
+        assert_eq!(address("fan", g).unwrap(), g);
+        assert_eq!(address("fan", c).unwrap(), c);
+        // SEP-23's muxed form of the account above, id 0.
+        let m = "MA7QYNF7SOWQ3GLR2BGMZEHXAVIRZA4KVWLTJJFC7MGXUA74P7UJUAAAAAAAAAAAACJUQ";
+        match address("fan", m) {
+            Err(QueryError::BadParam { param, message }) => {
+                assert_eq!(param, "fan");
+                assert!(message.contains("muxed"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            address("fan", "not an address"),
+            Err(QueryError::BadParam { .. })
+        ));
+    }
 }

@@ -30,6 +30,10 @@ pub struct ServiceConfig {
     pub listen: SocketAddr,
     /// Ingestion settings.
     pub ingest: IngestConfig,
+    /// HTTP timeouts and limits.
+    pub http: crate::http_server::HttpLimits,
+    /// Where `POST /admin/backup` may write; `None` is the database's directory.
+    pub backup_dir: Option<PathBuf>,
 }
 
 /// A started indexer.
@@ -54,6 +58,35 @@ fn halt(progress: &SharedProgress, metrics: &Metrics, reason: &str, message: Str
     progress.lock().unwrap_or_else(|e| e.into_inner()).halted = Some(message);
 }
 
+/// `--start-ledger` applies to a new database only: it is recorded there, and on an existing
+/// database it must be the recorded one (the same command line restarts), else refused.
+fn check_start_ledger(store: &Store, indexed: bool, given: Option<u32>) -> anyhow::Result<()> {
+    let Some(given) = given else { return Ok(()) };
+    let stored = store.meta("start_ledger")?;
+    match stored {
+        _ if !indexed => store.set_meta("start_ledger", &given.to_string())?,
+        Some(s) if s == given.to_string() => {}
+        stored => anyhow::bail!(
+            "this database was indexed from {}; --start-ledger {given} would not apply to it: drop the flag, or give a new --db to index from ledger {given}",
+            stored.map_or_else(|| "the RPC's oldest ledger".to_string(), |s| format!("ledger {s}"))
+        ),
+    }
+    Ok(())
+}
+
+/// The configured backup directory (created if missing), canonical.
+fn backup_dir(cfg: &ServiceConfig) -> anyhow::Result<PathBuf> {
+    let dir = match &cfg.backup_dir {
+        Some(d) => d.clone(),
+        None => std::path::absolute(&cfg.db)?
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_default(),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("backup dir {}", dir.display()))?;
+    Ok(std::fs::canonicalize(&dir)?)
+}
+
 /// Opens the database, then starts ingestion and the API.
 ///
 /// # Errors
@@ -65,6 +98,8 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
             .with_context(|| format!("opening {}", cfg.db.display()))?,
     );
     let (cursor, stored) = stored_progress(&store)?;
+    check_start_ledger(&store, cursor.is_some(), cfg.ingest.start_ledger)
+        .with_context(|| format!("{}", cfg.db.display()))?;
     let progress: SharedProgress = Arc::new(Mutex::new(stored));
     let metrics = Arc::new(Metrics::new());
     let rpc = stellar_rpc_client::Client::new(&cfg.rpc_url)
@@ -78,7 +113,12 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
         std::thread::Builder::new()
             .name("indexer-writer".into())
             .spawn(move || {
-                if let Err(e) = write_loop(&store, &contracts, batch, rx, &metrics, &progress) {
+                // A redb panic on a damaged page halts ingestion with its message instead of
+                // ending the thread silently.
+                let written = crate::store::catch_panic(|| {
+                    write_loop(&store, &contracts, batch, rx, &metrics, &progress)
+                });
+                if let Err(e) = written {
                     halt(&progress, &metrics, "database", e.to_string());
                 }
             })?
@@ -105,20 +145,14 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
         metrics: metrics.clone(),
         progress: progress.clone(),
         db_path: std::fs::canonicalize(&cfg.db).unwrap_or_else(|_| cfg.db.clone()),
+        backup_dir: backup_dir(&cfg)?,
     });
-    let mut server_stop = stop.subscribe();
-    let server = tokio::spawn(async move {
-        let serve = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = server_stop.wait_for(|s| *s).await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!("HTTP server: {e}");
-        }
-    });
+    let server = tokio::spawn(crate::http_server::serve(
+        listener,
+        app,
+        cfg.http,
+        stop.subscribe(),
+    ));
     tracing::info!("indexer listening on http://{addr}");
     Ok(Running {
         addr,

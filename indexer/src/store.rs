@@ -10,8 +10,8 @@ use redb::{
 use sha2::{Digest, Sha256};
 
 /// Bumped whenever a table's layout or a record's meaning changes; a database of another
-/// version is refused on open.
-pub const SCHEMA_VERSION: u32 = 2;
+/// version is refused on open. 3: every record and raw event carries a CRC-32.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Ingestion state: `schema_version`, `cursor` (the last applied RPC paging position),
 /// `contracts` (JSON), `latest_ledger`, `latest_close_time`, `epoch` (insurance council).
@@ -105,14 +105,56 @@ pub enum StoreError {
         /// What this run was given (JSON).
         configured: String,
     },
-    /// A stored record doesn't parse: the file is corrupt.
+    /// A stored record doesn't parse or fails its checksum: the file is corrupt.
     #[error("corrupt record in table {table}: {reason}")]
     Corrupt {
         /// The table.
         table: &'static str,
-        /// The parse error.
+        /// The parse error or checksum mismatch.
         reason: String,
     },
+    /// The file exists but is not an indexer database (empty, another format, or damaged
+    /// beyond redb's repair); nothing was written to it.
+    #[error("{path}: {reason}")]
+    NotADatabase {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// redb panicked (a damaged page it could not read); caught at the store boundary.
+    #[error("database engine failure (redb panicked): {0}")]
+    Panicked(String),
+}
+
+impl StoreError {
+    /// Whether the error means the data on disk is damaged (as opposed to I/O or a busy
+    /// file): what flips `/health` to degraded.
+    pub fn is_corruption(&self) -> bool {
+        matches!(
+            self,
+            Self::Corrupt { .. }
+                | Self::NotADatabase { .. }
+                | Self::Panicked(_)
+                | Self::Db(redb::Error::Corrupted(_))
+        )
+    }
+}
+
+/// Runs `f`, turning a panic inside it (redb panics on some damaged pages) into
+/// [`StoreError::Panicked`].
+///
+/// # Errors
+/// `f`'s error, or [`StoreError::Panicked`].
+pub fn catch_panic<T>(f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let message = p
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(StoreError::Panicked(message))
+    })
 }
 
 macro_rules! from_redb {
@@ -132,10 +174,45 @@ from_redb!(
     redb::CommitError
 );
 
+/// Bytes of the CRC-32 stored after every record and raw event.
+const CHECKSUM_BYTES: usize = 4;
+
+/// `payload` followed by its CRC-32 (IEEE, little-endian; `crc32fast`): the form every record
+/// and raw event is stored in, so a damaged value is detected on read (see [`unseal`]).
+pub fn seal(mut payload: Vec<u8>) -> Vec<u8> {
+    let sum = crc32fast::hash(&payload);
+    payload.extend_from_slice(&sum.to_le_bytes());
+    payload
+}
+
+/// The payload of a value stored by [`seal`], after checking its CRC-32.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] naming `table` if the value is shorter than a checksum or the
+/// checksum doesn't match.
+pub fn unseal<'a>(table: &'static str, stored: &'a [u8]) -> Result<&'a [u8], StoreError> {
+    let Some(split) = stored.len().checked_sub(CHECKSUM_BYTES) else {
+        return Err(StoreError::Corrupt {
+            table,
+            reason: format!("a {}-byte value is shorter than its checksum", stored.len()),
+        });
+    };
+    let (payload, sum) = stored.split_at(split);
+    let expected = u32::from_le_bytes(sum.try_into().unwrap_or_default());
+    let actual = crc32fast::hash(payload);
+    if actual != expected {
+        return Err(StoreError::Corrupt {
+            table,
+            reason: format!("checksum mismatch (stored {expected:08x}, computed {actual:08x})"),
+        });
+    }
+    Ok(payload)
+}
+
 /// Decodes a stored record of `table`. Records are MessagePack (the `rmp-serde` compact form:
 /// a struct is an array of its fields in declaration order), about half the size of their
-/// JSON and several times faster to decode; a change of any record's fields bumps
-/// [`SCHEMA_VERSION`].
+/// JSON and several times faster to decode, sealed with a CRC-32; a change of any record's
+/// fields bumps [`SCHEMA_VERSION`].
 ///
 /// # Errors
 /// [`StoreError::Corrupt`] naming the table.
@@ -143,13 +220,13 @@ pub fn parse<T: serde::de::DeserializeOwned>(
     table: &'static str,
     bytes: &[u8],
 ) -> Result<T, StoreError> {
-    rmp_serde::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+    rmp_serde::from_slice(unseal(table, bytes)?).map_err(|e| StoreError::Corrupt {
         table,
         reason: e.to_string(),
     })
 }
 
-/// Parses stored JSON of `table`: the raw events as the RPC returned them, and `meta`.
+/// Parses JSON: `meta` values, and (sealed) raw events through [`parse_event`].
 ///
 /// # Errors
 /// [`StoreError::Corrupt`] naming the table.
@@ -161,6 +238,14 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
         table,
         reason: e.to_string(),
     })
+}
+
+/// A raw event of the `events` table: the RPC's JSON, sealed.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] naming `events`.
+pub fn parse_event(stored: &[u8]) -> Result<stellar_rpc_client::Event, StoreError> {
+    parse_json("events", unseal("events", stored)?)
 }
 
 /// The record at `key` in `table`, decoded; `None` if absent.
@@ -175,10 +260,10 @@ pub fn get_record<'k, K: Key + 'static, T: serde::de::DeserializeOwned>(
     table.get(key)?.map(|v| parse(name, v.value())).transpose()
 }
 
-/// Encodes a record for storage (see [`parse`]).
+/// Encodes a record for storage, sealed (see [`parse`]).
 pub fn to_bytes<T: serde::Serialize>(v: &T) -> Vec<u8> {
     // Records are plain structs of strings, integers and JSON values: encoding can't fail.
-    rmp_serde::to_vec(v).unwrap_or_default()
+    seal(rmp_serde::to_vec(v).unwrap_or_default())
 }
 
 /// The open database.
@@ -197,14 +282,62 @@ impl Store {
     /// # Errors
     /// [`StoreError::Schema`], [`StoreError::Contracts`], or [`StoreError::Db`] for I/O,
     /// corruption, or a file another process has open.
+    ///
+    /// An existing file is checked first: a 0-byte or foreign file is refused
+    /// ([`StoreError::NotADatabase`]), and redb's integrity check (page checksums and tree
+    /// structure) runs over the whole file, repairing what redb can and refusing the rest. A
+    /// redb panic on a damaged page is [`StoreError::Panicked`].
     pub fn open(path: &Path, contracts_json: Option<&str>) -> Result<Self, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(redb::Error::Io(e)))?;
+        let not_db = |reason: String| StoreError::NotADatabase {
+            path: path.display().to_string(),
+            reason,
+        };
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() == 0 => {
+                return Err(not_db(
+                    "the file is empty (0 bytes), not an indexer database; delete it to start a \
+                     new one"
+                        .into(),
+                ))
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(redb::Error::Io(e)))?;
+                }
+            }
+            Err(e) => return Err(StoreError::Db(redb::Error::Io(e))),
         }
-        let db = Database::builder()
-            .set_cache_size(CACHE_BYTES)
-            .create(path)?;
-        Self::init(db, contracts_json)
+        let existed = path.exists();
+        let db = catch_panic(|| {
+            let mut db = Database::builder()
+                .set_cache_size(CACHE_BYTES)
+                .create(path)
+                .map_err(|e| match e {
+                    // redb reports a foreign file's header as invalid data.
+                    redb::DatabaseError::Storage(redb::StorageError::Io(io))
+                        if io.kind() != std::io::ErrorKind::InvalidData =>
+                    {
+                        StoreError::Db(redb::Error::Io(io))
+                    }
+                    redb::DatabaseError::DatabaseAlreadyOpen => {
+                        StoreError::Db(redb::Error::DatabaseAlreadyOpen)
+                    }
+                    other => not_db(format!("not a readable redb database: {other}")),
+                })?;
+            if existed {
+                match db.check_integrity() {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(
+                        "{}: redb found damage and repaired it (the last commits may be lost)",
+                        path.display()
+                    ),
+                    Err(e) => return Err(not_db(format!("failed redb's integrity check: {e}"))),
+                }
+            }
+            Ok(db)
+        })?;
+        catch_panic(|| Self::init(db, contracts_json))
     }
 
     /// An in-memory database (for `verify`'s rebuild and tests).
@@ -275,6 +408,17 @@ impl Store {
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         let txn = self.db.begin_read()?;
         meta_get(&txn.open_table(META)?, key)
+    }
+
+    /// Sets a value of the `meta` table.
+    ///
+    /// # Errors
+    /// [`StoreError::Db`].
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(META)?.insert(key, value.as_bytes())?;
+        txn.commit()?;
+        Ok(())
     }
 
     /// SHA-256 over every projection table (not the raw events or the cursor), in key

@@ -345,6 +345,19 @@ async fn every_route_against_real_events() {
         (400, &json!("path")),
         "{body}"
     );
+    // Only inside the backup directory (the database's, by default).
+    let outside = std::env::temp_dir().join("tributary-outside-backup.redb");
+    let (status, body) = post_json(
+        format!("{base}/admin/backup"),
+        json!({ "path": outside, "db": served }),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["parameter"]),
+        (400, &json!("path")),
+        "{body}"
+    );
+    assert!(!outside.exists(), "nothing written outside");
     let (status, body) = post_json(
         format!("{base}/admin/backup"),
         json!({ "path": backup, "db": served }),

@@ -20,7 +20,10 @@ fn a_file_that_is_not_a_database_is_refused() {
     let tmp_garbage = dir("garbage");
     let path = tmp_garbage.path().join("db.redb");
     std::fs::write(&path, vec![0xab; 64 * 1024]).unwrap();
-    assert!(matches!(Store::open(&path, None), Err(StoreError::Db(_))));
+    assert!(matches!(
+        Store::open(&path, None),
+        Err(StoreError::NotADatabase { .. })
+    ));
     assert_eq!(
         std::fs::read(&path).unwrap(),
         vec![0xab; 64 * 1024],

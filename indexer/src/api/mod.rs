@@ -23,7 +23,7 @@ use crate::{
     ingest::{wall_clock, SharedProgress},
     metrics::Metrics,
     query::{address, bad, QueryError, Reader, StreamFilter},
-    store::Store,
+    store::{Store, StoreError},
 };
 
 /// What every handler shares.
@@ -38,6 +38,8 @@ pub struct AppState {
     /// The database file this instance serves (canonical path): a backup request must name
     /// it, so `indexer backup --db A` can't copy another instance's database.
     pub db_path: PathBuf,
+    /// The only directory `POST /admin/backup` writes into (canonical path).
+    pub backup_dir: PathBuf,
 }
 
 /// An error response.
@@ -60,6 +62,28 @@ impl IntoResponse for ApiError {
                 StatusCode::NOT_FOUND,
                 json!({ "error": "not_found", "message": format!("{what} not found") }),
             ),
+            QueryError::Store(e) if e.is_corruption() => {
+                tracing::error!("corrupt data: {e}");
+                let table = match e {
+                    StoreError::Corrupt { table, .. } => *table,
+                    _ => "database",
+                };
+                let mut res = (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(json!({
+                        "error": "corrupt_record",
+                        "table": table,
+                        "message": e.to_string(),
+                    })),
+                )
+                    .into_response();
+                // Seen by the `timed` middleware, which counts it and degrades /health.
+                res.extensions_mut().insert(CorruptRecord {
+                    table,
+                    message: e.to_string(),
+                });
+                return res;
+            }
             QueryError::Store(e) => {
                 tracing::error!("query failed: {e}");
                 (
@@ -70,6 +94,13 @@ impl IntoResponse for ApiError {
         };
         (status, Json(body)).into_response()
     }
+}
+
+/// A response's note that a read found damaged data.
+#[derive(Clone, Debug)]
+struct CorruptRecord {
+    table: &'static str,
+    message: String,
 }
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -105,8 +136,67 @@ pub fn router(state: AppState) -> Router {
                 ),
             )
         })
+        .method_not_allowed_fallback(|| async {
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                Json(json!({
+                    "error": "method_not_allowed",
+                    "message": "this route doesn't take that method; see /openapi.json",
+                })),
+            )
+        })
         .layer(middleware::from_fn_with_state(state.clone(), timed))
         .with_state(state)
+}
+
+/// Answers every error in the API's JSON shape, `{"error": <code>, "message": …}`, including
+/// the ones axum's extractors and tower-http's layers produce as plain text (415 without a
+/// JSON content type, 400/422 for a body that isn't the expected JSON, 413 for a body over
+/// the limit, 408 for a request that took too long).
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let text = axum::body::to_bytes(res.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    (status, Json(json!({ "error": code, "message": message }))).into_response()
+}
+
+/// A handler's panic (tower-http's `CatchPanicLayer`), answered as a JSON 500.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!("handler panicked: {message}");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({ "error": "internal", "message": format!("handler panicked: {message}") })),
+    )
+        .into_response()
 }
 
 async fn timed(State(s): State<AppState>, req: Request, next: Next) -> Response {
@@ -120,6 +210,14 @@ async fn timed(State(s): State<AppState>, req: Request, next: Next) -> Response 
         .query_duration
         .with_label_values(&[&route])
         .observe(started.elapsed().as_secs_f64());
+    if let Some(c) = res.extensions().get::<CorruptRecord>() {
+        s.metrics
+            .corrupt_records
+            .with_label_values(&[c.table])
+            .inc();
+        let mut p = s.progress.lock().unwrap_or_else(|e| e.into_inner());
+        p.corrupt.get_or_insert_with(|| c.message.clone());
+    }
     res
 }
 
@@ -144,21 +242,23 @@ fn reader(s: &AppState) -> Result<Reader> {
 
 async fn health(State(s): State<AppState>) -> Response {
     let p = s.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let lag_ledgers = p.rpc_latest_ledger.saturating_sub(p.applied_ledger);
-    let lag_seconds = p.rpc_latest_close_time.saturating_sub(p.applied_close_time);
-    let status = if p.halted.is_some() {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        StatusCode::OK
+    // Degraded (damaged data was read) and halted (ingestion stopped) both take the
+    // instance out of a load balancer's rotation.
+    let (status, label) = match (&p.halted, &p.corrupt) {
+        (Some(_), _) => (StatusCode::SERVICE_UNAVAILABLE, "halted"),
+        (None, Some(_)) => (StatusCode::SERVICE_UNAVAILABLE, "degraded"),
+        (None, None) => (StatusCode::OK, "ok"),
     };
     let body = json!({
-        "status": if p.halted.is_some() { "halted" } else { "ok" },
-        "lag_ledgers": lag_ledgers,
-        "lag_seconds": lag_seconds,
+        "status": label,
+        "lag_ledgers": p.lag_ledgers(),
+        "lag_seconds": p.lag_seconds(),
         "applied_ledger": p.applied_ledger,
-        "rpc_latest_ledger": p.rpc_latest_ledger,
+        "rpc_latest_ledger": p.rpc_latest_ledger.max(p.applied_ledger),
         "halted": p.halted,
+        "corrupt": p.corrupt,
         "last_rpc_error": p.last_error,
+        "last_rpc_error_at": p.last_error_at,
         "time": wall_clock(),
     });
     (status, Json(body)).into_response()
@@ -332,7 +432,8 @@ async fn openapi() -> Json<Value> {
 
 /// `POST /admin/backup` with `{"path": "<absolute file>", "db": "<database>"}`, from loopback
 /// only: what `indexer backup` calls while the service holds the database. `db` must be the
-/// file this instance serves (400 `db` otherwise), and `path` absolute (400 `path`).
+/// file this instance serves (400 `db` otherwise), and `path` absolute and inside the
+/// backup directory (400 `path`).
 async fn admin_backup(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -347,6 +448,22 @@ async fn admin_backup(
     let path = PathBuf::from(path);
     if !path.is_absolute() {
         return Err(bad("path", "an absolute path is required").into());
+    }
+    // Only inside the backup directory: the parent, resolved (symlinks, `..`), must be it or
+    // below it.
+    let inside = path
+        .parent()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .is_some_and(|p| p.starts_with(&s.backup_dir));
+    if !inside || path.file_name().is_none() {
+        return Err(bad(
+            "path",
+            format!(
+                "backups are written inside {} only (the indexer's --backup-dir)",
+                s.backup_dir.display()
+            ),
+        )
+        .into());
     }
     let asked = body["db"]
         .as_str()

@@ -75,6 +75,8 @@ impl Env {
             db,
             listen: "127.0.0.1:0".parse().unwrap(),
             ingest: self.ingest(Some(1)),
+            http: tributary_indexer::http_server::HttpLimits::default(),
+            backup_dir: None,
         }
     }
 
