@@ -33,6 +33,49 @@ pub struct HttpLimits {
     pub max_connections: usize,
 }
 
+/// Longest request target (path and query), bytes; 414 above it.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Most header bytes (names and values), bytes; 431 above them. hyper itself refuses requests
+/// whose head exceeds its read buffer (about 400 KiB) before any handler runs.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// Refuses oversized request targets (414) and headers (431) in the API's JSON error shape,
+/// well below hyper's own limits.
+async fn request_head_limits(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::{http::StatusCode, response::IntoResponse, Json};
+    let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.as_bytes().len())
+        .sum();
+    let refuse = |status: StatusCode, code: &str, message: String| {
+        (
+            status,
+            Json(serde_json::json!({ "error": code, "message": message })),
+        )
+            .into_response()
+    };
+    if uri > MAX_URI_BYTES {
+        return refuse(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request target is {uri} bytes; at most {MAX_URI_BYTES}"),
+        );
+    }
+    if headers > MAX_HEADER_BYTES {
+        return refuse(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!("the headers are {headers} bytes; at most {MAX_HEADER_BYTES}"),
+        );
+    }
+    next.run(req).await
+}
+
 impl Default for HttpLimits {
     fn default() -> Self {
         Self {
@@ -56,6 +99,7 @@ pub async fn serve(
         ServiceBuilder::new()
             // Outermost, so the layers below answer in JSON too.
             .layer(axum::middleware::from_fn(crate::api::json_errors))
+            .layer(axum::middleware::from_fn(request_head_limits))
             .layer(CatchPanicLayer::custom(crate::api::panic_response))
             .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
             .layer(TimeoutLayer::with_status_code(

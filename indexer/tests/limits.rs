@@ -1,5 +1,5 @@
 //! HTTP limits (issue 15): slow and idle clients are disconnected, a body that never arrives
-//! times out, oversized bodies and framework rejections are answered in the API's JSON error
+//! times out, oversized targets, headers and bodies and framework rejections are answered in the API's JSON error
 //! shape, and connections beyond the cap wait. No RPC is needed: the API serves an empty
 //! database while the follower retries an address where nothing listens.
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -174,6 +174,26 @@ async fn slow_idle_and_oversized_requests_are_bounded_and_answered_in_json() {
             request("POST", "/health", &["Content-Length: 0"], ""),
             405,
             "method_not_allowed",
+        ),
+        (
+            request(
+                "GET",
+                &format!("/streams?sender={}", "G".repeat(9_000)),
+                &[],
+                "",
+            ),
+            414,
+            "uri_too_long",
+        ),
+        (
+            request(
+                "GET",
+                "/health",
+                &[&format!("X-Padding: {}", "p".repeat(17_000))],
+                "",
+            ),
+            431,
+            "headers_too_large",
         ),
         (
             request("POST", "/admin/backup", &["Content-Length: 2"], "{}"),
