@@ -63,6 +63,8 @@ pub struct Progress {
     /// The first damaged record a read found (`<table>: <reason>`): `/health` is degraded
     /// until the database is repaired and the instance restarted.
     pub corrupt: Option<String>,
+    /// The insurance fund's on-chain balances, read each time ingestion catches up.
+    pub fund: Option<crate::fund::FundBalances>,
 }
 
 impl Progress {
@@ -426,9 +428,34 @@ pub struct Follower {
     pub metrics: Arc<Metrics>,
     /// Shared progress.
     pub progress: SharedProgress,
+    /// The database, read for the fund's assets.
+    pub store: Arc<Store>,
 }
 
 impl Follower {
+    /// Reads the insurance fund's on-chain balance of every asset the index knows into
+    /// [`Progress::fund`]; a failure is logged and the previous reading kept.
+    async fn refresh_fund(&self) {
+        let assets = match fund_assets(&self.store) {
+            Ok(a) if !a.is_empty() => a,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!("fund assets: {e}");
+                return;
+            }
+        };
+        let read = tokio::time::timeout(
+            self.config.rpc_timeout,
+            crate::fund::read(&self.rpc, &self.config.contracts.insurance, &assets),
+        )
+        .await
+        .unwrap_or_else(|_| Err("getLedgerEntries timed out".into()));
+        match read {
+            Ok(f) => self.lock().fund = Some(f),
+            Err(e) => tracing::warn!("fund balances: {e}"),
+        }
+    }
+
     /// Calls the RPC through `call` until it answers, retrying transient failures (counted by
     /// kind in `indexer_rpc_errors_total` and kept as `/health`'s last error) with capped
     /// exponential backoff; `Ok(None)` once `stop` turns true, `Err` for a failure that
@@ -594,6 +621,7 @@ impl Follower {
                 return Ok(()); // the writer stopped; its error is reported by the caller
             }
             if caught_up {
+                self.refresh_fund().await;
                 tokio::select! {
                     _ = tokio::time::sleep(self.config.poll) => {}
                     _ = stop.changed() => {}
@@ -602,6 +630,20 @@ impl Follower {
         }
         Ok(())
     }
+}
+
+/// The assets the index has seen flow into the fund (keys of `insurance_assets`).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn fund_assets(store: &Store) -> Result<Vec<String>, StoreError> {
+    let txn = store.db.begin_read()?;
+    let t = txn.open_table(crate::store::INSURANCE_ASSETS)?;
+    let mut out = Vec::new();
+    for row in t.iter()? {
+        out.push(row?.0.value().to_string());
+    }
+    Ok(out)
 }
 
 /// The stored cursor and progress of `store`.
@@ -625,6 +667,7 @@ pub fn stored_progress(store: &Store) -> Result<(Option<String>, Progress), Stor
         last_error: None,
         last_error_at: None,
         corrupt: None,
+        fund: None,
     };
     Ok((meta_get(&meta, "cursor")?, p))
 }

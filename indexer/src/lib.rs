@@ -16,6 +16,7 @@
 
 pub mod api;
 pub mod apply;
+pub mod fund;
 pub mod http_server;
 pub mod ingest;
 pub mod metrics;

@@ -129,6 +129,7 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
             config: cfg.ingest.clone(),
             metrics: metrics.clone(),
             progress: progress.clone(),
+            store: store.clone(),
         };
         tokio::spawn(async move {
             if let Err(h) = f.run(cursor, tx, stop_rx).await {

@@ -243,6 +243,61 @@ async fn every_route_against_real_events() {
         .clone();
     assert_eq!(xlm["balance"], fund.to_string());
     assert_eq!(xlm["bailouts_out"], outcome.bailout.to_string());
+    // The fund's on-chain balance beside the indexed flows: equal, until a direct transfer
+    // into the fund (no skim event) makes them diverge.
+    let onchain = |want: i128, diverges: bool| {
+        let base = base.clone();
+        let xlm_id = s.xlm.to_string();
+        async move {
+            let started = std::time::Instant::now();
+            loop {
+                let (_, ins) = get(format!("{base}/insurance")).await;
+                let a = ins["assets"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|a| a["asset"] == xlm_id.as_str())
+                    .unwrap()
+                    .clone();
+                if a["onchain_balance"] == json!(want.to_string()) && a["diverges"] == diverges {
+                    assert!(ins["onchain"]["ledger"].as_u64().unwrap() > 0, "{ins}");
+                    return;
+                }
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(30),
+                    "{ins}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    };
+    onchain(fund, false).await;
+    let donor = signer("fund donor");
+    env.net.fund(&donor).await.unwrap();
+    let fund_address: stellar_xdr::ScAddress = s.deployment.insurance.parse().unwrap();
+    let token = tributary_sdk::token::TokenContract::new(s.xlm.clone());
+    c.invoke(
+        &donor,
+        &token.transfer(&donor.address(), &fund_address, 7),
+        &[],
+    )
+    .await
+    .unwrap();
+    onchain(fund + 7, true).await;
+    let (_, ins) = get(format!("{base}/insurance")).await;
+    let xlm_now = ins["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["asset"] == s.xlm.to_string())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        xlm_now["balance"],
+        fund.to_string(),
+        "the indexed flows are unchanged"
+    );
+
     let (_, proposals) = get(format!("{base}/insurance/proposals")).await;
     let p = &proposals["items"][0];
     assert_eq!(p["id"], outcome.proposal);

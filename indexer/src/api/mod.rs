@@ -390,9 +390,30 @@ async fn access(
     json(&r.access(&fan, &creator, min_level, now)?)
 }
 
+/// The indexed flows per asset, beside the fund's on-chain balance (read by the follower
+/// each time it catches up): `onchain_balance` (base units, string) and `diverges` (the
+/// indexed `balance` differs from it, e.g. after a direct transfer into the fund; `null`
+/// until the index has applied the ledger of the on-chain reading).
 async fn insurance(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
     Params::new(q, &[])?;
-    json(&reader(&s)?.insurance()?)
+    let mut v = reader(&s)?.insurance()?;
+    let (fund, applied) = {
+        let p = s.progress.lock().unwrap_or_else(|e| e.into_inner());
+        (p.fund.clone(), p.applied_ledger)
+    };
+    if let (Some(f), Some(assets)) = (&fund, v["assets"].as_array_mut()) {
+        for a in assets {
+            let onchain = a["asset"].as_str().and_then(|k| f.balances.get(k)).copied();
+            let indexed = a["balance"].as_str().and_then(|b| b.parse::<i128>().ok());
+            a["onchain_balance"] = json!(onchain.map(|b| b.to_string()));
+            a["diverges"] = match (onchain, indexed) {
+                (Some(o), Some(i)) if applied >= f.ledger => json!(o != i),
+                _ => Value::Null,
+            };
+        }
+    }
+    v["onchain"] = json!(fund.map(|f| json!({ "ledger": f.ledger, "checked_at": f.checked_at })));
+    json(&v)
 }
 
 async fn proposals(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
