@@ -155,6 +155,24 @@ pub fn cursor_ledger(cursor: &str) -> u32 {
         .map_or(0, |toid| (toid >> 32) as u32)
 }
 
+/// Whether `cursor` is the end of its ledger (stellar-rpc's end-of-window cursor: the TOID of
+/// transaction 2^20-1, operation 2^12-1, and event index 2^32-1): every event of that ledger
+/// has been seen.
+pub fn cursor_ends_its_ledger(cursor: &str) -> bool {
+    let mut parts = cursor.split('-');
+    let toid = parts.next().and_then(|t| t.parse::<u64>().ok());
+    let index = parts.next().and_then(|i| i.parse::<u64>().ok());
+    matches!((toid, index), (Some(t), Some(i)) if t & 0xFFFF_FFFF == 0xFFFF_FFFF && i == u64::from(u32::MAX))
+}
+
+/// Where to resume when the RPC refused `cursor` as outside its window, whose oldest ledger
+/// is `oldest`: at `oldest` if the cursor ends the ledger just before it (nothing was
+/// missed), else `None` (events the indexer never saw are gone: a retention gap).
+pub fn resume_after_refused_cursor(cursor: &str, oldest: u32) -> Option<u32> {
+    let ledger = cursor_ledger(cursor);
+    (cursor_ends_its_ledger(cursor) && ledger.checked_add(1) == Some(oldest)).then_some(oldest)
+}
+
 /// What one applied page did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -542,6 +560,14 @@ impl Follower {
         }
     }
 
+    /// The RPC's oldest ledger (`getHealth`), or `None` if it doesn't answer.
+    async fn oldest_ledger(&self) -> Option<u32> {
+        match tokio::time::timeout(self.config.rpc_timeout, self.rpc.get_health()).await {
+            Ok(Ok(h)) => Some(h.oldest_ledger),
+            _ => None,
+        }
+    }
+
     /// `getLatestLedger`'s sequence, retried until the RPC answers (a new database whose RPC
     /// is not up yet waits for it) or `stop`.
     async fn latest_ledger(&self, stop: &mut watch::Receiver<bool>) -> Result<Option<u32>, Halt> {
@@ -594,7 +620,26 @@ impl Follower {
             }
         };
         while !*stop.borrow() {
-            let Some(r) = self.fetch(&start, &mut stop).await? else {
+            let fetched = match self.fetch(&start, &mut stop).await {
+                // A cursor that ends the ledger just before the RPC's window refers to events
+                // the RPC no longer holds, but none are missing: go on from the window's start.
+                Err(Halt::RetentionGap(m)) => match &start {
+                    EventStart::Cursor(c) => match self.oldest_ledger().await {
+                        Some(oldest) => match resume_after_refused_cursor(c, oldest) {
+                            Some(next) => {
+                                tracing::info!("cursor {c} ends the ledger before the RPC's window; resuming at ledger {next}");
+                                start = EventStart::Ledger(next);
+                                continue;
+                            }
+                            None => return Err(Halt::RetentionGap(m)),
+                        },
+                        None => return Err(Halt::RetentionGap(m)),
+                    },
+                    _ => return Err(Halt::RetentionGap(m)),
+                },
+                other => other?,
+            };
+            let Some(r) = fetched else {
                 return Ok(());
             };
             if let EventStart::Cursor(c) = &start {
