@@ -192,6 +192,10 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         }
         Command::Backup { file } => {
             let file = std::path::absolute(&file)?;
+            // Opening creates a missing database: a typo in --db must not back up an empty one.
+            if !cli.db.exists() {
+                bail!("{}: no such database", cli.db.display());
+            }
             match Store::open(&cli.db, None) {
                 Ok(store) => {
                     let sum = ops::backup(&store, &file)?;

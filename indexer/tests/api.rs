@@ -234,13 +234,7 @@ async fn every_route_against_real_events() {
         .read(&reader, &s.insurance().balance(&s.xlm))
         .await
         .unwrap();
-    let xlm = ins["assets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["asset"] == s.xlm.to_string())
-        .unwrap()
-        .clone();
+    let xlm = asset_row(&ins, &s.xlm.to_string());
     assert_eq!(xlm["balance"], fund.to_string());
     assert_eq!(xlm["bailouts_out"], outcome.bailout.to_string());
     // The fund's on-chain balance beside the indexed flows: equal, until a direct transfer
@@ -252,13 +246,7 @@ async fn every_route_against_real_events() {
             let started = std::time::Instant::now();
             loop {
                 let (_, ins) = get(format!("{base}/insurance")).await;
-                let a = ins["assets"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|a| a["asset"] == xlm_id.as_str())
-                    .unwrap()
-                    .clone();
+                let a = asset_row(&ins, &xlm_id);
                 if a["onchain_balance"] == json!(want.to_string()) && a["diverges"] == diverges {
                     assert!(ins["onchain"]["ledger"].as_u64().unwrap() > 0, "{ins}");
                     return;
@@ -285,15 +273,8 @@ async fn every_route_against_real_events() {
     .unwrap();
     onchain(fund + 7, true).await;
     let (_, ins) = get(format!("{base}/insurance")).await;
-    let xlm_now = ins["assets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["asset"] == s.xlm.to_string())
-        .unwrap()
-        .clone();
     assert_eq!(
-        xlm_now["balance"],
+        asset_row(&ins, &s.xlm.to_string())["balance"],
         fund.to_string(),
         "the indexed flows are unchanged"
     );
@@ -451,6 +432,17 @@ async fn every_route_against_real_events() {
             .unwrap(),
         live_hash
     );
+}
+
+/// The `/insurance` row of `asset`.
+fn asset_row(insurance: &Value, asset: &str) -> Value {
+    insurance["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["asset"] == asset)
+        .unwrap_or_else(|| panic!("{asset} in {insurance}"))
+        .clone()
 }
 
 async fn post_json(url: String, body: Value) -> (u16, Value) {

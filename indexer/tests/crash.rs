@@ -127,6 +127,22 @@ async fn killed_at_random_points_it_ends_equal_to_an_uninterrupted_run() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(tributary_indexer::ops::sidecar(&backup).exists());
+    // A --db that doesn't exist is refused, not created and backed up empty.
+    let missing = dir.join("typo.redb");
+    let out = Command::new(env!("CARGO_BIN_EXE_indexer"))
+        .arg("backup")
+        .arg(dir.join("typo-backup.redb"))
+        .arg("--db")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no such database"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!missing.exists(), "not created");
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -10,39 +10,18 @@ use std::time::Duration;
 use serde_json::Value;
 use tributary_indexer::{
     http_server::HttpLimits,
-    ingest::{cursor_ends_its_ledger, resume_after_refused_cursor, IngestConfig},
-    service::{self, ServiceConfig},
+    ingest::{cursor_ends_its_ledger, resume_after_refused_cursor},
+    service,
 };
 use tributary_localnet::server::{Config, Localnet};
-use tributary_sdk::events::Contracts;
 
 const RETENTION: u32 = 5;
-const CONTRACT: &str = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC";
-
-fn config(rpc_url: &str, db: std::path::PathBuf, start: u32) -> ServiceConfig {
-    let contracts = Contracts {
-        stream: CONTRACT.into(),
-        claims: CONTRACT.into(),
-        access: CONTRACT.into(),
-        insurance: CONTRACT.into(),
-    };
-    ServiceConfig {
-        rpc_url: rpc_url.to_string(),
-        db,
-        listen: "127.0.0.1:0".parse().unwrap(),
-        ingest: IngestConfig {
-            contracts,
-            start_ledger: Some(start),
-            page_size: 100,
-            batch_events: 100,
-            poll: Duration::from_millis(50),
-            rpc_timeout: Duration::from_secs(5),
-            initial_backoff: Duration::from_millis(20),
-            max_backoff: Duration::from_millis(100),
-        },
-        http: HttpLimits::default(),
-        backup_dir: None,
-    }
+fn config(
+    rpc_url: &str,
+    db: std::path::PathBuf,
+    start: u32,
+) -> tributary_indexer::service::ServiceConfig {
+    support::standalone(rpc_url, db, start, HttpLimits::default())
 }
 
 /// `/health` once the indexer has applied `ledger`, or once it halted.

@@ -7,30 +7,15 @@
 
 mod support;
 
-use std::time::Duration;
-
 use redb::ReadableDatabase;
 
 use tributary_indexer::{
     http_server::HttpLimits,
-    ingest::IngestConfig,
     ops,
     query::{PageRequest, QueryError, Reader},
-    service::{self, ServiceConfig},
+    service,
     store::{self, Store, StoreError},
 };
-use tributary_sdk::events::Contracts;
-
-const CONTRACT: &str = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC";
-
-fn contracts() -> Contracts {
-    Contracts {
-        stream: CONTRACT.into(),
-        claims: CONTRACT.into(),
-        access: CONTRACT.into(),
-        insurance: CONTRACT.into(),
-    }
-}
 
 /// A sealed value with one payload byte flipped: its checksum no longer matches.
 fn damaged(payload: &[u8]) -> Vec<u8> {
@@ -44,7 +29,8 @@ async fn a_damaged_record_is_a_typed_500_counted_and_degrading_health() {
     let tmp = support::temp_dir("damaged-record");
     let path = tmp.path().join("indexer.redb");
     {
-        let s = Store::open(&path, Some(&ops::contracts_json(&contracts()))).unwrap();
+        let cfg = support::standalone("", path.clone(), 1, HttpLimits::default());
+        let s = Store::open(&path, Some(&ops::contracts_json(&cfg.ingest.contracts))).unwrap();
         let txn = s.db.begin_write().unwrap();
         txn.open_table(store::STREAMS)
             .unwrap()
@@ -52,23 +38,12 @@ async fn a_damaged_record_is_a_typed_500_counted_and_degrading_health() {
             .unwrap();
         txn.commit().unwrap();
     }
-    let running = service::start(ServiceConfig {
-        rpc_url: "http://127.0.0.1:9/rpc".into(),
-        db: path,
-        listen: "127.0.0.1:0".parse().unwrap(),
-        ingest: IngestConfig {
-            contracts: contracts(),
-            start_ledger: Some(1),
-            page_size: 100,
-            batch_events: 100,
-            poll: Duration::from_millis(100),
-            rpc_timeout: Duration::from_millis(200),
-            initial_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_millis(200),
-        },
-        http: HttpLimits::default(),
-        backup_dir: None,
-    })
+    let running = service::start(support::standalone(
+        "http://127.0.0.1:9/rpc",
+        path,
+        1,
+        HttpLimits::default(),
+    ))
     .await
     .unwrap();
     let base = format!("http://{}", running.addr);

@@ -4,6 +4,8 @@
 //! database while the follower retries an address where nothing listens.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::{
     io::{Read, Write},
     net::{SocketAddr, TcpStream},
@@ -13,37 +15,19 @@ use std::{
 use serde_json::Value;
 use tributary_indexer::{
     http_server::HttpLimits,
-    ingest::IngestConfig,
-    service::{self, Running, ServiceConfig},
+    service::{self, Running},
 };
-use tributary_sdk::events::Contracts;
 
-const CONTRACT: &str = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC";
+/// An RPC address where nothing listens: the follower retries while the API serves.
+const NO_RPC: &str = "http://127.0.0.1:9/rpc";
 
 async fn start(dir: &std::path::Path, http: HttpLimits) -> Running {
-    let contracts = Contracts {
-        stream: CONTRACT.into(),
-        claims: CONTRACT.into(),
-        access: CONTRACT.into(),
-        insurance: CONTRACT.into(),
-    };
-    service::start(ServiceConfig {
-        rpc_url: "http://127.0.0.1:9/rpc".into(),
-        db: dir.join("indexer.redb"),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        ingest: IngestConfig {
-            contracts,
-            start_ledger: Some(1),
-            page_size: 100,
-            batch_events: 100,
-            poll: Duration::from_millis(100),
-            rpc_timeout: Duration::from_millis(200),
-            initial_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_millis(200),
-        },
+    service::start(support::standalone(
+        NO_RPC,
+        dir.join("indexer.redb"),
+        1,
         http,
-        backup_dir: None,
-    })
+    ))
     .await
     .unwrap()
 }

@@ -5,9 +5,46 @@
 use std::{path::PathBuf, time::Duration};
 
 use serde_json::Value;
-use tributary_indexer::{ingest::IngestConfig, service::ServiceConfig};
+use tributary_indexer::{http_server::HttpLimits, ingest::IngestConfig, service::ServiceConfig};
 use tributary_localnet::server::{Config, Localnet};
 use tributary_scenario::{Network, Setup};
+
+/// A syntactically valid contract id that nothing deployed: for services that never see an
+/// event of it.
+pub const NO_CONTRACT: &str = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC";
+
+/// A service following [`NO_CONTRACT`] through `rpc_url` from `start_ledger`, with fast
+/// polling and retries, into `db`.
+pub fn standalone(
+    rpc_url: &str,
+    db: PathBuf,
+    start_ledger: u32,
+    http: HttpLimits,
+) -> ServiceConfig {
+    let c = NO_CONTRACT.to_string();
+    ServiceConfig {
+        rpc_url: rpc_url.to_string(),
+        db,
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ingest: IngestConfig {
+            contracts: tributary_sdk::events::Contracts {
+                stream: c.clone(),
+                claims: c.clone(),
+                access: c.clone(),
+                insurance: c,
+            },
+            start_ledger: Some(start_ledger),
+            page_size: 100,
+            batch_events: 100,
+            poll: Duration::from_millis(50),
+            rpc_timeout: Duration::from_millis(500),
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(100),
+        },
+        http,
+        backup_dir: None,
+    }
+}
 
 /// A running local network with the protocol deployed.
 pub struct Env {

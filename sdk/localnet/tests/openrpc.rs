@@ -226,24 +226,10 @@ async fn every_method_answers_as_the_openrpc_document_says() {
     }
     let oldest = c.call(&net, "getHealth", json!({})).await["oldestLedger"].clone();
     for f in &formats {
-        c.call(
-            &net,
-            "getLedgers",
-            with(
-                json!({ "startLedger": oldest, "pagination": { "limit": 5 } }),
-                f,
-            ),
-        )
-        .await;
-        c.call(
-            &net,
-            "getTransactions",
-            with(
-                json!({ "startLedger": oldest, "pagination": { "limit": 20 } }),
-                f,
-            ),
-        )
-        .await;
+        for (method, limit) in [("getLedgers", 5), ("getTransactions", 20)] {
+            let paged = json!({ "startLedger": oldest, "pagination": { "limit": limit } });
+            c.call(&net, method, with(paged, f)).await;
+        }
         for hash in [&ok_hash, &failed_hash, &"ab".repeat(32)] {
             c.call(&net, "getTransaction", with(json!({ "hash": hash }), f))
                 .await;
