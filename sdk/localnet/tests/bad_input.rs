@@ -161,13 +161,7 @@ async fn invalid_transactions_are_rejected_with_their_result_codes_and_change_no
     let net = Net::start().await;
     let alice = net.account("alice").await;
     let bob = net.account("bob").await;
-    let seq = net
-        .client
-        .get_account(&alice.strkey())
-        .await
-        .unwrap()
-        .seq_num
-        .0;
+    let seq = net.seq(&alice).await;
     let before = snapshot(&net);
 
     // Signed for another network: the signature doesn't cover this network's hash.

@@ -75,13 +75,7 @@ async fn fees_charged_and_refunded_are_transaction_events() {
     let pay = net.sign_envelope(
         support::transaction(
             &bob,
-            net.client
-                .get_account(&bob.strkey())
-                .await
-                .unwrap()
-                .seq_num
-                .0
-                + 1,
+            net.seq(&bob).await + 1,
             vec![stellar_xdr::OperationBody::Payment(
                 stellar_xdr::PaymentOp {
                     destination: stellar_xdr::MuxedAccount::Ed25519(stellar_xdr::Uint256(

@@ -192,13 +192,7 @@ async fn every_method_answers_as_the_openrpc_document_says() {
     };
     let stream_id = ids[0].clone();
     // A payment of more than the balance: applied, FAILED.
-    let seq = net
-        .client
-        .get_account(&sender.strkey())
-        .await
-        .unwrap()
-        .seq_num
-        .0;
+    let seq = net.seq(&sender).await;
     let broke = net.sign_envelope(
         payment(&sender, &recipient, seq + 1, i64::MAX / 2),
         &[&sender],
@@ -255,13 +249,7 @@ async fn every_method_answers_as_the_openrpc_document_says() {
             .await;
 
         // simulateTransaction: a read, and a contract error.
-        let seq = net
-            .client
-            .get_account(&sender.strkey())
-            .await
-            .unwrap()
-            .seq_num
-            .0;
+        let seq = net.seq(&sender).await;
         for args in [vec![stream_id.clone()], vec![ScVal::U64(u64::MAX)]] {
             let read = support::transaction(
                 &sender,

@@ -152,14 +152,7 @@ async fn every_xdr_field_has_its_json_form() {
 
     // simulateTransaction: transactionDataJson, results[].authJson / returnValueJson,
     // stateChanges[].keyJson / beforeJson / afterJson.
-    let seq = net
-        .client
-        .get_account(&alice.strkey())
-        .await
-        .unwrap()
-        .seq_num
-        .0
-        + 1;
+    let seq = net.seq(&alice).await + 1;
     let tx = support::transaction(
         &alice,
         seq,

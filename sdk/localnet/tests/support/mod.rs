@@ -659,6 +659,16 @@ impl Net {
             .map(|e| e.live_until_ledger_seq_ledger_seq.unwrap_or(0))
     }
 
+    /// The current sequence number of `key`'s account.
+    pub async fn seq(&self, key: &Key) -> i64 {
+        self.client
+            .get_account(&key.strkey())
+            .await
+            .unwrap()
+            .seq_num
+            .0
+    }
+
     /// The latest closed ledger.
     pub fn latest(&self) -> u32 {
         self.localnet.shared().lock().header().ledger_seq
