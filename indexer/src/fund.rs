@@ -59,12 +59,25 @@ pub fn balance_amount(data: &LedgerEntryData) -> Option<i128> {
     })
 }
 
+/// Why the balances couldn't be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FundError {
+    /// The `getLedgerEntries` call failed (classified and counted like every RPC failure).
+    #[error("getLedgerEntries: {0}")]
+    Rpc(Box<stellar_rpc_client::Error>),
+    /// The fund's id or an entry isn't what a SAC balance read expects.
+    #[error("{0}")]
+    Invalid(String),
+}
+
 /// Reads `fund`'s balance in each of `assets` (C… strkeys; others are skipped).
 ///
 /// # Errors
-/// The RPC call's error, or an entry that isn't a SAC balance.
-pub async fn read(rpc: &Rpc, fund: &str, assets: &[String]) -> Result<FundBalances, String> {
-    let holder: ScAddress = fund.parse().map_err(|e| format!("fund {fund}: {e}"))?;
+/// [`FundError`]: the RPC call's error, or an entry that isn't a SAC balance.
+pub async fn read(rpc: &Rpc, fund: &str, assets: &[String]) -> Result<FundBalances, FundError> {
+    let holder: ScAddress = fund
+        .parse()
+        .map_err(|e| FundError::Invalid(format!("fund {fund}: {e}")))?;
     let parsed: Vec<(String, ScAddress)> = assets
         .iter()
         .filter_map(|a| a.parse().ok().map(|p| (a.clone(), p)))
@@ -76,15 +89,16 @@ pub async fn read(rpc: &Rpc, fund: &str, assets: &[String]) -> Result<FundBalanc
     let r = rpc
         .get_full_ledger_entries(&keys)
         .await
-        .map_err(|e| format!("getLedgerEntries: {e}"))?;
+        .map_err(|e| FundError::Rpc(Box::new(e)))?;
     let mut balances: BTreeMap<String, i128> =
         parsed.iter().map(|(name, _)| (name.clone(), 0)).collect();
     for e in r.entries {
         let LedgerKey::ContractData(k) = &e.key else {
             continue;
         };
-        let amount = balance_amount(&e.val)
-            .ok_or_else(|| format!("{}: not a token balance entry", k.contract))?;
+        let amount = balance_amount(&e.val).ok_or_else(|| {
+            FundError::Invalid(format!("{}: not a token balance entry", k.contract))
+        })?;
         balances.insert(k.contract.to_string(), amount);
     }
     Ok(FundBalances {

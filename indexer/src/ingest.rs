@@ -466,12 +466,25 @@ impl Follower {
             self.config.rpc_timeout,
             crate::fund::read(&self.rpc, &self.config.contracts.insurance, &assets),
         )
-        .await
-        .unwrap_or_else(|_| Err("getLedgerEntries timed out".into()));
-        match read {
-            Ok(f) => self.lock().fund = Some(f),
-            Err(e) => tracing::warn!("fund balances: {e}"),
-        }
+        .await;
+        // Failures are counted by kind like every RPC failure; the next catch-up retries.
+        let kind = match read {
+            Ok(Ok(f)) => {
+                self.lock().fund = Some(f);
+                return;
+            }
+            Err(_) => "timeout",
+            Ok(Err(crate::fund::FundError::Rpc(e))) => match classify(*e) {
+                RpcFailure::Transient { kind, .. } => kind,
+                _ => "rpc",
+            },
+            Ok(Err(crate::fund::FundError::Invalid(e))) => {
+                tracing::warn!("fund balances: {e}");
+                "malformed"
+            }
+        };
+        tracing::warn!("fund balances: getLedgerEntries failed ({kind})");
+        self.metrics.rpc_errors.with_label_values(&[kind]).inc();
     }
 
     /// Calls the RPC through `call` until it answers, retrying transient failures (counted by
