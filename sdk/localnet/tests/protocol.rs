@@ -54,7 +54,10 @@ async fn deploys_the_protocol_invokes_with_signed_auth_and_serves_its_events() {
             &[&relayer],
         )
         .await;
-    assert!(unsigned.is_err());
+    assert!(
+        unsigned.as_ref().is_err_and(TxError::is_trapped),
+        "applied and trapped at the sender's missing authorization: {unsigned:?}"
+    );
     let id = u64_of(
         &net.call(&relayer, &d.stream, "create_stream", args, &[&sender])
             .await

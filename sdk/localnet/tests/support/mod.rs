@@ -71,6 +71,26 @@ pub enum TxError {
     Rpc(String),
 }
 
+impl TxError {
+    /// Whether this is a transaction that was applied and failed with its host function
+    /// trapped (`INVOKE_HOST_FUNCTION_TRAPPED`: an auth, contract or host error).
+    pub fn is_trapped(&self) -> bool {
+        use stellar_xdr::{InvokeHostFunctionResult, OperationResult, OperationResultTr};
+        let TxError::Failed(r) = self else {
+            return false;
+        };
+        matches!(
+            r.result.as_ref().map(|t| &t.result),
+            Some(stellar_xdr::TransactionResultResult::TxFailed(ops)) if matches!(
+                ops.first(),
+                Some(OperationResult::OpInner(OperationResultTr::InvokeHostFunction(
+                    InvokeHostFunctionResult::Trapped
+                )))
+            )
+        )
+    }
+}
+
 impl std::fmt::Debug for TxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
