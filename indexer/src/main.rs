@@ -122,19 +122,10 @@ fn contracts(a: &RunArgs) -> anyhow::Result<Contracts> {
     if let Some(path) = &a.deployment {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not JSON", path.display()))?;
-        let field = |k: &str| {
-            v[k].as_str()
-                .map(str::to_string)
-                .with_context(|| format!("{} has no \"{k}\" contract id", path.display()))
-        };
-        return Ok(Contracts {
-            stream: field("stream")?,
-            claims: field("claims")?,
-            access: field("access")?,
-            insurance: field("insurance")?,
-        });
+        // The SDK's own type: the file `tributary deploy` writes.
+        let d: tributary_sdk::deployment::Deployment = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a deployment.json", path.display()))?;
+        return Ok(d.contracts());
     }
     match (&a.stream_id, &a.claims_id, &a.access_id, &a.insurance_id) {
         (Some(s), Some(c), Some(ac), Some(i)) => Ok(Contracts { stream: s.clone(), claims: c.clone(), access: ac.clone(), insurance: i.clone() }),
