@@ -418,7 +418,7 @@ fn tier(t: &Tables, creator: &str, level: u32) -> Result<TierRecord, ApplyError>
 }
 
 fn epoch(t: &Tables) -> Result<u32, ApplyError> {
-    Ok(store::meta_get(&t.meta, "epoch")?
+    Ok(store::meta_get(&t.meta, store::meta_key::EPOCH)?
         .and_then(|s| s.parse().ok())
         .unwrap_or(0))
 }
@@ -491,7 +491,8 @@ fn insurance(t: &mut Tables, m: &EventMeta, e: &InsuranceEvent) -> Result<(), Ap
             id
         }
         InsuranceEvent::CouncilChanged(x) => {
-            t.meta.insert("epoch", x.epoch.to_string().as_bytes())?;
+            t.meta
+                .insert(store::meta_key::EPOCH, x.epoch.to_string().as_bytes())?;
             update_proposal(t, x.id, |p| p.status = "executed".into())?
         }
         InsuranceEvent::AssetChanged(x) => {

@@ -18,7 +18,7 @@ use crate::{
     apply::{apply, ApplyError, EventMeta, Tables},
     metrics::Metrics,
     records::DeadLetter,
-    store::{meta_get, to_bytes, Store, StoreError},
+    store::{meta_get, meta_key, to_bytes, Store, StoreError},
 };
 
 /// Ingestion settings.
@@ -223,19 +223,21 @@ pub fn apply_page(
             }
         }
     }
-    t.meta.insert("cursor", page.cursor.as_bytes())?;
-    t.meta
-        .insert("latest_ledger", page.latest_ledger.to_string().as_bytes())?;
+    t.meta.insert(meta_key::CURSOR, page.cursor.as_bytes())?;
     t.meta.insert(
-        "latest_close_time",
+        meta_key::LATEST_LEDGER,
+        page.latest_ledger.to_string().as_bytes(),
+    )?;
+    t.meta.insert(
+        meta_key::LATEST_CLOSE_TIME,
         page.latest_close_time.to_string().as_bytes(),
     )?;
     let (ledger, close) = page.applied();
     t.meta
-        .insert("applied_ledger", ledger.to_string().as_bytes())?;
+        .insert(meta_key::APPLIED_LEDGER, ledger.to_string().as_bytes())?;
     if let Some(close) = close {
         t.meta
-            .insert("applied_close_time", close.to_string().as_bytes())?;
+            .insert(meta_key::APPLIED_CLOSE_TIME, close.to_string().as_bytes())?;
     }
     Ok(out)
 }
@@ -717,17 +719,17 @@ pub fn stored_progress(store: &Store) -> Result<(Option<String>, Progress), Stor
             .unwrap_or(0))
     };
     let p = Progress {
-        rpc_latest_ledger: num("latest_ledger")? as u32,
-        rpc_latest_close_time: num("latest_close_time")?,
-        applied_ledger: num("applied_ledger")? as u32,
-        applied_close_time: num("applied_close_time")?,
+        rpc_latest_ledger: num(meta_key::LATEST_LEDGER)? as u32,
+        rpc_latest_close_time: num(meta_key::LATEST_CLOSE_TIME)?,
+        applied_ledger: num(meta_key::APPLIED_LEDGER)? as u32,
+        applied_close_time: num(meta_key::APPLIED_CLOSE_TIME)?,
         halted: None,
         last_error: None,
         last_error_at: None,
         corrupt: None,
         fund: None,
     };
-    Ok((meta_get(&meta, "cursor")?, p))
+    Ok((meta_get(&meta, meta_key::CURSOR)?, p))
 }
 
 /// Unix seconds now by the wall clock.

@@ -154,7 +154,8 @@ pub struct VerifyReport {
 /// [`StoreError`].
 pub fn stored_contracts(db: &impl ReadableDatabase) -> Result<Option<Contracts>, StoreError> {
     let txn = db.begin_read()?;
-    let Some(json) = store::meta_get(&txn.open_table(store::META)?, "contracts")? else {
+    let Some(json) = store::meta_get(&txn.open_table(store::META)?, store::meta_key::CONTRACTS)?
+    else {
         return Ok(None);
     };
     let v: serde_json::Value = parse_json("meta", json.as_bytes())?;

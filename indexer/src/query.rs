@@ -295,7 +295,7 @@ impl Reader {
     /// [`QueryError::Store`].
     pub fn now(&self) -> Result<u64, QueryError> {
         let meta = self.txn.open_table(store::META)?;
-        let latest = store::meta_get(&meta, "latest_close_time")?
+        let latest = store::meta_get(&meta, store::meta_key::LATEST_CLOSE_TIME)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
         Ok(crate::ingest::wall_clock().max(latest))
@@ -637,7 +637,7 @@ impl Reader {
 
     fn epoch(&self) -> Result<u32, QueryError> {
         let meta = self.txn.open_table(store::META)?;
-        Ok(store::meta_get(&meta, "epoch")?
+        Ok(store::meta_get(&meta, store::meta_key::EPOCH)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0))
     }

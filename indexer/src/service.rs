@@ -62,9 +62,9 @@ fn halt(progress: &SharedProgress, metrics: &Metrics, reason: &str, message: Str
 /// database it must be the recorded one (the same command line restarts), else refused.
 fn check_start_ledger(store: &Store, indexed: bool, given: Option<u32>) -> anyhow::Result<()> {
     let Some(given) = given else { return Ok(()) };
-    let stored = store.meta("start_ledger")?;
+    let stored = store.meta(crate::store::meta_key::START_LEDGER)?;
     match stored {
-        _ if !indexed => store.set_meta("start_ledger", &given.to_string())?,
+        _ if !indexed => store.set_meta(crate::store::meta_key::START_LEDGER, &given.to_string())?,
         Some(s) if s == given.to_string() => {}
         stored => anyhow::bail!(
             "this database was indexed from {}; --start-ledger {given} would not apply to it: drop the flag, or give a new --db to index from ledger {given}",

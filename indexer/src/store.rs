@@ -13,9 +13,30 @@ use sha2::{Digest, Sha256};
 /// version is refused on open. 3: every record and raw event carries a CRC-32.
 pub const SCHEMA_VERSION: u32 = 3;
 
-/// Ingestion state: `schema_version`, `cursor` (the last applied RPC paging position),
-/// `contracts` (JSON), `latest_ledger`, `latest_close_time`, `epoch` (insurance council).
+/// Ingestion state, by the keys of [`meta_key`].
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// The keys of the `meta` table; values are UTF-8 text unless noted.
+pub mod meta_key {
+    /// The schema version, a little-endian `u32`.
+    pub const SCHEMA_VERSION: &str = "schema_version";
+    /// The followed contracts, JSON (`ops::contracts_json`).
+    pub const CONTRACTS: &str = "contracts";
+    /// The last applied RPC paging position.
+    pub const CURSOR: &str = "cursor";
+    /// The RPC's latest ledger at the last commit.
+    pub const LATEST_LEDGER: &str = "latest_ledger";
+    /// Its close time, Unix seconds.
+    pub const LATEST_CLOSE_TIME: &str = "latest_close_time";
+    /// The last ledger whose events are all committed.
+    pub const APPLIED_LEDGER: &str = "applied_ledger";
+    /// Its close time, Unix seconds.
+    pub const APPLIED_CLOSE_TIME: &str = "applied_close_time";
+    /// The insurance council's epoch.
+    pub const EPOCH: &str = "epoch";
+    /// The `--start-ledger` the database was created with.
+    pub const START_LEDGER: &str = "start_ledger";
+}
 /// Every event received, by RPC event id, as the RPC returned it (JSON with base64 XDR).
 pub const EVENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("events");
 /// Events that could not be decoded or applied, by event id ([`crate::records::DeadLetter`]).
@@ -354,8 +375,8 @@ impl Store {
         // opening a backup leaves its checksum valid.
         if let Ok(txn) = db.begin_read() {
             if let Ok(meta) = txn.open_table(META) {
-                let version = meta_get(&meta, "schema_version")?;
-                let contracts = meta_get(&meta, "contracts")?;
+                let version = meta_get(&meta, meta_key::SCHEMA_VERSION)?;
+                let contracts = meta_get(&meta, meta_key::CONTRACTS)?;
                 let current = version.is_some_and(|v| v.as_bytes() == SCHEMA_VERSION.to_le_bytes());
                 let same = contracts_json.is_none_or(|c| contracts.as_deref() == Some(c));
                 if current && same {
@@ -370,18 +391,21 @@ impl Store {
             create_tables(&txn)?;
             let mut meta = txn.open_table(META)?;
             let version = meta
-                .get("schema_version")?
+                .get(meta_key::SCHEMA_VERSION)?
                 .map(|v| u32::from_le_bytes(v.value().try_into().unwrap_or([0xff; 4])));
             match version {
                 Some(found) if found != SCHEMA_VERSION => return Err(StoreError::Schema { found }),
                 Some(_) => {}
                 None => {
-                    meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
+                    meta.insert(
+                        meta_key::SCHEMA_VERSION,
+                        SCHEMA_VERSION.to_le_bytes().as_slice(),
+                    )?;
                 }
             }
             if let Some(configured) = contracts_json {
                 let stored = meta
-                    .get("contracts")?
+                    .get(meta_key::CONTRACTS)?
                     .map(|v| String::from_utf8_lossy(v.value()).into_owned());
                 match stored {
                     Some(stored) if stored != configured => {
@@ -392,7 +416,7 @@ impl Store {
                     }
                     Some(_) => {}
                     None => {
-                        meta.insert("contracts", configured.as_bytes())?;
+                        meta.insert(meta_key::CONTRACTS, configured.as_bytes())?;
                     }
                 }
             }

@@ -40,7 +40,10 @@ fn another_schema_version_or_deployment_is_refused() {
         let txn = s.db.begin_write().unwrap();
         txn.open_table(store::META)
             .unwrap()
-            .insert("schema_version", 99u32.to_le_bytes().as_slice())
+            .insert(
+                store::meta_key::SCHEMA_VERSION,
+                99u32.to_le_bytes().as_slice(),
+            )
             .unwrap();
         txn.commit().unwrap();
     }
