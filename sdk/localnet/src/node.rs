@@ -13,17 +13,16 @@ use soroban_env_host::{HostError, LedgerInfo};
 use stellar_xdr::{
     AccountId, ContractEvent, ContractEventBody, ContractEventType, ContractEventV0, ContractId,
     ContractIdPreimage, DependentTxCluster, DiagnosticEvent, ExtensionPoint,
-    GeneralizedTransactionSet, Hash, HashIdPreimage, HashIdPreimageContractId, Int128Parts,
-    LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaV2, LedgerEntry, LedgerEntryChanges,
-    LedgerEntryData, LedgerHeader, LedgerHeaderExt, LedgerHeaderHistoryEntry,
-    LedgerHeaderHistoryEntryExt, LedgerKey, Limits, OperationBody, OperationMetaV2,
-    OperationResult, OperationResultTr, ParallelTxExecutionStage, ParallelTxsComponent, PublicKey,
-    ScSymbol, ScVal, SorobanTransactionMetaExt, SorobanTransactionMetaExtV1,
-    SorobanTransactionMetaV2, StellarValue, StellarValueExt, TimePoint, TransactionEnvelope,
-    TransactionEvent, TransactionEventStage, TransactionMeta, TransactionMetaV4, TransactionPhase,
-    TransactionResult, TransactionResultExt, TransactionResultMetaV1, TransactionResultPair,
-    TransactionResultResult, TransactionResultSet, TransactionSetV1, TxSetComponent,
-    TxSetComponentTxsMaybeDiscountedFee, Uint256, WriteXdr,
+    GeneralizedTransactionSet, Hash, HashIdPreimage, HashIdPreimageContractId, LedgerCloseMeta,
+    LedgerCloseMetaExt, LedgerCloseMetaV2, LedgerEntry, LedgerEntryChanges, LedgerEntryData,
+    LedgerHeader, LedgerHeaderExt, LedgerHeaderHistoryEntry, LedgerHeaderHistoryEntryExt,
+    LedgerKey, Limits, OperationBody, OperationMetaV2, OperationResult, OperationResultTr,
+    ParallelTxExecutionStage, ParallelTxsComponent, PublicKey, ScSymbol, ScVal,
+    SorobanTransactionMetaExt, SorobanTransactionMetaExtV1, SorobanTransactionMetaV2, StellarValue,
+    StellarValueExt, TimePoint, TransactionEnvelope, TransactionEvent, TransactionEventStage,
+    TransactionMeta, TransactionMetaV4, TransactionPhase, TransactionResult, TransactionResultExt,
+    TransactionResultMetaV1, TransactionResultPair, TransactionResultResult, TransactionResultSet,
+    TransactionSetV1, TxSetComponent, TxSetComponentTxsMaybeDiscountedFee, Uint256, WriteXdr,
 };
 
 use crate::{
@@ -140,7 +139,7 @@ impl Node {
         time_offset: u64,
     ) -> Result<Self, HostError> {
         let root = SigningKey::from_bytes(&settings.network_id);
-        let settings_network_id = settings.network_id;
+        let native_asset = native_asset_contract(settings.network_id);
         let settings = Arc::new(settings);
         let modules = Modules::new(settings.clone(), &state)?;
         Ok(Self {
@@ -156,7 +155,7 @@ impl Node {
             history,
             time_offset,
             root,
-            native_asset: native_asset_contract(settings_network_id),
+            native_asset,
         })
     }
 
@@ -566,26 +565,16 @@ impl Node {
             })
             .collect();
         // Their getEvents ids are set by the ledger (charges and refunds are numbered across it).
+        let unnumbered = EventId {
+            ledger: ledger.sequence_number,
+            tx: 0,
+            op: 0,
+            index: 0,
+        };
         let fee_events = tx_events
             .iter()
             .map(|t| {
-                let ContractEventBody::V0(body) = &t.event.body;
-                let record = EventRecord {
-                    id: EventId {
-                        ledger: ledger.sequence_number,
-                        tx: 0,
-                        op: 0,
-                        index: 0,
-                    },
-                    kind: EventKind::Contract,
-                    closed_at: ledger.timestamp,
-                    contract_id: stellar_xdr::ScAddress::Contract(self.native_asset.clone())
-                        .to_string(),
-                    tx_hash: hash_hex.clone(),
-                    successful: success,
-                    topic: body.topics.iter().map(xdr_b64).collect(),
-                    value: xdr_b64(&body.data),
-                };
+                let record = event_record(unnumbered, ledger, &hash_hex, success, &t.event);
                 (t.stage, record)
             })
             .collect();
@@ -598,31 +587,14 @@ impl Node {
                     .enumerate()
                     .map(move |(index, e)| (op as u32, index as u32, e))
             })
-            .map(|(op, index, e)| EventRecord {
-                id: EventId {
+            .map(|(op, index, e)| {
+                let id = EventId {
                     ledger: ledger.sequence_number,
                     tx: order,
                     op,
                     index,
-                },
-                kind: match e.type_ {
-                    stellar_xdr::ContractEventType::System => EventKind::System,
-                    _ => EventKind::Contract,
-                },
-                closed_at: ledger.timestamp,
-                contract_id: e
-                    .contract_id
-                    .as_ref()
-                    .map(|c| stellar_xdr::ScAddress::Contract(c.clone()).to_string())
-                    .unwrap_or_default(),
-                tx_hash: hash_hex.clone(),
-                successful: success,
-                topic: match &e.body {
-                    stellar_xdr::ContractEventBody::V0(b) => b.topics.iter().map(xdr_b64).collect(),
-                },
-                value: match &e.body {
-                    stellar_xdr::ContractEventBody::V0(b) => xdr_b64(&b.data),
-                },
+                };
+                event_record(id, ledger, &hash_hex, success, e)
             })
             .collect();
         let contract_events_xdr = if operations.is_empty() {
@@ -700,6 +672,34 @@ struct Applied {
 /// sort after every transaction of the ledger.
 pub const FEE_REFUND_TX_INDEX: u32 = 0xF_FFFF;
 
+/// `e` as `getEvents` serves it, at `id` in `ledger`, from transaction `tx_hash`.
+fn event_record(
+    id: EventId,
+    ledger: &LedgerInfo,
+    tx_hash: &str,
+    successful: bool,
+    e: &ContractEvent,
+) -> EventRecord {
+    let ContractEventBody::V0(body) = &e.body;
+    EventRecord {
+        id,
+        kind: match e.type_ {
+            ContractEventType::System => EventKind::System,
+            _ => EventKind::Contract,
+        },
+        closed_at: ledger.timestamp,
+        contract_id: e
+            .contract_id
+            .as_ref()
+            .map(|c| stellar_xdr::ScAddress::Contract(c.clone()).to_string())
+            .unwrap_or_default(),
+        tx_hash: tx_hash.to_string(),
+        successful,
+        topic: body.topics.iter().map(xdr_b64).collect(),
+        value: xdr_b64(&body.data),
+    }
+}
+
 /// A CAP-67 fee event: emitted by the native asset's contract, topics `["fee", payer]`, data
 /// the i128 amount in stroops (positive: charged, negative: refunded).
 fn fee_event(native: &ContractId, payer: &AccountId, amount: i64) -> ContractEvent {
@@ -713,10 +713,7 @@ fn fee_event(native: &ContractId, payer: &AccountId, amount: i64) -> ContractEve
         type_: ContractEventType::Contract,
         body: ContractEventBody::V0(ContractEventV0 {
             topics: topics.try_into().unwrap_or_default(),
-            data: ScVal::I128(Int128Parts {
-                hi: if amount < 0 { -1 } else { 0 },
-                lo: amount as u64,
-            }),
+            data: ScVal::from(i128::from(amount)),
         }),
     }
 }

@@ -6,11 +6,11 @@
 use ed25519_dalek::Signer;
 use stellar_xdr::{
     AccountId, ContractExecutable, ContractId, ContractIdPreimage, CreateAccountOp,
-    CreateContractArgs, DecoratedSignature, HostFunction, Int128Parts, InvokeContractArgs,
-    InvokeHostFunctionOp, LedgerKey, LedgerKeyContractData, Limits, Memo, MuxedAccount, Operation,
-    OperationBody, Preconditions, ReadXdr, ScAddress, ScSymbol, ScVal, SequenceNumber, Signature,
-    SignatureHint, SorobanAuthorizationEntry, SorobanTransactionData, Transaction,
-    TransactionEnvelope, TransactionExt, TransactionV1Envelope, Uint256, WriteXdr,
+    CreateContractArgs, DecoratedSignature, HostFunction, InvokeContractArgs, InvokeHostFunctionOp,
+    LedgerKey, LedgerKeyContractData, Limits, Memo, MuxedAccount, Operation, OperationBody,
+    Preconditions, ReadXdr, ScAddress, ScSymbol, ScVal, SequenceNumber, Signature, SignatureHint,
+    SorobanAuthorizationEntry, SorobanTransactionData, Transaction, TransactionEnvelope,
+    TransactionExt, TransactionV1Envelope, Uint256, WriteXdr,
 };
 
 use crate::{
@@ -54,7 +54,7 @@ impl Node {
             destination,
             starting_balance: FRIENDBOT_AMOUNT,
         });
-        let tx = self.root_transaction(op, BASE_FEE, TransactionExt::V0);
+        let tx = self.root_transaction(op);
         self.submit_as_root(tx)
     }
 
@@ -78,7 +78,7 @@ impl Node {
             });
             return self
                 .invoke_as_root(deploy)
-                .map(|(hash, _)| ContractFunding::DeployingNativeAsset(hash));
+                .map(ContractFunding::DeployingNativeAsset);
         }
         let to = ScAddress::Contract(to);
         let call = |name: &str, args: Vec<ScVal>| {
@@ -91,30 +91,28 @@ impl Node {
         // stellar/friendbot reads the balance first and refuses a funded address.
         let (_, balance) =
             self.simulate_as_root(call("balance", vec![ScVal::Address(to.clone())]))?;
-        if let ScVal::I128(b) = balance.value {
-            if i128::from(b.hi) << 64 | i128::from(b.lo) >= i128::from(FRIENDBOT_AMOUNT) {
+        if let ScVal::I128(b) = &balance {
+            if i128::from(b) >= i128::from(FRIENDBOT_AMOUNT) {
                 return Err(FundingError::AlreadyFunded);
             }
         }
         let root = ScAddress::Account(account_id(self.root_key()));
-        let amount = ScVal::I128(Int128Parts {
-            hi: 0,
-            lo: FRIENDBOT_AMOUNT as u64,
-        });
+        let amount = ScVal::from(i128::from(FRIENDBOT_AMOUNT));
         self.invoke_as_root(call(
             "transfer",
             vec![ScVal::Address(root), ScVal::Address(to), amount],
         ))
-        .map(|(hash, _)| ContractFunding::Paying(hash))
+        .map(ContractFunding::Paying)
     }
 
-    /// Simulates `f` from the root account.
-    fn simulate_as_root(&self, f: HostFunction) -> Result<(Transaction, Simulated), FundingError> {
+    /// Simulates `f` from the root account: the transaction ready to sign (footprint, fee,
+    /// auth) and the returned value.
+    fn simulate_as_root(&self, f: HostFunction) -> Result<(Transaction, ScVal), FundingError> {
         let op = OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
             host_function: f,
             auth: Default::default(),
         });
-        let mut tx = self.root_transaction(op, BASE_FEE, TransactionExt::V0);
+        let mut tx = self.root_transaction(op);
         let envelope = TransactionEnvelope::Tx(TransactionV1Envelope {
             tx: tx.clone(),
             signatures: Default::default(),
@@ -158,18 +156,17 @@ impl Node {
         tx.operations = ops.try_into().unwrap_or_default();
         tx.fee = BASE_FEE.saturating_add(u32::try_from(data.resource_fee).unwrap_or(u32::MAX));
         tx.ext = TransactionExt::V1(data);
-        Ok((tx, Simulated { value }))
+        Ok((tx, value))
     }
 
-    /// Simulates `f` from the root account, then signs and queues it.
-    fn invoke_as_root(&mut self, f: HostFunction) -> Result<([u8; 32], Simulated), FundingError> {
-        let (tx, sim) = self.simulate_as_root(f)?;
-        let hash = self.submit_as_root(tx).map_err(FundingError::Refused)?;
-        Ok((hash, sim))
+    /// Simulates `f` from the root account, then signs and queues it; returns its hash.
+    fn invoke_as_root(&mut self, f: HostFunction) -> Result<[u8; 32], FundingError> {
+        let (tx, _) = self.simulate_as_root(f)?;
+        self.submit_as_root(tx).map_err(FundingError::Refused)
     }
 
-    /// A transaction of `op` from the root account at its next sequence number.
-    fn root_transaction(&self, op: OperationBody, fee: u32, ext: TransactionExt) -> Transaction {
+    /// A classic-fee transaction of `op` from the root account at its next sequence number.
+    fn root_transaction(&self, op: OperationBody) -> Transaction {
         let source = account_id(self.root_key());
         let seq = self.queued_next_seq(&source).unwrap_or_else(|| {
             load_account(&Overlay::new(self.state(), 0), &source).map_or(1, |a| a.seq_num.0 + 1)
@@ -178,7 +175,7 @@ impl Node {
             source_account: MuxedAccount::Ed25519(Uint256(
                 self.root_key().verifying_key().to_bytes(),
             )),
-            fee,
+            fee: BASE_FEE,
             seq_num: SequenceNumber(seq),
             cond: Preconditions::None,
             memo: Memo::None,
@@ -188,7 +185,7 @@ impl Node {
             }]
             .try_into()
             .unwrap_or_default(),
-            ext,
+            ext: TransactionExt::V0,
         }
     }
 
@@ -220,9 +217,4 @@ impl Node {
             other => Err(other),
         }
     }
-}
-
-/// What a root simulation returned.
-struct Simulated {
-    value: ScVal,
 }
