@@ -5,11 +5,12 @@
 //! A Stellar Asset Contract keeps a contract's balance in a persistent contract-data entry
 //! keyed `Vec[Symbol("Balance"), Address(holder)]` whose value is a map with an `amount`
 //! (i128, base units) (soroban-env-host, `builtin_contracts/stellar_asset_contract/storage_types.rs`);
-//! it is read with `getLedgerEntries`. A missing entry is a zero balance.
+//! it is read with `getLedgerEntries` (by the follower, which counts its failures like every
+//! RPC call). A missing entry is a zero balance.
 
 use std::collections::BTreeMap;
 
-use stellar_rpc_client::Client as Rpc;
+use stellar_rpc_client::FullLedgerEntries;
 use stellar_xdr::{
     ContractDataDurability, LedgerEntryData, LedgerKey, LedgerKeyContractData, ScAddress, ScSymbol,
     ScVal,
@@ -52,57 +53,48 @@ pub fn balance_amount(data: &LedgerEntryData) -> Option<i128> {
         return None;
     };
     map.iter().find_map(|e| match (&e.key, &e.val) {
-        (ScVal::Symbol(k), ScVal::I128(v)) if k.as_vec() == b"amount" => {
-            Some((i128::from(v.hi) << 64) | i128::from(v.lo))
-        }
+        (ScVal::Symbol(k), ScVal::I128(v)) if k.as_vec() == b"amount" => Some(i128::from(v)),
         _ => None,
     })
 }
 
-/// Why the balances couldn't be read.
-#[derive(Debug, thiserror::Error)]
-pub enum FundError {
-    /// The `getLedgerEntries` call failed (classified and counted like every RPC failure).
-    #[error("getLedgerEntries: {0}")]
-    Rpc(Box<stellar_rpc_client::Error>),
-    /// The fund's id or an entry isn't what a SAC balance read expects.
-    #[error("{0}")]
-    Invalid(String),
-}
-
-/// Reads `fund`'s balance in each of `assets` (C… strkeys; others are skipped).
+/// The balance entries to read: `fund`'s in each of `assets` (C… strkeys; others are
+/// skipped), with the asset each belongs to.
 ///
 /// # Errors
-/// [`FundError`]: the RPC call's error, or an entry that isn't a SAC balance.
-pub async fn read(rpc: &Rpc, fund: &str, assets: &[String]) -> Result<FundBalances, FundError> {
-    let holder: ScAddress = fund
-        .parse()
-        .map_err(|e| FundError::Invalid(format!("fund {fund}: {e}")))?;
-    let parsed: Vec<(String, ScAddress)> = assets
+/// The fund's id isn't an address.
+pub fn balance_keys(fund: &str, assets: &[String]) -> Result<Vec<(String, LedgerKey)>, String> {
+    let holder: ScAddress = fund.parse().map_err(|e| format!("fund {fund}: {e}"))?;
+    Ok(assets
         .iter()
-        .filter_map(|a| a.parse().ok().map(|p| (a.clone(), p)))
-        .collect();
-    let keys: Vec<LedgerKey> = parsed
-        .iter()
-        .map(|(_, a)| balance_key(a, &holder))
-        .collect();
-    let r = rpc
-        .get_full_ledger_entries(&keys)
-        .await
-        .map_err(|e| FundError::Rpc(Box::new(e)))?;
+        .filter_map(|a| {
+            let asset: ScAddress = a.parse().ok()?;
+            Some((a.clone(), balance_key(&asset, &holder)))
+        })
+        .collect())
+}
+
+/// The balances in a `getLedgerEntries` answer for `keys` ([`balance_keys`]); an asset with
+/// no entry holds 0.
+///
+/// # Errors
+/// An entry that isn't a SAC balance.
+pub fn balances(
+    keys: &[(String, LedgerKey)],
+    answer: FullLedgerEntries,
+) -> Result<FundBalances, String> {
     let mut balances: BTreeMap<String, i128> =
-        parsed.iter().map(|(name, _)| (name.clone(), 0)).collect();
-    for e in r.entries {
+        keys.iter().map(|(asset, _)| (asset.clone(), 0)).collect();
+    for e in answer.entries {
         let LedgerKey::ContractData(k) = &e.key else {
             continue;
         };
-        let amount = balance_amount(&e.val).ok_or_else(|| {
-            FundError::Invalid(format!("{}: not a token balance entry", k.contract))
-        })?;
+        let amount = balance_amount(&e.val)
+            .ok_or_else(|| format!("{}: not a token balance entry", k.contract))?;
         balances.insert(k.contract.to_string(), amount);
     }
     Ok(FundBalances {
-        ledger: u32::try_from(r.latest_ledger).unwrap_or_default(),
+        ledger: u32::try_from(answer.latest_ledger).unwrap_or_default(),
         checked_at: crate::ingest::wall_clock(),
         balances,
     })

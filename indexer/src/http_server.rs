@@ -45,20 +45,14 @@ async fn request_head_limits(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::{http::StatusCode, response::IntoResponse, Json};
+    use axum::http::StatusCode;
+    let refuse = crate::api::error_response;
     let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     let headers: usize = req
         .headers()
         .iter()
         .map(|(k, v)| k.as_str().len() + v.as_bytes().len())
         .sum();
-    let refuse = |status: StatusCode, code: &str, message: String| {
-        (
-            status,
-            Json(serde_json::json!({ "error": code, "message": message })),
-        )
-            .into_response()
-    };
     if uri > MAX_URI_BYTES {
         return refuse(
             StatusCode::URI_TOO_LONG,

@@ -454,7 +454,8 @@ pub struct Follower {
 
 impl Follower {
     /// Reads the insurance fund's on-chain balance of every asset the index knows into
-    /// [`Progress::fund`]; a failure is logged and the previous reading kept.
+    /// [`Progress::fund`]; a failure is counted by kind like every RPC failure and the
+    /// previous reading kept (the next catch-up tries again).
     async fn refresh_fund(&self) {
         let assets = match fund_assets(&self.store) {
             Ok(a) if !a.is_empty() => a,
@@ -464,29 +465,50 @@ impl Follower {
                 return;
             }
         };
-        let read = tokio::time::timeout(
-            self.config.rpc_timeout,
-            crate::fund::read(&self.rpc, &self.config.contracts.insurance, &assets),
-        )
-        .await;
-        // Failures are counted by kind like every RPC failure; the next catch-up retries.
-        let kind = match read {
+        let keys = match crate::fund::balance_keys(&self.config.contracts.insurance, &assets) {
+            Ok(k) => k,
+            Err(e) => {
+                tracing::warn!("fund balances: {e}");
+                self.metrics
+                    .rpc_errors
+                    .with_label_values(&["malformed"])
+                    .inc();
+                return;
+            }
+        };
+        let ledger_keys: Vec<_> = keys.iter().map(|(_, k)| k.clone()).collect();
+        let kind = match self
+            .attempt(self.rpc.get_full_ledger_entries(&ledger_keys))
+            .await
+            .map(|answer| crate::fund::balances(&keys, answer))
+        {
             Ok(Ok(f)) => {
                 self.lock().fund = Some(f);
                 return;
             }
-            Err(_) => "timeout",
-            Ok(Err(crate::fund::FundError::Rpc(e))) => match classify(*e) {
-                RpcFailure::Transient { kind, .. } => kind,
-                _ => "rpc",
-            },
-            Ok(Err(crate::fund::FundError::Invalid(e))) => {
+            Ok(Err(e)) => {
                 tracing::warn!("fund balances: {e}");
                 "malformed"
             }
+            Err(RpcFailure::Transient { kind, .. }) => kind,
+            Err(_) => "rpc",
         };
         tracing::warn!("fund balances: getLedgerEntries failed ({kind})");
         self.metrics.rpc_errors.with_label_values(&[kind]).inc();
+    }
+
+    /// One RPC call, bounded by the RPC timeout and classified.
+    async fn attempt<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, stellar_rpc_client::Error>>,
+    ) -> Result<T, RpcFailure> {
+        match tokio::time::timeout(self.config.rpc_timeout, call).await {
+            Ok(r) => r.map_err(classify),
+            Err(_) => Err(RpcFailure::Transient {
+                kind: "timeout",
+                message: format!("no response within {:?}", self.config.rpc_timeout),
+            }),
+        }
     }
 
     /// Calls the RPC through `call` until it answers, retrying transient failures (counted by
@@ -505,14 +527,7 @@ impl Follower {
     {
         let mut delay = self.config.initial_backoff;
         loop {
-            let r = match tokio::time::timeout(self.config.rpc_timeout, call()).await {
-                Ok(r) => r.map_err(classify),
-                Err(_) => Err(RpcFailure::Transient {
-                    kind: "timeout",
-                    message: format!("no response within {:?}", self.config.rpc_timeout),
-                }),
-            };
-            match r {
+            match self.attempt(call()).await {
                 Ok(v) => {
                     let mut g = self.lock();
                     g.last_error = None;
@@ -575,12 +590,23 @@ impl Follower {
         }
     }
 
-    /// The RPC's oldest ledger (`getHealth`), or `None` if it doesn't answer.
-    async fn oldest_ledger(&self) -> Option<u32> {
-        match tokio::time::timeout(self.config.rpc_timeout, self.rpc.get_health()).await {
-            Ok(Ok(h)) => Some(h.oldest_ledger),
-            _ => None,
-        }
+    /// Where to go on when the RPC refused `start` as outside its window: from the window's
+    /// oldest ledger if `start` is a cursor that ends the ledger just before it (nothing was
+    /// missed), else `None` (a retention gap, or `getHealth` didn't answer).
+    async fn resume_at_window_edge(&self, start: &EventStart) -> Option<EventStart> {
+        let EventStart::Cursor(c) = start else {
+            return None;
+        };
+        let oldest = self
+            .attempt(self.rpc.get_health())
+            .await
+            .ok()?
+            .oldest_ledger;
+        let next = resume_after_refused_cursor(c, oldest)?;
+        tracing::info!(
+            "cursor {c} ends the ledger before the RPC's window; resuming at ledger {next}"
+        );
+        Some(EventStart::Ledger(next))
     }
 
     /// `getLatestLedger`'s sequence, retried until the RPC answers (a new database whose RPC
@@ -636,21 +662,12 @@ impl Follower {
         };
         while !*stop.borrow() {
             let fetched = match self.fetch(&start, &mut stop).await {
-                // A cursor that ends the ledger just before the RPC's window refers to events
-                // the RPC no longer holds, but none are missing: go on from the window's start.
-                Err(Halt::RetentionGap(m)) => match &start {
-                    EventStart::Cursor(c) => match self.oldest_ledger().await {
-                        Some(oldest) => match resume_after_refused_cursor(c, oldest) {
-                            Some(next) => {
-                                tracing::info!("cursor {c} ends the ledger before the RPC's window; resuming at ledger {next}");
-                                start = EventStart::Ledger(next);
-                                continue;
-                            }
-                            None => return Err(Halt::RetentionGap(m)),
-                        },
-                        None => return Err(Halt::RetentionGap(m)),
-                    },
-                    _ => return Err(Halt::RetentionGap(m)),
+                Err(Halt::RetentionGap(m)) => match self.resume_at_window_edge(&start).await {
+                    Some(next) => {
+                        start = next;
+                        continue;
+                    }
+                    None => return Err(Halt::RetentionGap(m)),
                 },
                 other => other?,
             };

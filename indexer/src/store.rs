@@ -168,14 +168,17 @@ impl StoreError {
 /// # Errors
 /// `f`'s error, or [`StoreError::Panicked`].
 pub fn catch_panic<T>(f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
-        let message = p
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        Err(StoreError::Panicked(message))
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Err(StoreError::Panicked(panic_message(p.as_ref()))))
+}
+
+/// The message a panic was raised with (`panic!` passes a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 macro_rules! from_redb {
@@ -313,7 +316,7 @@ impl Store {
             path: path.display().to_string(),
             reason,
         };
-        match std::fs::metadata(path) {
+        let existed = match std::fs::metadata(path) {
             Ok(m) if m.len() == 0 => {
                 return Err(not_db(
                     "the file is empty (0 bytes), not an indexer database; delete it to start a \
@@ -321,15 +324,15 @@ impl Store {
                         .into(),
                 ))
             }
-            Ok(_) => {}
+            Ok(_) => true,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(redb::Error::Io(e)))?;
                 }
+                false
             }
             Err(e) => return Err(StoreError::Db(redb::Error::Io(e))),
-        }
-        let existed = path.exists();
+        };
         let db = catch_panic(|| {
             let mut db = Database::builder()
                 .set_cache_size(CACHE_BYTES)

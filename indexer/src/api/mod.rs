@@ -181,22 +181,23 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     } else {
         text
     };
+    error_response(status, code, message)
+}
+
+/// The API's error shape: `status` with `{"error": code, "message": message}`.
+pub fn error_response(status: StatusCode, code: &str, message: String) -> Response {
     (status, Json(json!({ "error": code, "message": message }))).into_response()
 }
 
 /// A handler's panic (tower-http's `CatchPanicLayer`), answered as a JSON 500.
 pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
+    let message = crate::store::panic_message(panic.as_ref());
     tracing::error!("handler panicked: {message}");
-    (
+    error_response(
         StatusCode::INTERNAL_SERVER_ERROR,
-        Json(json!({ "error": "internal", "message": format!("handler panicked: {message}") })),
+        "internal",
+        format!("handler panicked: {message}"),
     )
-        .into_response()
 }
 
 async fn timed(State(s): State<AppState>, req: Request, next: Next) -> Response {
