@@ -187,6 +187,7 @@ pub fn service_config(
         },
         http: tributary_indexer::http_server::HttpLimits::default(),
         backup_dir: None,
+        webhooks: Default::default(),
     }
 }
 

@@ -298,6 +298,8 @@ async fn main() {
         progress: Arc::new(Mutex::new(Progress::default())),
         db_path: path.clone(),
         backup_dir: std::env::temp_dir(),
+        hooks: tributary_indexer::api::webhooks::Hooks::disabled(contracts.clone()),
+        cors_origins: vec!["*".into()],
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

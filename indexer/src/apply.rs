@@ -60,6 +60,10 @@ pub struct Tables<'t> {
     subs_by_creator: Table<'t, (&'static str, &'static str), ()>,
     assets: Table<'t, &'static str, &'static [u8]>,
     proposals: Table<'t, u64, &'static [u8]>,
+    /// The webhook outbox, written with the projections (see [`crate::webhooks`]).
+    pub(crate) outbox: Table<'t, (u64, &'static str), &'static [u8]>,
+    /// The webhook endpoints receiving new events, as of this transaction.
+    pub(crate) endpoints: Vec<crate::webhooks::Endpoint>,
 }
 
 impl<'t> Tables<'t> {
@@ -86,6 +90,8 @@ impl<'t> Tables<'t> {
             subs_by_creator: txn.open_table(store::SUBSCRIPTIONS_BY_CREATOR)?,
             assets: txn.open_table(store::INSURANCE_ASSETS)?,
             proposals: txn.open_table(store::PROPOSALS)?,
+            outbox: txn.open_table(store::OUTBOX)?,
+            endpoints: crate::webhooks::active(&txn.open_table(store::WEBHOOKS)?)?,
         })
     }
 }

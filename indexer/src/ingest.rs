@@ -182,6 +182,8 @@ pub struct Applied {
     pub duplicates: usize,
     /// Events dead-lettered.
     pub dead_letters: usize,
+    /// Webhook messages enqueued (one per matching endpoint and applied event).
+    pub enqueued: usize,
 }
 
 fn unix(rfc3339: &str) -> Option<u64> {
@@ -201,6 +203,7 @@ pub fn apply_page(
     page: &Page,
 ) -> Result<Applied, StoreError> {
     let mut out = Applied::default();
+    let now_ms = crate::webhooks::now_ms();
     for e in &page.events {
         if t.events.get(e.id.as_str())?.is_some() {
             out.duplicates += 1;
@@ -209,7 +212,11 @@ pub fn apply_page(
         let raw = crate::store::seal(serde_json::to_vec(e).unwrap_or_default());
         t.events.insert(e.id.as_str(), raw.as_slice())?;
         match apply_event(t, contracts, e) {
-            Ok(()) => out.applied += 1,
+            Ok(()) => {
+                out.applied += 1;
+                out.enqueued +=
+                    crate::webhooks::enqueue(&mut t.outbox, &t.endpoints, contracts, e, now_ms)?;
+            }
             Err(ApplyError::Store(s)) => return Err(s),
             Err(err) => {
                 let letter = DeadLetter {
@@ -286,6 +293,7 @@ pub fn write_loop(
     mut rx: mpsc::Receiver<Page>,
     metrics: &Metrics,
     progress: &SharedProgress,
+    commits: &tokio::sync::watch::Sender<u64>,
 ) -> Result<(), StoreError> {
     while let Some(first) = rx.blocking_recv() {
         let txn = store.db.begin_write()?;
@@ -309,6 +317,8 @@ pub fn write_loop(
             }
         }
         txn.commit()?;
+        // Wakes the webhook lanes and the live feed.
+        commits.send_modify(|c| *c += 1);
         if let Some(p) = last {
             let mut g = progress.lock().unwrap_or_else(|e| e.into_inner());
             let (ledger, close) = p.applied();
@@ -396,7 +406,7 @@ fn is_rate_limit(message: &str) -> bool {
 /// `delay` with "equal jitter": between half of it and all of it, so indexers that failed
 /// together don't retry in lockstep (AWS Architecture Blog, "Exponential Backoff And
 /// Jitter"). The randomness is the OS's (`getrandom`).
-fn jitter(delay: Duration) -> Duration {
+pub(crate) fn jitter(delay: Duration) -> Duration {
     let mut b = [0u8; 8];
     let r = getrandom::fill(&mut b).map_or(0, |()| u64::from_le_bytes(b));
     let half = delay / 2;

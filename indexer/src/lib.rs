@@ -10,7 +10,9 @@
 //! - [`store`]: the tables and the schema check; [`records`]: the stored records;
 //! - [`query`] and [`api`]: reads and the axum routes (`/openapi.json` describes them);
 //! - [`ops`]: backup, restore and verify; [`http_server`]: connection limits and timeouts;
-//!   [`service`]: everything started together.
+//!   [`service`]: everything started together;
+//! - [`webhooks`]: endpoints, the transactional outbox, signed delivery with retries; the
+//!   live feed is `api::feed`.
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
@@ -26,3 +28,4 @@ pub mod records;
 pub mod scval_json;
 pub mod service;
 pub mod store;
+pub mod webhooks;

@@ -11,6 +11,7 @@ use tributary_indexer::{
     ops,
     service::{self, ServiceConfig},
     store::Store,
+    webhooks::{deliver::DeliveryConfig, WebhooksConfig},
 };
 use tributary_sdk::events::Contracts;
 
@@ -97,6 +98,65 @@ struct RunArgs {
     /// HTTP: connections served at once; more wait in the listen backlog.
     #[arg(long, env = "INDEXER_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=65_536))]
     max_connections: u64,
+    /// File holding the admin bearer token of the webhook routes (trailing newline ignored).
+    /// Without it (or INDEXER_ADMIN_TOKEN) the webhook routes are off.
+    #[arg(long, env = "INDEXER_ADMIN_TOKEN_FILE")]
+    admin_token_file: Option<PathBuf>,
+    /// Webhooks: delays before each retry, comma-separated (humantime: 5s, 5m, 2h); after the
+    /// last the message is a dead letter.
+    #[arg(long, env = "INDEXER_WEBHOOKS_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h", value_parser = parse_schedule)]
+    webhooks_retry_schedule: Schedule,
+    /// Webhooks: one attempt's time limit, milliseconds.
+    #[arg(long, env = "INDEXER_WEBHOOKS_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    webhooks_timeout_ms: u64,
+    /// Webhooks: attempts in flight across all endpoints.
+    #[arg(long, env = "INDEXER_WEBHOOKS_MAX_IN_FLIGHT", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    webhooks_max_in_flight: u64,
+    /// Webhooks: an endpoint failing continuously this long is disabled (humantime).
+    #[arg(long, env = "INDEXER_WEBHOOKS_DISABLE_AFTER", default_value = "5days", value_parser = humantime::parse_duration)]
+    webhooks_disable_after: Duration,
+    /// Webhooks: allow loopback, private and link-local targets (local development only).
+    #[arg(long, env = "INDEXER_WEBHOOKS_ALLOW_PRIVATE")]
+    webhooks_allow_private: bool,
+    /// CORS: origins allowed to read the read-only routes, comma-separated; `*` = any. The
+    /// admin routes never answer CORS.
+    #[arg(
+        long,
+        env = "INDEXER_CORS_ORIGINS",
+        default_value = "*",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
+}
+
+/// A retry schedule (a newtype: clap treats a bare `Vec` as a repeated flag).
+#[derive(Clone, Debug)]
+struct Schedule(Vec<Duration>);
+
+fn parse_schedule(s: &str) -> Result<Schedule, String> {
+    tributary_indexer::webhooks::deliver::parse_schedule(s).map(Schedule)
+}
+
+/// The admin token: the file's first line, else `INDEXER_ADMIN_TOKEN`; an empty token is
+/// refused rather than accepted as "no password".
+fn admin_token(a: &RunArgs) -> anyhow::Result<Option<String>> {
+    let token = match &a.admin_token_file {
+        Some(f) => Some(
+            std::fs::read_to_string(f)
+                .map_err(|e| anyhow::anyhow!("--admin-token-file {}: {e}", f.display()))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        None => std::env::var("INDEXER_ADMIN_TOKEN").ok(),
+    };
+    match token {
+        Some(t) if t.trim().len() < 16 => anyhow::bail!(
+            "the admin token must be at least 16 characters (e.g. `openssl rand -hex 32`)"
+        ),
+        t => Ok(t.map(|t| t.trim().to_string())),
+    }
 }
 
 #[derive(Subcommand)]
@@ -174,6 +234,17 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                     max_connections: a.max_connections as usize,
                 },
                 backup_dir: a.backup_dir.clone(),
+                webhooks: WebhooksConfig {
+                    admin_token: admin_token(a)?,
+                    delivery: DeliveryConfig {
+                        schedule: a.webhooks_retry_schedule.0.clone(),
+                        timeout: Duration::from_millis(a.webhooks_timeout_ms),
+                        max_in_flight: a.webhooks_max_in_flight as usize,
+                        disable_after: a.webhooks_disable_after,
+                        allow_private: a.webhooks_allow_private,
+                    },
+                    cors_origins: a.cors_origins.clone(),
+                },
             };
             let running = service::start(cfg).await?;
             service::shutdown_signal().await;

@@ -2,8 +2,8 @@
 //! format.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 /// Every metric the indexer exports.
@@ -27,6 +27,22 @@ pub struct Metrics {
     /// `indexer_corrupt_records_total{table}`: reads that found a damaged record (checksum
     /// mismatch, undecodable bytes) or a redb failure on a damaged page.
     pub corrupt_records: IntCounterVec,
+    /// Webhook attempts by outcome: `delivered`, `retry`, `dead_letter`, `endpoint_disabled`.
+    pub webhook_deliveries: IntCounterVec,
+    /// Webhook attempts made.
+    pub webhook_attempts: IntCounter,
+    /// From the event's commit to the endpoint's 2xx, seconds.
+    pub webhook_latency: Histogram,
+    /// Failed commits of delivery outcomes (the messages are sent again).
+    pub webhook_ack_errors: IntCounter,
+    /// Messages in the outbox (set when `/metrics` is read).
+    pub webhook_queue_depth: IntGauge,
+    /// Age of the oldest message in the outbox, seconds (set when `/metrics` is read).
+    pub webhook_oldest_age_seconds: IntGauge,
+    /// Connected live-feed (SSE) clients.
+    pub sse_clients: IntGauge,
+    /// Live-feed clients dropped for reading too slowly.
+    pub sse_dropped: IntCounter,
 }
 
 impl Metrics {
@@ -94,6 +110,48 @@ impl Metrics {
         registry
             .register(Box::new(corrupt_records.clone()))
             .unwrap();
+        let webhook_deliveries = IntCounterVec::new(
+            Opts::new(
+                "indexer_webhook_deliveries_total",
+                "Webhook attempts by outcome (delivered, retry, dead_letter, endpoint_disabled).",
+            ),
+            &["outcome"],
+        )
+        .unwrap();
+        registry
+            .register(Box::new(webhook_deliveries.clone()))
+            .unwrap();
+        let webhook_attempts = counter("indexer_webhook_attempts_total", "Webhook POSTs made.");
+        let webhook_latency = Histogram::with_opts(
+            HistogramOpts::new(
+                "indexer_webhook_delivery_latency_seconds",
+                "From the event's commit to the endpoint's 2xx.",
+            )
+            .buckets(vec![
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0, 60.0, 600.0, 3_600.0, 36_000.0,
+            ]),
+        )
+        .unwrap();
+        registry
+            .register(Box::new(webhook_latency.clone()))
+            .unwrap();
+        let webhook_ack_errors = counter(
+            "indexer_webhook_ack_errors_total",
+            "Failed commits of delivery outcomes (those messages are sent again).",
+        );
+        let webhook_queue_depth = gauge(
+            "indexer_webhook_queue_depth",
+            "Messages waiting in the webhook outbox.",
+        );
+        let webhook_oldest_age_seconds = gauge(
+            "indexer_webhook_oldest_undelivered_age_seconds",
+            "Age of the oldest message in the webhook outbox.",
+        );
+        let sse_clients = gauge("indexer_sse_clients", "Connected live-feed clients.");
+        let sse_dropped = counter(
+            "indexer_sse_dropped_total",
+            "Live-feed clients dropped for reading too slowly.",
+        );
         Self {
             registry,
             events_ingested,
@@ -104,6 +162,14 @@ impl Metrics {
             halted,
             query_duration,
             corrupt_records,
+            webhook_deliveries,
+            webhook_attempts,
+            webhook_latency,
+            webhook_ack_errors,
+            webhook_queue_depth,
+            webhook_oldest_age_seconds,
+            sse_clients,
+            sse_dropped,
         }
     }
 

@@ -12,11 +12,12 @@ use anyhow::Context;
 use tokio::sync::{mpsc, watch};
 
 use crate::{
-    api::{router, AppState},
+    api::{router, webhooks::Hooks, AppState},
     ingest::{stored_progress, write_loop, Follower, IngestConfig, SharedProgress},
     metrics::Metrics,
     ops::contracts_json,
     store::Store,
+    webhooks::deliver::Signals,
 };
 
 /// Everything the service needs.
@@ -34,6 +35,8 @@ pub struct ServiceConfig {
     pub http: crate::http_server::HttpLimits,
     /// Where `POST /admin/backup` may write; `None` is the database's directory.
     pub backup_dir: Option<PathBuf>,
+    /// Webhooks, the live feed and CORS.
+    pub webhooks: crate::webhooks::WebhooksConfig,
 }
 
 /// A started indexer.
@@ -50,6 +53,7 @@ pub struct Running {
     follower: tokio::task::JoinHandle<()>,
     writer: JoinHandle<()>,
     server: tokio::task::JoinHandle<()>,
+    dispatcher: tokio::task::JoinHandle<()>,
 }
 
 fn halt(progress: &SharedProgress, metrics: &Metrics, reason: &str, message: String) {
@@ -106,17 +110,19 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
         .with_context(|| format!("RPC URL {}", cfg.rpc_url))?;
     let (stop, stop_rx) = watch::channel(false);
     let (tx, rx) = mpsc::channel(4);
+    let signals = Signals::new();
 
     let writer = {
         let (store, metrics, progress) = (store.clone(), metrics.clone(), progress.clone());
         let (contracts, batch) = (cfg.ingest.contracts.clone(), cfg.ingest.batch_events);
+        let commits = signals.commits.clone();
         std::thread::Builder::new()
             .name("indexer-writer".into())
             .spawn(move || {
                 // A redb panic on a damaged page halts ingestion with its message instead of
                 // ending the thread silently.
                 let written = crate::store::catch_panic(|| {
-                    write_loop(&store, &contracts, batch, rx, &metrics, &progress)
+                    write_loop(&store, &contracts, batch, rx, &metrics, &progress, &commits)
                 });
                 if let Err(e) = written {
                     halt(&progress, &metrics, "database", e.to_string());
@@ -147,7 +153,21 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
         progress: progress.clone(),
         db_path: std::fs::canonicalize(&cfg.db).unwrap_or_else(|_| cfg.db.clone()),
         backup_dir: backup_dir(&cfg)?,
+        hooks: Hooks {
+            admin_token: cfg.webhooks.admin_token.as_deref().map(Arc::from),
+            signals: signals.clone(),
+            allow_private: cfg.webhooks.delivery.allow_private,
+            contracts: cfg.ingest.contracts.clone(),
+        },
+        cors_origins: cfg.webhooks.cors_origins.clone(),
     });
+    let dispatcher = tokio::spawn(crate::webhooks::deliver::run(
+        store.clone(),
+        cfg.webhooks.delivery.clone(),
+        metrics.clone(),
+        signals,
+        stop.subscribe(),
+    ));
     let server = tokio::spawn(crate::http_server::serve(
         listener,
         app,
@@ -164,6 +184,7 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
         follower,
         writer,
         server,
+        dispatcher,
     })
 }
 
@@ -173,6 +194,7 @@ impl Running {
         let _ = self.stop.send(true);
         let _ = self.follower.await;
         let _ = self.server.await;
+        let _ = self.dispatcher.await;
         let writer = self.writer;
         let _ = tokio::task::spawn_blocking(move || writer.join()).await;
     }

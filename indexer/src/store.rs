@@ -78,6 +78,15 @@ pub const INSURANCE_ASSETS: TableDefinition<&str, &[u8]> = TableDefinition::new(
 /// Insurance proposals by id ([`crate::records::ProposalRecord`]).
 pub const PROPOSALS: TableDefinition<u64, &[u8]> = TableDefinition::new("proposals");
 
+/// Webhook endpoints by id ([`crate::webhooks::Endpoint`]).
+pub const WEBHOOKS: TableDefinition<u64, &[u8]> = TableDefinition::new("webhooks");
+/// The outbox: `(endpoint, event id)` → [`crate::webhooks::Pending`], written in the
+/// transaction that applies the event, removed when the endpoint answers 2xx.
+pub const OUTBOX: TableDefinition<(u64, &str), &[u8]> = TableDefinition::new("outbox");
+/// `(endpoint, event id)` → [`crate::webhooks::DeadDelivery`]: retries exhausted.
+pub const WEBHOOK_DEAD_LETTERS: TableDefinition<(u64, &str), &[u8]> =
+    TableDefinition::new("webhook_dead_letters");
+
 /// Calls `$apply!(table)` for every projection table (what [`Store::projections_hash`]
 /// covers), and with `all` also for the bookkeeping tables.
 macro_rules! tables {
@@ -101,7 +110,7 @@ macro_rules! tables {
         )
     };
     (all, $apply:ident) => {
-        $apply!(META, EVENTS);
+        $apply!(META, EVENTS, WEBHOOKS, OUTBOX, WEBHOOK_DEAD_LETTERS);
         tables!(projections, $apply);
     };
 }

@@ -3,8 +3,10 @@
 //! "parameter": …, "message": …}` with 400, `{"error": "not_found", …}` with 404,
 //! `{"error": "internal", …}` with 500. The routes are described by `/openapi.json`.
 
+pub mod feed;
 pub mod openapi;
 pub mod params;
+pub mod webhooks;
 
 use std::{collections::HashMap, net::SocketAddr, path::PathBuf, sync::Arc, time::Instant};
 
@@ -40,6 +42,11 @@ pub struct AppState {
     pub db_path: PathBuf,
     /// The only directory `POST /admin/backup` writes into (canonical path).
     pub backup_dir: PathBuf,
+    /// Webhooks and the live feed.
+    pub hooks: webhooks::Hooks,
+    /// Origins allowed to read the read-only routes from a browser (`*` = any); the admin
+    /// routes never answer CORS.
+    pub cors_origins: Vec<String>,
 }
 
 /// An error response.
@@ -106,9 +113,36 @@ struct CorruptRecord {
 type Result<T> = std::result::Result<T, ApiError>;
 type Q = Query<HashMap<String, String>>;
 
+/// CORS for the read-only routes (tower-http): `GET`/`HEAD` from `origins` (`*` = any), no
+/// credentials.
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| o.parse().ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("last-event-id"),
+        ])
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
+async fn method_not_allowed() -> Response {
+    error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route doesn't take that method; see /openapi.json".into(),
+    )
+}
+
 /// The router with every route.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let read = Router::new()
         .route("/health", get(health))
         .route("/streams", get(streams))
         .route("/streams/{id}", get(stream))
@@ -125,9 +159,27 @@ pub fn router(state: AppState) -> Router {
         .route("/insurance/proposals/{id}", get(proposal))
         .route("/insurance/proposals/{id}/history", get(proposal_history))
         .route("/dead-letters", get(dead_letters))
+        .route("/events/stream", get(feed::stream))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
-        .route("/admin/backup", post(admin_backup))
+        // Before the CORS layer, so a preflight of a route reaches the layer.
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(cors(&state.cors_origins));
+    let admin = Router::new()
+        .route("/webhooks", post(webhooks::register).get(webhooks::list))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::get).delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/enable", post(webhooks::enable))
+        .route("/webhooks/{id}/dead-letters", get(webhooks::dead_letters))
+        .route("/webhooks/{id}/dead-letters/replay", post(webhooks::replay))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            webhooks::admin_auth,
+        ))
+        .route("/admin/backup", post(admin_backup));
+    read.merge(admin)
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -136,15 +188,7 @@ pub fn router(state: AppState) -> Router {
                 ),
             )
         })
-        .method_not_allowed_fallback(|| async {
-            (
-                StatusCode::METHOD_NOT_ALLOWED,
-                Json(json!({
-                    "error": "method_not_allowed",
-                    "message": "this route doesn't take that method; see /openapi.json",
-                })),
-            )
-        })
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), timed))
         .with_state(state)
 }
@@ -442,6 +486,14 @@ async fn dead_letters(State(s): State<AppState>, Query(q): Q) -> Result<Response
 }
 
 async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
+    let store = s.store.clone();
+    if let Ok(Ok((depth, oldest))) =
+        tokio::task::spawn_blocking(move || crate::webhooks::registry::queue_depth(&store.db)).await
+    {
+        s.metrics.webhook_queue_depth.set(depth as i64);
+        let age = oldest.map_or(0, |o| crate::webhooks::now_ms().saturating_sub(o) / 1000);
+        s.metrics.webhook_oldest_age_seconds.set(age as i64);
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         s.metrics.render(),

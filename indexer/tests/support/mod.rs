@@ -2,6 +2,8 @@
 //! configuration for it, and HTTP helpers.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
+pub mod receiver;
+
 use std::{path::PathBuf, time::Duration};
 
 use serde_json::Value;
@@ -43,6 +45,7 @@ pub fn standalone(
         },
         http,
         backup_dir: None,
+        webhooks: Default::default(),
     }
 }
 
@@ -114,6 +117,7 @@ impl Env {
             ingest: self.ingest(Some(1)),
             http: tributary_indexer::http_server::HttpLimits::default(),
             backup_dir: None,
+            webhooks: Default::default(),
         }
     }
 
@@ -161,4 +165,42 @@ pub async fn wait_applied(base: &str, ledger: u32) -> Value {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// `method` `url` with an optional bearer `token` and JSON `body`; the status and the JSON
+/// body (`null` if empty).
+pub async fn call(
+    method: &str,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let (method, token) = (method.to_string(), token.map(String::from));
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut req = ureq::http::Request::builder()
+            .method(method.as_str())
+            .uri(&url);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let mut res = match body {
+            Some(b) => agent
+                .run(
+                    req.header("content-type", "application/json")
+                        .body(b.to_string())
+                        .unwrap(),
+                )
+                .unwrap(),
+            None => agent.run(req.body(()).unwrap()).unwrap(),
+        };
+        let text = res.body_mut().read_to_string().unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        (res.status().as_u16(), json)
+    })
+    .await
+    .unwrap()
 }
