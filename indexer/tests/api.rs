@@ -308,7 +308,11 @@ async fn every_route_against_real_events() {
     assert!(ingested > 10_000, "{ingested}");
     assert!(metrics.contains("indexer_query_duration_seconds_bucket"));
     let (_, doc) = get(format!("{base}/openapi.json")).await;
-    for path in doc["paths"].as_object().unwrap().keys() {
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        // The live feed never ends; tests/webhooks.rs reads it.
+        if ops.get("get").is_none() || path == "/events/stream" {
+            continue;
+        }
         let url = path
             .replace("{id}", &outcome.streams[0].to_string())
             .replace("{addr}", &outcome.creator)

@@ -1,5 +1,6 @@
-//! The OpenAPI 3.1 document served at `/openapi.json`. A test checks that every route the
-//! router serves is described here and that every described path answers.
+//! The OpenAPI 3.1 document served at `/openapi.json`. `tests/api.rs` GETs every described
+//! `GET` path and checks it answers; `tests/webhooks*.rs` exercise the admin routes and the
+//! live feed.
 
 use serde_json::{json, Value};
 
@@ -85,6 +86,21 @@ fn object(props: &[(&str, &str)]) -> Value {
     json!({ "type": "object", "properties": props })
 }
 
+/// An admin operation: bearer token, 401 without it, 404 when webhooks are off or the id is
+/// unknown.
+fn admin(summary: &str, ok: &str, schema: &str) -> Value {
+    json!({
+        "summary": summary,
+        "security": [{ "admin": [] }],
+        "responses": {
+            ok: { "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } },
+            "400": { "$ref": "#/components/responses/BadParam" },
+            "401": { "description": "Missing or wrong admin token" },
+            "404": { "$ref": "#/components/responses/NotFound" },
+        },
+    })
+}
+
 /// The document.
 pub fn document() -> Value {
     let mut streams = vec![
@@ -155,6 +171,29 @@ pub fn document() -> Value {
             "/dead-letters": op("Events that could not be decoded or applied, with their raw XDR.", vec![], "DeadLetter", true),
             "/metrics": { "get": { "summary": "Prometheus text exposition.", "responses": { "200": { "description": "OK", "content": { "text/plain": {} } } } } },
             "/openapi.json": { "get": { "summary": "This document.", "responses": { "200": { "description": "OK" } } } },
+            "/events/stream": { "get": {
+                "summary": "The live feed: Server-Sent Events, one per committed event that passes the filters. SSE `id` = the event id (a getEvents cursor), `event` = its kind, `data` = the webhook body. Starts after the `Last-Event-ID` header, else after `after`, else at the newest event; resuming loses and repeats nothing. A comment every 15 s keeps it open; a client 1,024 events behind is disconnected (and may resume).",
+                "parameters": [
+                    param("kinds", "query", "Comma-separated kinds, `<stream|claims|access|insurance>.<event name>` (default: all).", json!({ "type": "string" })),
+                    addr("party", "query", "Only events naming this address"),
+                    addr("contract", "query", "Only events of this contract"),
+                    param("after", "query", "Start after this event id.", json!({ "type": "string" })),
+                    param("Last-Event-ID", "header", "Resume after this event id (sent by EventSource on reconnecting).", json!({ "type": "string" })),
+                ],
+                "responses": { "200": { "description": "An event stream", "content": { "text/event-stream": {} } }, "400": { "$ref": "#/components/responses/BadParam" } },
+            } },
+            "/webhooks": {
+                "post": admin("Register an endpoint. Body: `url` (http/https; loopback, private and link-local addresses refused unless --webhooks-allow-private), `kinds` (default all), `party`, `contract`. The answer (201) carries the Standard Webhooks signing `secret` (`whsec_…`), shown only here.", "201", "Webhook"),
+                "get": admin("Every endpoint (no secrets), with `pending` and `dead_letters` counts.", "200", "Webhook"),
+            },
+            "/webhooks/{id}": {
+                "get": admin("One endpoint.", "200", "Webhook"),
+                "delete": admin("Delete an endpoint with its outbox and dead letters.", "204", "Webhook"),
+            },
+            "/webhooks/{id}/enable": { "post": admin("Resume an endpoint disabled for failing; delivery restarts at its oldest waiting message.", "200", "Webhook") },
+            "/webhooks/{id}/dead-letters": { "get": admin("Messages whose retries ran out: event id, `webhook-id`, kind, attempts, last error.", "200", "WebhookDeadLetter") },
+            "/webhooks/{id}/dead-letters/replay": { "post": admin("Move every dead letter back to the outbox with a fresh schedule (same `webhook-id`s). Answers `{\"replayed\": n}`.", "200", "Webhook") },
+            "/admin/backup": { "post": { "summary": "From loopback only: write a consistent copy of the database and its .sha256 into the backup directory (what `indexer backup` calls while the service runs). Body `{\"path\": <absolute file>, \"db\": <this instance's database>}`.", "responses": { "200": { "description": "Written" }, "400": { "$ref": "#/components/responses/BadParam" }, "403": { "description": "Not from loopback" } } } },
         },
         "components": {
             "responses": {
@@ -172,6 +211,11 @@ pub fn document() -> Value {
                 "Proposal": object(&[("id", "integer"), ("kind", "string"), ("action", "object"), ("proposer", "address"), ("created_at", "time"), ("epoch", "integer"), ("approvers", "array"), ("status", "string"), ("eta", "time")]),
                 "Event": object(&[("id", "string"), ("ledger", "integer"), ("ledger_closed_at", "string"), ("tx_hash", "string"), ("contract_id", "address"), ("event", "string"), ("topics", "array"), ("data", "object")]),
                 "DeadLetter": object(&[("id", "string"), ("error", "string"), ("event", "object")]),
+                "Webhook": object(&[("id", "integer"), ("url", "string"), ("filter", "object"), ("created_at", "time"), ("disabled", "string"), ("pending", "integer"), ("dead_letters", "integer"), ("secret", "string")]),
+                "WebhookDeadLetter": object(&[("event_id", "string"), ("message_id", "string"), ("kind", "string"), ("attempts", "integer"), ("enqueued_at_ms", "integer"), ("died_at_ms", "integer"), ("last_error", "string")]),
+            },
+            "securitySchemes": {
+                "admin": { "type": "http", "scheme": "bearer", "description": "The admin token (--admin-token-file or INDEXER_ADMIN_TOKEN)." },
             },
         },
     })

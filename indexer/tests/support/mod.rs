@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 pub mod receiver;
+pub mod sse;
 
 use std::{path::PathBuf, time::Duration};
 

@@ -43,8 +43,8 @@ pub struct Receiver {
     pub received: Mutex<Vec<Received>>,
     /// Requests whose signature did not verify (must stay 0).
     pub bad_signatures: AtomicUsize,
-    /// Requests answered 503.
-    pub refused: AtomicUsize,
+    /// Requests answered 503, by endpoint name.
+    pub refused: Mutex<HashMap<String, usize>>,
     /// Added to every answer, milliseconds.
     pub delay_ms: AtomicU64,
     /// Set to stop accepting anything (connection-level failure is not simulated).
@@ -74,6 +74,11 @@ impl Receiver {
             .collect()
     }
 
+    /// Requests to `name` answered 503.
+    pub fn refused(&self, name: &str) -> usize {
+        self.refused.lock().unwrap().get(name).copied().unwrap_or(0)
+    }
+
     /// Marks `name` failing (503) or not.
     pub fn set_failing(&self, name: &str, failing: bool) {
         let mut f = self.failing.lock().unwrap();
@@ -95,7 +100,7 @@ async fn accept(
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
     if r.down.load(Ordering::Relaxed) || r.failing.lock().unwrap().contains(&name) {
-        r.refused.fetch_add(1, Ordering::Relaxed);
+        *r.refused.lock().unwrap().entry(name).or_default() += 1;
         return StatusCode::SERVICE_UNAVAILABLE;
     }
     let Some(secret) = r.secrets.lock().unwrap().get(&name).cloned() else {
