@@ -144,6 +144,29 @@ pub fn render(demo: &Demo, cli: &str) -> String {
     for q in queries(o, &demo.indexer_url()) {
         out.push_str(&format!("  # {}\n  curl -s '{}'\n", q.what, q.url));
     }
+    let verified = demo.receiver.verified();
+    out.push_str(&format!(
+        "\nWebhooks: the local receiver at {} verified {} signed deliveries (Standard Webhooks) of {}, e.g.\n",
+        demo.receiver.url(),
+        verified.len(),
+        crate::WEBHOOK_KINDS.join(", "),
+    ));
+    if let Some(v) = verified.first() {
+        out.push_str(&format!(
+            "  webhook-id {}  {}  cursor {}\n",
+            v.id, v.kind, v.cursor
+        ));
+    }
+    out.push_str(&format!(
+        "  # the endpoints (admin token in {})\n  curl -s -H \"Authorization: Bearer $(cat {})\" '{}/webhooks'\n",
+        demo.files.admin_token.display(),
+        demo.files.admin_token.display(),
+        demo.indexer_url(),
+    ));
+    out.push_str(&format!(
+        "Live feed (Server-Sent Events; resume with the Last-Event-ID header):\n  curl -N '{}/events/stream'\n",
+        demo.indexer_url()
+    ));
     out.push_str("\nDrive the protocol with the CLI:\n");
     for (what, cmd) in cli_commands(o, cli, &demo.net.rpc_url, &demo.files) {
         out.push_str(&format!("  # {what}\n  {cmd}\n"));

@@ -9,13 +9,16 @@
 //! 3. the indexer following it into `data/indexer.redb`, serving at `127.0.0.1:8080`;
 //! 4. the demo scenario ([`tributary_scenario::run`]) with a 10,000-recipient campaign;
 //! 5. the indexer's answers checked against the chain ([`verify::verify`]), and every
-//!    query the banner prints ([`banner`]) answered.
+//!    query the banner prints ([`banner`]) answered;
+//! 6. a local webhook receiver ([`receiver`]) registered before the scenario, which must
+//!    verify at least one signed delivery, and the live feed answering.
 //!
 //! Each run starts a fresh network: `data/` is rewritten (the old indexer database would
 //! name other contracts). The end-to-end test runs the same [`start`] headless.
 #![warn(missing_docs)]
 
 pub mod banner;
+pub mod receiver;
 pub mod verify;
 
 use std::{
@@ -27,6 +30,7 @@ use std::{
 use tributary_indexer::{
     ingest::IngestConfig,
     service::{self, Running, ServiceConfig},
+    webhooks::{deliver::DeliveryConfig, WebhooksConfig},
 };
 use tributary_localnet::server::{Config, Localnet, StartError};
 use tributary_scenario::{http_get, signer, Network, Outcome, ScenarioError, Setup};
@@ -79,6 +83,8 @@ pub struct Files {
     pub tree: PathBuf,
     /// Secret seed of the claimant of entry [`CLI_CLAIM_INDEX`].
     pub claimant_key: PathBuf,
+    /// The indexer's admin bearer token (the webhook routes), random per run.
+    pub admin_token: PathBuf,
 }
 
 impl Files {
@@ -91,6 +97,7 @@ impl Files {
             claimant_key: dir
                 .join("keys")
                 .join(format!("recipient-{CLI_CLAIM_INDEX}.key")),
+            admin_token: dir.join("admin-token"),
         }
     }
 }
@@ -146,6 +153,8 @@ pub struct Demo {
     pub files: Files,
     /// What the chain check compared.
     pub summary: verify::Summary,
+    /// The webhook receiver.
+    pub receiver: receiver::Receiver,
 }
 
 impl Demo {
@@ -249,7 +258,7 @@ pub async fn start(cfg: &DemoConfig) -> Result<Demo, DemoError> {
         passphrase: tributary_localnet::settings::PASSPHRASE.to_string(),
     };
     match deploy_and_run(cfg, &net, &files).await {
-        Ok((setup, indexer, outcome)) => {
+        Ok((setup, indexer, outcome, receiver)) => {
             let latest = localnet.shared().lock().header().ledger_seq;
             let mut demo = Demo {
                 localnet,
@@ -259,6 +268,7 @@ pub async fn start(cfg: &DemoConfig) -> Result<Demo, DemoError> {
                 outcome,
                 files,
                 summary: verify::Summary::default(),
+                receiver,
             };
             match check(&mut demo, latest).await {
                 Ok(()) => Ok(demo),
@@ -279,7 +289,7 @@ async fn deploy_and_run(
     cfg: &DemoConfig,
     net: &Network,
     files: &Files,
-) -> Result<(Setup, Running, Outcome), DemoError> {
+) -> Result<(Setup, Running, Outcome, receiver::Receiver), DemoError> {
     tracing::info!(
         "deploying XLM, USDC and the protocol from {}",
         cfg.wasm_dir.display()
@@ -287,15 +297,29 @@ async fn deploy_and_run(
     let setup = tributary_scenario::setup(net, &cfg.wasm_dir).await?;
     write_json(&files.deployment, &setup.deployment)?;
 
+    let token = admin_token()?;
+    std::fs::write(&files.admin_token, format!("{token}\n")).map_err(io(&files.admin_token))?;
     tracing::info!("starting the indexer on {}", cfg.indexer_listen);
-    let indexer = service::start(service_config(
-        &setup,
-        &net.rpc_url,
-        &files.db,
-        cfg.indexer_listen,
-    ))
-    .await
-    .map_err(|e| DemoError::Indexer(format!("{e:#}")))?;
+    let mut service_cfg = service_config(&setup, &net.rpc_url, &files.db, cfg.indexer_listen);
+    service_cfg.webhooks = WebhooksConfig {
+        admin_token: Some(token.clone()),
+        // The receiver is on loopback: allowed for the local demo only.
+        delivery: DeliveryConfig {
+            allow_private: true,
+            ..DeliveryConfig::default()
+        },
+        cors_origins: vec!["*".into()],
+    };
+    let indexer = service::start(service_cfg)
+        .await
+        .map_err(|e| DemoError::Indexer(format!("{e:#}")))?;
+    let receiver = match register_receiver(&format!("http://{}", indexer.addr), &token).await {
+        Ok(r) => r,
+        Err(e) => {
+            indexer.stop().await;
+            return Err(e);
+        }
+    };
 
     tracing::info!(
         "running the scenario ({} campaign recipients)",
@@ -312,7 +336,7 @@ async fn deploy_and_run(
     }
     .await;
     match ran {
-        Ok(outcome) => Ok((setup, indexer, outcome)),
+        Ok(outcome) => Ok((setup, indexer, outcome, receiver)),
         Err(e) => {
             indexer.stop().await;
             Err(e)
@@ -328,7 +352,79 @@ async fn check(demo: &mut Demo, latest: u32) -> Result<(), DemoError> {
     for q in banner::queries(&demo.outcome, &base) {
         http_get(&q.url).await.map_err(verify::VerifyError::from)?;
     }
-    Ok(())
+    let started = Instant::now();
+    while demo.receiver.verified().is_empty() {
+        if started.elapsed() > Duration::from_secs(60) {
+            return Err(DemoError::Indexer(
+                "the webhook receiver verified no delivery within 60 s".into(),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    feed_answers(demo.indexer.addr).await
+}
+
+/// The events the demo's endpoint receives: one of each family's headline event.
+pub const WEBHOOK_KINDS: [&str; 5] = [
+    "stream.withdrawn",
+    "claims.claimed",
+    "access.renewed",
+    "access.renewal_failed",
+    "insurance.proposal_queued",
+];
+
+/// 32 random bytes, hex: the admin token.
+fn admin_token() -> Result<String, DemoError> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(|e| DemoError::Config(format!("OS random generator: {e}")))?;
+    Ok(hex::encode(b))
+}
+
+/// Starts the receiver and registers it with the indexer at `base` (`POST /webhooks`).
+async fn register_receiver(base: &str, token: &str) -> Result<receiver::Receiver, DemoError> {
+    let r = receiver::Receiver::start()
+        .await
+        .map_err(|e| DemoError::Indexer(format!("webhook receiver: {e}")))?;
+    let body = serde_json::json!({ "url": r.url(), "kinds": WEBHOOK_KINDS }).to_string();
+    let (url, auth) = (format!("{base}/webhooks"), format!("Bearer {token}"));
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut res = ureq::post(&url)
+            .header("authorization", &auth)
+            .header("content-type", "application/json")
+            .send(&body)?;
+        res.body_mut().read_to_string()
+    })
+    .await
+    .map_err(|e| DemoError::Indexer(e.to_string()))?
+    .map_err(|e| DemoError::Indexer(format!("registering the webhook receiver: {e}")))?;
+    let made: serde_json::Value = serde_json::from_str(&answer)
+        .map_err(|e| DemoError::Indexer(format!("POST /webhooks answered {answer:?}: {e}")))?;
+    r.set_secret(made["secret"].as_str().unwrap_or_default())
+        .map_err(|e| DemoError::Indexer(format!("webhook secret: {e}")))?;
+    Ok(r)
+}
+
+/// `GET /events/stream` answers 200 with `text/event-stream` (the banner's `curl -N`).
+async fn feed_answers(addr: SocketAddr) -> Result<(), DemoError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fail = |e: String| DemoError::Indexer(format!("live feed: {e}"));
+    let mut s = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    s.write_all(format!("GET /events/stream HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let mut head = vec![0u8; 1024];
+    let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut head))
+        .await
+        .map_err(|_| fail("no answer within 5 s".into()))?
+        .map_err(|e| fail(e.to_string()))?;
+    let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    if head.starts_with("http/1.1 200") && head.contains("content-type: text/event-stream") {
+        Ok(())
+    } else {
+        Err(fail(format!("answered {head:?}")))
+    }
 }
 
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), DemoError> {

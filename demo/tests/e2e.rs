@@ -81,6 +81,31 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
     ))
     .await;
     assert_eq!(access["has_access"], true);
+    // The local webhook receiver verified the signed deliveries of the scenario's headline
+    // events (some may still be in flight when the demo is ready).
+    let started = std::time::Instant::now();
+    let want = [
+        ("stream.withdrawn", 1),
+        ("claims.claimed", 2),
+        ("access.renewed", 1),
+        ("insurance.proposal_queued", 1),
+    ];
+    loop {
+        let verified = demo.receiver.verified();
+        let count = |k: &str| verified.iter().filter(|v| v.kind == k).count();
+        if want.iter().all(|(k, n)| count(k) >= *n) {
+            assert_eq!(count("claims.claimed"), 2, "{verified:?}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "{verified:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let printed = banner::render(&demo, "tributary");
+    assert!(
+        printed.contains(&format!("curl -N '{base}/events/stream'")),
+        "{printed}"
+    );
+    assert!(printed.contains("webhook-id msg_1_"), "{printed}");
     // The printed CLI commands that talk to the network name this one (its port is random).
     let commands = banner::cli_commands(o, "tributary", &demo.net.rpc_url, &demo.files);
     assert_eq!(commands.len(), 5);
@@ -110,6 +135,7 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
         outcome,
         files,
         summary,
+        receiver: _,
     } = demo;
     indexer.stop().await;
     let bob = signer("bob");
