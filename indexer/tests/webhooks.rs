@@ -50,6 +50,17 @@ impl JsReceiver {
     fn start(port: u16, secret: &str) -> Self {
         use std::io::BufRead;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let readme = std::fs::read_to_string(root.join("indexer/README.md")).unwrap();
+        for shown in [
+            "sdk/localnet/clients/js/webhook_receiver.mjs",
+            "indexer/examples/webhook_receiver.rs",
+        ] {
+            let code = std::fs::read_to_string(root.join(shown)).unwrap();
+            assert!(
+                readme.contains(code.trim_end()),
+                "indexer/README.md shows {shown} verbatim"
+            );
+        }
         let dir = root.join("target/clients/js");
         std::fs::copy(
             root.join("sdk/localnet/clients/js/webhook_receiver.mjs"),
