@@ -14,16 +14,13 @@
 //! 5. RSS (VmRSS and VmHWM) and the database file size.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::print_stdout)]
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+mod common;
 
 use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
-use stellar_rpc_client::{Event, EventStart, EventType};
-use stellar_xdr::{AccountId, Limits, PublicKey, ReadXdr, ScAddress, ScVal, Uint256, WriteXdr};
 use tributary_indexer::{
     api::{router, AppState},
     apply::Tables,
@@ -32,7 +29,6 @@ use tributary_indexer::{
     query::{PageRequest, Reader, StreamFilter},
     store::Store,
 };
-use tributary_scenario::signer;
 
 const RECIPIENTS: u64 = 10_000;
 const PAGE: u64 = 1_000;
@@ -59,98 +55,6 @@ fn status_kib(field: &str) -> u64 {
         .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
         .unwrap_or(0)
-}
-
-fn recipient(i: u64) -> ScAddress {
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&i.to_be_bytes());
-    key[8] = 0x5a;
-    ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(key))))
-}
-
-/// Records real pages from a local network; returns a `stream_created` event and the
-/// contract ids.
-async fn record() -> (Event, tributary_sdk::events::Contracts, usize) {
-    let support::Env {
-        localnet,
-        net,
-        setup,
-    } = support::start(100, 120_960).await;
-    let dir = std::env::temp_dir().join("tributary-bench-indexer");
-    tributary_scenario::run(&setup, &net, 100, &dir)
-        .await
-        .unwrap();
-    let sender = signer("bench sender");
-    net.fund(&sender).await.unwrap();
-    setup
-        .stream_batches(&sender, &signer("bench recipient").address(), 20, 50)
-        .await
-        .unwrap();
-    let contracts = setup.deployment.contracts();
-    let ids = [
-        contracts.stream.clone(),
-        contracts.claims.clone(),
-        contracts.access.clone(),
-        contracts.insurance.clone(),
-    ];
-    let mut recorded = Vec::new();
-    let mut start = EventStart::Ledger(1);
-    loop {
-        let r = setup
-            .client
-            .rpc()
-            .get_events(start, Some(EventType::Contract), &ids, &[], Some(1000))
-            .await
-            .unwrap();
-        let n = r.events.len();
-        recorded.extend(r.events);
-        if n < 1000 {
-            break;
-        }
-        start = EventStart::Cursor(r.cursor);
-    }
-    let template = recorded
-        .iter()
-        .find(|e| {
-            e.topic.first().is_some_and(|t| {
-                ScVal::from_xdr_base64(t, Limits::none()).unwrap()
-                    == ScVal::Symbol("stream_created".try_into().unwrap())
-            })
-        })
-        .unwrap()
-        .clone();
-    let _ = localnet.shutdown().await;
-    (template, contracts, recorded.len())
-}
-
-/// Synthetic page `p`: `PAGE` stream_created events re-encoded from `template`.
-fn page(template: &Event, topics: &[ScVal], p: u64) -> Page {
-    let events = (0..PAGE)
-        .map(|k| {
-            let i = p * PAGE + k;
-            let mut t = topics.to_vec();
-            t[1] = ScVal::U64(i + 1);
-            t[3] = ScVal::Address(recipient(i % RECIPIENTS));
-            let ledger = 1_000 + (i / PAGE) as u32;
-            let toid = (u64::from(ledger) << 32) | ((k + 1) << 12) | 1;
-            Event {
-                id: format!("{toid:019}-{:010}", 0),
-                ledger,
-                topic: t
-                    .iter()
-                    .map(|v| v.to_xdr_base64(Limits::none()).unwrap())
-                    .collect(),
-                ..template.clone()
-            }
-        })
-        .collect();
-    Page {
-        events,
-        cursor: format!("{:019}-{:010}", ((1_000 + p) << 32) | 0xfff_fff, 0),
-        latest_ledger: 1_000 + p as u32,
-        latest_close_time: 0,
-        caught_up: false,
-    }
 }
 
 /// Parses a wrk duration (`812.00us`, `8.80ms`, `1.02s`).
@@ -218,13 +122,9 @@ fn wrk(
 #[tokio::main]
 async fn main() {
     let streams = size("BENCH_STREAMS", 1_000_000);
-    let (template, contracts, recorded) = record().await;
+    let (template, contracts, recorded) = common::record().await;
     println!("recorded {recorded} real events; template: {}", template.id);
-    let topics: Vec<ScVal> = template
-        .topic
-        .iter()
-        .map(|t| ScVal::from_xdr_base64(t, Limits::none()).unwrap())
-        .collect();
+    let topics = common::topics(&template);
 
     let dir = std::env::temp_dir().join("tributary-bench-indexer");
     let path = dir.join("bench.redb");
@@ -243,7 +143,7 @@ async fn main() {
     let mut p = 0;
     while p < pages {
         let batch: Vec<Page> = (p..(p + BATCH / PAGE).min(pages))
-            .map(|q| page(&template, &topics, q))
+            .map(|q| common::page(&template, &topics, q, PAGE, RECIPIENTS))
             .collect();
         let started = Instant::now();
         let txn = store.db.begin_write().unwrap();
@@ -269,7 +169,7 @@ async fn main() {
         x ^= x >> 7;
         x ^= x << 17;
         let filter = StreamFilter {
-            recipient: Some(recipient(x % RECIPIENTS).to_string()),
+            recipient: Some(common::recipient(x % RECIPIENTS).to_string()),
             ..Default::default()
         };
         let started = Instant::now();
@@ -315,7 +215,7 @@ async fn main() {
     let order: Vec<u64> = (0..RECIPIENTS).map(|k| (k * 7919) % RECIPIENTS).collect();
     let by_recipient: Vec<String> = order
         .iter()
-        .map(|&x| format!("/streams?recipient={}&limit=50", recipient(x)))
+        .map(|&x| format!("/streams?recipient={}&limit=50", common::recipient(x)))
         .collect();
     let by_id: Vec<String> = order
         .iter()

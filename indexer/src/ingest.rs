@@ -12,7 +12,7 @@ use std::{
 use redb::{ReadableDatabase, ReadableTable};
 use stellar_rpc_client::{Client as Rpc, Event, EventStart, EventType, GetEventsResponse};
 use tokio::sync::{mpsc, watch};
-use tributary_sdk::events::{decode, Contracts};
+use tributary_sdk::events::{decode_values, topics_and_data, Contracts};
 
 use crate::{
     apply::{apply, ApplyError, EventMeta, Tables},
@@ -211,11 +211,10 @@ pub fn apply_page(
         }
         let raw = crate::store::seal(serde_json::to_vec(e).unwrap_or_default());
         t.events.insert(e.id.as_str(), raw.as_slice())?;
-        match apply_event(t, contracts, e) {
-            Ok(()) => {
+        match apply_event(t, contracts, e, now_ms) {
+            Ok(enqueued) => {
                 out.applied += 1;
-                out.enqueued +=
-                    crate::webhooks::enqueue(&mut t.outbox, &t.endpoints, contracts, e, now_ms)?;
+                out.enqueued += enqueued;
             }
             Err(ApplyError::Store(s)) => return Err(s),
             Err(err) => {
@@ -267,18 +266,41 @@ impl From<EventError> for ApplyError {
     }
 }
 
-fn apply_event(t: &mut Tables, contracts: &Contracts, e: &Event) -> Result<(), ApplyError> {
+/// Applies `e` to the projections, then enqueues it for the webhook endpoints it matches
+/// (same transaction; its XDR decoded once for both). Returns the messages enqueued.
+fn apply_event(
+    t: &mut Tables,
+    contracts: &Contracts,
+    e: &Event,
+    now_ms: u64,
+) -> Result<usize, ApplyError> {
     let closed_at =
         unix(&e.ledger_closed_at).ok_or_else(|| EventError::Time(e.ledger_closed_at.clone()))?;
-    let decoded = decode(contracts, e)
-        .map_err(|err| EventError::Decode(err.to_string()))?
+    let decode_err = |err: tributary_sdk::scval::DecodeError| EventError::Decode(err.to_string());
+    let (topics, data) = topics_and_data(e).map_err(decode_err)?;
+    let decoded = decode_values(contracts, &e.contract_id, &topics, &data)
+        .map_err(decode_err)?
         .ok_or_else(|| EventError::Unknown(e.contract_id.clone()))?;
     let meta = EventMeta {
         id: e.id.clone(),
         ledger: e.ledger,
         closed_at,
     };
-    apply(t, &meta, &decoded)
+    apply(t, &meta, &decoded)?;
+    if t.endpoints.is_empty() {
+        return Ok(0);
+    }
+    let Some(d) = crate::webhooks::describe_values(contracts, &e.contract_id, &topics, &data)
+    else {
+        return Ok(0);
+    };
+    Ok(crate::webhooks::enqueue(
+        &mut t.outbox,
+        &t.endpoints,
+        &d,
+        &e.id,
+        now_ms,
+    )?)
 }
 
 /// Applies pages from `rx` until it closes, committing per the batch policy, then commits

@@ -78,14 +78,30 @@ pub fn decode(
         return Ok(None);
     }
     let (topics, data) = topics_and_data(e)?;
+    decode_values(contracts, id, &topics, &data)
+}
+
+/// [`decode`] of topics and data already decoded from XDR ([`topics_and_data`]), emitted by
+/// contract `id`; `Ok(None)` for other contracts and unknown events.
+///
+/// # Errors
+/// [`DecodeError`] if the values don't have the event's declared shape.
+pub fn decode_values(
+    contracts: &Contracts,
+    id: &str,
+    topics: &[ScVal],
+    data: &ScVal,
+) -> Result<Option<TributaryEvent>, DecodeError> {
     Ok(if id == contracts.stream {
-        StreamEvent::decode(&topics, &data)?.map(TributaryEvent::Stream)
+        StreamEvent::decode(topics, data)?.map(TributaryEvent::Stream)
     } else if id == contracts.claims {
-        ClaimsEvent::decode(&topics, &data)?.map(TributaryEvent::Claims)
+        ClaimsEvent::decode(topics, data)?.map(TributaryEvent::Claims)
     } else if id == contracts.access {
-        AccessEvent::decode(&topics, &data)?.map(TributaryEvent::Access)
+        AccessEvent::decode(topics, data)?.map(TributaryEvent::Access)
+    } else if id == contracts.insurance {
+        InsuranceEvent::decode(topics, data)?.map(TributaryEvent::Insurance)
     } else {
-        InsuranceEvent::decode(&topics, &data)?.map(TributaryEvent::Insurance)
+        None
     })
 }
 

@@ -207,26 +207,60 @@ pub async fn run(
     }
 }
 
-/// Commits lane outcomes in batches: whatever arrived while the previous commit ran.
+/// How long delivery outcomes may stay in non-durable commits.
+const ACK_DURABILITY: Duration = Duration::from_millis(250);
+
+/// Commits lane outcomes in batches: whatever arrived while the previous commit ran. Under
+/// load most commits skip the fsync (redb's `Durability::None`; the ingestion writer's next
+/// commit persists them too), and one at least every [`ACK_DURABILITY`] (or once the lanes
+/// go quiet) is durable: a crash forgets at most that much of outcomes, whose messages are
+/// then sent again (at least once; receivers de-duplicate by `webhook-id`). This keeps the
+/// outcomes from taking the single redb writer from ingestion for an fsync each.
 fn acker(store: &Store, metrics: &Metrics, rx: &std_mpsc::Receiver<Ack>) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
+    let mut last_durable = Instant::now();
+    let mut dirty = false;
+    loop {
+        let first = if dirty {
+            match rx.recv_timeout(ACK_DURABILITY) {
+                Ok(a) => Some(a),
+                Err(std_mpsc::RecvTimeoutError::Timeout) => None,
+                Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(a) => Some(a),
+                Err(_) => return,
+            }
+        };
+        let mut batch: Vec<Ack> = first.into_iter().collect();
         while batch.len() < 4096 {
             match rx.try_recv() {
                 Ok(a) => batch.push(a),
                 Err(_) => break,
             }
         }
-        if let Err(e) = commit_acks(store, &batch) {
-            // The messages stay in the outbox and are sent again after a restart.
-            tracing::error!("webhooks: committing {} outcomes: {e}", batch.len());
-            metrics.webhook_ack_errors.inc();
+        let durable = batch.is_empty() || last_durable.elapsed() >= ACK_DURABILITY;
+        match commit_acks(store, &batch, durable) {
+            Ok(()) if durable => {
+                last_durable = Instant::now();
+                dirty = false;
+            }
+            Ok(()) => dirty = true,
+            Err(e) => {
+                // The messages stay in the outbox and are sent again after a restart.
+                tracing::error!("webhooks: committing {} outcomes: {e}", batch.len());
+                metrics.webhook_ack_errors.inc();
+            }
         }
     }
 }
 
-fn commit_acks(store: &Store, batch: &[Ack]) -> Result<(), StoreError> {
-    let txn = store.db.begin_write()?;
+fn commit_acks(store: &Store, batch: &[Ack], durable: bool) -> Result<(), StoreError> {
+    let mut txn = store.db.begin_write()?;
+    if !durable {
+        txn.set_durability(redb::Durability::None)
+            .map_err(|e| StoreError::Db(e.into()))?;
+    }
     {
         let mut outbox = txn.open_table(OUTBOX)?;
         let mut dead = txn.open_table(WEBHOOK_DEAD_LETTERS)?;

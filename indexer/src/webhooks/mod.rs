@@ -137,6 +137,17 @@ pub fn known_kind(kind: &str) -> bool {
 /// The kind, contract and parties of a raw RPC event; `None` for an event of another contract
 /// or without a symbol name.
 pub fn describe(contracts: &Contracts, e: &stellar_rpc_client::Event) -> Option<Described> {
+    let (topics, data) = tributary_sdk::events::topics_and_data(e).ok()?;
+    describe_values(contracts, &e.contract_id, &topics, &data)
+}
+
+/// [`describe`] of topics and data already decoded, emitted by contract `contract`.
+pub fn describe_values(
+    contracts: &Contracts,
+    contract: &str,
+    topics: &[ScVal],
+    data: &ScVal,
+) -> Option<Described> {
     let family = [
         &contracts.stream,
         &contracts.claims,
@@ -144,19 +155,18 @@ pub fn describe(contracts: &Contracts, e: &stellar_rpc_client::Event) -> Option<
         &contracts.insurance,
     ]
     .iter()
-    .position(|c| **c == e.contract_id)
+    .position(|c| *c == contract)
     .map(|i| FAMILIES[i])?;
-    let (topics, data) = tributary_sdk::events::topics_and_data(e).ok()?;
     let ScVal::Symbol(name) = topics.first()? else {
         return None;
     };
     let mut parties = Vec::new();
-    for v in topics.iter().skip(1).chain(std::iter::once(&data)) {
+    for v in topics.iter().skip(1).chain(std::iter::once(data)) {
         addresses(v, &mut parties);
     }
     Some(Described {
         kind: format!("{family}.{}", name.to_utf8_string_lossy()),
-        contract: e.contract_id.clone(),
+        contract: contract.to_string(),
         parties,
     })
 }
@@ -196,26 +206,21 @@ pub fn active(
     Ok(out)
 }
 
-/// Enqueues `e` for every endpoint in `endpoints` whose filter it passes, in the caller's
-/// write transaction. Returns how many messages were enqueued.
+/// Enqueues event `event_id` (described by `d`) for every endpoint in `endpoints` whose
+/// filter it passes, in the caller's write transaction. Returns how many messages were
+/// enqueued.
 ///
 /// # Errors
 /// [`StoreError`].
 pub fn enqueue(
     outbox: &mut redb::Table<'_, (u64, &'static str), &'static [u8]>,
     endpoints: &[Endpoint],
-    contracts: &Contracts,
-    e: &stellar_rpc_client::Event,
+    d: &Described,
+    event_id: &str,
     now_ms: u64,
 ) -> Result<usize, StoreError> {
-    if endpoints.is_empty() {
-        return Ok(0);
-    }
-    let Some(d) = describe(contracts, e) else {
-        return Ok(0);
-    };
     let mut n = 0;
-    for ep in endpoints.iter().filter(|ep| ep.filter.matches(&d)) {
+    for ep in endpoints.iter().filter(|ep| ep.filter.matches(d)) {
         let msg = Pending {
             kind: d.kind.clone(),
             attempts: 0,
@@ -223,7 +228,7 @@ pub fn enqueue(
             enqueued_at_ms: now_ms,
             last_error: None,
         };
-        outbox.insert((ep.id, e.id.as_str()), store::to_bytes(&msg).as_slice())?;
+        outbox.insert((ep.id, event_id), store::to_bytes(&msg).as_slice())?;
         n += 1;
     }
     Ok(n)
