@@ -43,11 +43,6 @@ fn size(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    sorted[rank.min(sorted.len()) - 1]
-}
-
 fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap()
@@ -188,7 +183,10 @@ async fn main() {
         assert_eq!(page.items.len() as u64, (streams / RECIPIENTS).min(50));
     }
     lat.sort();
-    let (q50, q99) = (percentile(&lat, 50.0), percentile(&lat, 99.0));
+    let (q50, q99) = (
+        common::percentile(&lat, 50.0),
+        common::percentile(&lat, 99.0),
+    );
     println!("query (in process, page of 50 by recipient, {streams} streams): p50 {q50:.2?}, p99 {q99:.2?} (target <= 1 ms)");
 
     // HTTP with 64 concurrent clients.
@@ -243,18 +241,10 @@ async fn main() {
         file / streams
     );
 
-    let informational = std::env::var("TRIBUTARY_BENCH_INFORMATIONAL").is_ok_and(|v| v == "1");
-    let missed: Vec<&str> = [
+    common::exit_on_missed(&[
         (rate < 20_000.0, "ingest"),
         (q99 > Duration::from_millis(1), "query p99"),
         (h99 > Duration::from_millis(10), "HTTP p99"),
         (hwm / 1024 > 300, "RSS"),
-    ]
-    .into_iter()
-    .filter_map(|(miss, name)| miss.then_some(name))
-    .collect();
-    if !missed.is_empty() && !informational {
-        eprintln!("missed targets: {missed:?}");
-        std::process::exit(1);
-    }
+    ]);
 }

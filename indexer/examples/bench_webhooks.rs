@@ -76,11 +76,6 @@ async fn accept(
     StatusCode::NO_CONTENT
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    sorted[rank.min(sorted.len()) - 1]
-}
-
 /// Applies `pages` in one durable transaction; returns the event ids.
 fn commit(
     store: &Store,
@@ -290,22 +285,17 @@ async fn main() {
         .map(|(id, t)| *t - live[event_id(id)])
         .collect();
     lat.sort();
-    let (l50, l99) = (percentile(&lat, 50.0), percentile(&lat, 99.0));
+    let (l50, l99) = (
+        common::percentile(&lat, 50.0),
+        common::percentile(&lat, 99.0),
+    );
     println!("live, {n_live} events at 1,000/s: commit to receipt p50 {l50:.2?}, p99 {l99:.2?} (target <= 50 ms)");
     let _ = stop.send(true);
     let _ = dispatcher.await;
 
-    let informational = std::env::var("TRIBUTARY_BENCH_INFORMATIONAL").is_ok_and(|v| v == "1");
-    let missed: Vec<&str> = [
+    common::exit_on_missed(&[
         (throughput < 2_000.0, "delivery throughput"),
         (l99 > Duration::from_millis(50), "commit-to-receipt p99"),
         (rate_on < 0.8 * rate_off, "ingest with webhooks"),
-    ]
-    .into_iter()
-    .filter_map(|(miss, name)| miss.then_some(name))
-    .collect();
-    if !missed.is_empty() && !informational {
-        eprintln!("missed targets: {missed:?}");
-        std::process::exit(1);
-    }
+    ]);
 }

@@ -10,30 +10,11 @@ use std::{
     time::Duration,
 };
 
-use support::{start, temp_dir, try_get, wait_applied};
+use support::{free_port, start, temp_dir, terminate, wait_applied, wait_up, Rng};
 use tributary_indexer::{service, store};
 use tributary_scenario::signer;
 
 const KILLS: u32 = 15;
-
-/// xorshift64*: a seeded sequence of kill delays, printed so a failure can be replayed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn spawn(db: &std::path::Path, deployment: &std::path::Path, rpc: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_indexer"))
@@ -97,19 +78,9 @@ async fn killed_at_random_points_it_ends_equal_to_an_uninterrupted_run() {
         child.wait().unwrap();
     }
     let port = free_port();
-    let mut child = spawn(&db, &deployment, &env.net.rpc_url, port);
+    let child = spawn(&db, &deployment, &env.net.rpc_url, port);
     let base = format!("http://127.0.0.1:{port}");
-    let started = std::time::Instant::now();
-    while try_get(format!("{base}/health"))
-        .await
-        .is_none_or(|(status, _)| status != 200)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the restarted indexer never answered"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_up(&base).await;
     wait_applied(&base, target).await;
     // `indexer backup` while the service holds the database goes through its admin route.
     let backup = dir.join("backup.redb");
@@ -143,12 +114,7 @@ async fn killed_at_random_points_it_ends_equal_to_an_uninterrupted_run() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!missing.exists(), "not created");
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(child.wait().unwrap().success(), "SIGTERM exits cleanly");
+    terminate(child);
 
     let crashed = redb::ReadOnlyDatabase::open(&db).unwrap();
     assert_eq!(

@@ -15,30 +15,11 @@ use std::{
 };
 
 use serde_json::json;
-use support::{call, receiver, start, temp_dir, try_get, wait_applied};
+use support::{call, free_port, receiver, start, temp_dir, terminate, wait_applied, wait_up, Rng};
 use tributary_scenario::signer;
 
 const KILLS: u32 = 30;
 const TOKEN: &str = "crash-test-admin-token-0123456789";
-
-/// xorshift64*: a seeded sequence of kill delays, printed so a failure can be replayed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 struct Paths {
     db: std::path::PathBuf,
@@ -77,20 +58,6 @@ fn spawn(p: &Paths, rpc: &str, port: u16) -> Child {
         )
         .spawn()
         .unwrap()
-}
-
-async fn wait_up(base: &str) {
-    let started = Instant::now();
-    while try_get(format!("{base}/health"))
-        .await
-        .is_none_or(|(status, _)| status != 200)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "never answered"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -146,13 +113,8 @@ async fn killed_while_delivering_every_event_arrives_and_none_is_invented() {
         .collect();
     assert_eq!(expected.len(), 250);
 
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    println!("kill delays seeded with {seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::from_clock();
+    println!("kill delays seeded with {}", rng.0);
     let mut during = 0;
     for _ in 0..KILLS {
         tokio::time::sleep(Duration::from_millis(100 + rng.next() % 500)).await;
@@ -214,10 +176,5 @@ async fn killed_while_delivering_every_event_arrives_and_none_is_invented() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(child.wait().unwrap().success(), "SIGTERM exits cleanly");
+    terminate(child);
 }

@@ -113,3 +113,23 @@ pub fn page(template: &Event, topics: &[ScVal], p: u64, per_page: u64, recipient
         caught_up: false,
     }
 }
+
+/// The `p`th percentile of `sorted` (nearest rank).
+pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank.min(sorted.len()) - 1]
+}
+
+/// Exits 1 naming the missed targets (`(missed, name)`), unless
+/// `TRIBUTARY_BENCH_INFORMATIONAL=1`.
+pub fn exit_on_missed(targets: &[(bool, &str)]) {
+    let informational = std::env::var("TRIBUTARY_BENCH_INFORMATIONAL").is_ok_and(|v| v == "1");
+    let missed: Vec<&str> = targets
+        .iter()
+        .filter_map(|(miss, name)| miss.then_some(*name))
+        .collect();
+    if !missed.is_empty() && !informational {
+        eprintln!("missed targets: {missed:?}");
+        std::process::exit(1);
+    }
+}

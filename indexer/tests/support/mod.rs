@@ -205,3 +205,61 @@ pub async fn call(
     .await
     .unwrap()
 }
+
+/// xorshift64*: a seeded sequence (kill delays), printed so a failure can be replayed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next value.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Seeded from the clock (never 0).
+    pub fn from_clock() -> Self {
+        Self(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1,
+        )
+    }
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until `base` answers `/health` with 200 (60 s at most).
+pub async fn wait_up(base: &str) {
+    let started = std::time::Instant::now();
+    while try_get(format!("{base}/health"))
+        .await
+        .is_none_or(|(status, _)| status != 200)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{base} never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Stops `child` with SIGTERM and checks it exits cleanly.
+pub fn terminate(mut child: std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success(), "SIGTERM exits cleanly");
+}
