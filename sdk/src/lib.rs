@@ -16,6 +16,7 @@
 pub mod access;
 pub mod call;
 pub mod claim_key;
+pub mod claim_link;
 pub mod client;
 pub mod deployment;
 pub mod error;

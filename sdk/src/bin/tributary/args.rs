@@ -150,6 +150,22 @@ pub enum CampaignCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Mint a claim key per wallet-less recipient (rows `recipient,amount`; a recipient is a
+    /// G…/C… address or a contact handle) for a campaign the key will fund: writes
+    /// `<out>/tree.csv` (for `campaign build`), `<out>/links.csv` (handle, index, amount, claim
+    /// link: bearer secrets, mode 0600) and `<out>/campaign.json` (the salt and campaign id
+    /// the links name; pass `--salt` to `campaign create`).
+    Keys {
+        /// The recipients CSV.
+        #[arg(long)]
+        recipients: PathBuf,
+        /// Output directory (created; its links.csv must not exist).
+        #[arg(long)]
+        out: PathBuf,
+        /// The claim page the links open; the secret rides in the URL fragment.
+        #[arg(long, default_value = "https://claim.tributary.invalid/")]
+        link_base: String,
+    },
     /// Create and fund a campaign from a built tree (the key is the funder).
     Create {
         /// The tree file from `campaign build`.
@@ -167,24 +183,44 @@ pub enum CampaignCommand {
         /// A second person who must approve before claims open.
         #[arg(long)]
         approver: Option<String>,
+        /// The id salt (default: random); `campaign keys` chose one its links name.
+        #[arg(long)]
+        salt: Option<u64>,
     },
     /// Claim entries (the key pays the fees; an address claimant must be the key).
     Claim {
         /// The tree file.
         #[arg(long)]
         tree: PathBuf,
-        /// Campaign id.
-        #[arg(long)]
-        id: u64,
-        /// Entry index; repeat for a batch.
-        #[arg(long = "index", required = true)]
+        /// Campaign id (not with --link).
+        #[arg(long, required_unless_present = "links")]
+        id: Option<u64>,
+        /// Entry index; repeat for a batch (not with --link).
+        #[arg(long = "index", required_unless_present = "links")]
         indices: Vec<u32>,
+        /// A claim link from `campaign keys` (campaign, index and claim key in one); repeat
+        /// for a batch.
+        #[arg(long = "link", conflicts_with_all = ["id", "indices", "claim_key_file"])]
+        links: Vec<String>,
         /// Where to pay a claim-key entry (default: the key's account).
         #[arg(long)]
         to: Option<String>,
         /// File with the claim key's secret seed, for claim-key entries.
         #[arg(long)]
         claim_key_file: Option<PathBuf>,
+    },
+    /// Void an unclaimed entry (e.g. a lost or leaked claim link) and refund its amount to
+    /// the funder (the key).
+    Revoke {
+        /// The tree file.
+        #[arg(long)]
+        tree: PathBuf,
+        /// Campaign id.
+        #[arg(long)]
+        id: u64,
+        /// Entry index.
+        #[arg(long)]
+        index: u32,
     },
     /// Return the unclaimed funds after expiry (the key is the funder).
     Clawback {

@@ -1,4 +1,4 @@
-//! `campaign build|create|claim|clawback`. The tree file is JSON: `root` (hex), `total`,
+//! `campaign keys|build|create|claim|revoke|clawback`. The tree file is JSON: `root` (hex), `total`,
 //! `count`, and `entries` of `{index, claimant, amount, proof}` (proof: hex of the concatenated
 //! 32-byte siblings).
 
@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tributary_sdk::{
-    claim_key,
+    claim_key, claim_link,
     generated::claims::{Claimant, ClaimsContract},
     ids::random_salt,
     merkle::{parse_claimant, CampaignTree},
@@ -95,6 +95,87 @@ pub fn build(csv: &Path, out: &Path, quiet: bool) -> Result<Report, CliError> {
     })))
 }
 
+/// `campaign keys`: see the command's help.
+fn keys(
+    claims: &stellar_xdr::ScAddress,
+    funder: &stellar_xdr::ScAddress,
+    recipients: &Path,
+    out: &Path,
+    link_base: &str,
+) -> Result<Report, CliError> {
+    let input = |p: &Path, e: std::io::Error| CliError::Input(format!("{}: {e}", p.display()));
+    std::fs::create_dir_all(out).map_err(|e| input(out, e))?;
+    let salt = random_salt();
+    let id = tributary_sdk::ids::campaign_id(claims, funder, salt);
+    let (tree_path, links_path, meta_path) = (
+        out.join("tree.csv"),
+        out.join("links.csv"),
+        out.join("campaign.json"),
+    );
+    let mut secret_file = std::fs::OpenOptions::new();
+    secret_file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut secret_file, 0o600);
+    let links = secret_file
+        .open(&links_path)
+        .map_err(|e| input(&links_path, e))?;
+    let tree = std::fs::File::create(&tree_path).map_err(|e| input(&tree_path, e))?;
+    let reader = std::fs::File::open(recipients).map_err(|e| input(recipients, e))?;
+    let minted = claim_link::mint(
+        std::io::BufReader::new(reader),
+        claims,
+        id,
+        link_base,
+        std::io::BufWriter::new(tree),
+        std::io::BufWriter::new(links),
+    )
+    .map_err(|e| CliError::Input(e.to_string()))?;
+    let meta = json!({
+        "claims": claims.to_string(), "funder": funder.to_string(), "salt": salt, "id": id,
+        "rows": minted.rows, "keys": minted.keys, "total": minted.total.to_string(),
+    });
+    std::fs::write(&meta_path, format!("{meta:#}\n")).map_err(|e| input(&meta_path, e))?;
+    Ok(Report::new(json!({
+        "id": id, "salt": salt, "rows": minted.rows, "keys": minted.keys,
+        "total": minted.total.to_string(), "tree_csv": tree_path.display().to_string(),
+        "links": links_path.display().to_string(),
+    })))
+}
+
+/// `campaign keys` without a network: the claims contract from `--deployment`, the funder
+/// from `--key-file` (or `TRIBUTARY_SECRET_KEY`).
+pub fn keys_offline(
+    cli: &crate::args::Cli,
+    recipients: &Path,
+    out: &Path,
+    link_base: &str,
+) -> Result<Report, CliError> {
+    let path = &cli.deployment;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("deployment file {}: {e}", path.display())))?;
+    let d: tributary_sdk::deployment::Deployment = serde_json::from_str(&text)
+        .map_err(|e| CliError::Input(format!("deployment file {}: {e}", path.display())))?;
+    let funder = load_key(cli.key_file.as_deref())?.address();
+    keys(&contract(&d.claims)?, &funder, recipients, out, link_base)
+}
+
+/// Entry `index` of `t`: its claimant, amount and proof.
+fn entry(t: &TreeFile, index: u32) -> Result<(Claimant, i128, Vec<u8>), CliError> {
+    let e = t
+        .entries
+        .get(index as usize)
+        .filter(|e| e.index == index)
+        .ok_or_else(|| CliError::Input(format!("index {index} is not in the tree")))?;
+    let claimant = parse_claimant(&e.claimant).map_err(CliError::Input)?;
+    let amount: i128 = e
+        .amount
+        .parse()
+        .map_err(|_| CliError::Input(format!("entry {index}: amount is not an integer")))?;
+    let proof = hex::decode(&e.proof)
+        .map_err(|_| CliError::Input(format!("entry {index}: proof is not hex")))?;
+    Ok((claimant, amount, proof))
+}
+
 fn read_tree(path: &Path) -> Result<TreeFile, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
@@ -114,12 +195,34 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
     let claims = ClaimsContract::new(contract(&d.claims)?);
     match c {
         CampaignCommand::Build { csv, out } => build(&csv, &out, ctx.json),
+        CampaignCommand::Keys {
+            recipients,
+            out,
+            link_base,
+        } => keys(
+            &claims.address,
+            &ctx.key()?.address(),
+            &recipients,
+            &out,
+            &link_base,
+        ),
+
+        CampaignCommand::Revoke { tree, id, index } => {
+            let t = read_tree(&tree)?;
+            let (claimant, amount, proof) = entry(&t, index)?;
+            let call = claims.revoke(id, index, &claimant, amount, &proof);
+            let done = ctx.client.invoke(ctx.key()?, &call, &[]).await?;
+            Ok(Report::new(
+                json!({ "id": id, "index": index, "refunded": amount.to_string(), "tx": done.hash }),
+            ))
+        }
         CampaignCommand::Create {
             tree,
             token,
             start,
             expiry,
             approver,
+            salt,
         } => {
             let t = read_tree(&tree)?;
             let token = ctx.token(&token)?;
@@ -136,7 +239,7 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
             });
             let call = claims.create_campaign(
                 &key.address(),
-                random_salt(),
+                salt.unwrap_or_else(random_salt),
                 &token,
                 &hex32(&t.root, "tree root")?,
                 total,
@@ -154,6 +257,7 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
             tree,
             id,
             indices,
+            links,
             to,
             claim_key_file,
         } => {
@@ -164,35 +268,41 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
                 .map(|p| load_key(Some(p)))
                 .transpose()?;
             let to = to.as_deref().map(address).transpose()?;
-            let progress = bar(
-                indices.len() as u64,
-                ctx.json || indices.len() < 2,
-                "claiming",
-            );
+            // Each job: campaign, index, and the claim key if it came with a link.
+            let jobs: Vec<(u64, u32, Option<tributary_sdk::Signer>)> = if links.is_empty() {
+                let id = id.ok_or_else(|| CliError::Input("give --id or --link".into()))?;
+                indices.into_iter().map(|i| (id, i, None)).collect()
+            } else {
+                links
+                    .iter()
+                    .map(|l| {
+                        let l = claim_link::ClaimLink::parse(l)
+                            .map_err(|e| CliError::Input(e.to_string()))?;
+                        if l.contract != claims.address {
+                            return Err(CliError::Input(format!(
+                                "the link is for claims contract {}, not this deployment's {}",
+                                l.contract, claims.address
+                            )));
+                        }
+                        Ok((l.id, l.index, Some(l.key())))
+                    })
+                    .collect::<Result<_, CliError>>()?
+            };
+            let progress = bar(jobs.len() as u64, ctx.json || jobs.len() < 2, "claiming");
             let mut paid = Vec::new();
-            for index in indices {
-                let e = t
-                    .entries
-                    .get(index as usize)
-                    .filter(|e| e.index == index)
-                    .ok_or_else(|| CliError::Input(format!("index {index} is not in the tree")))?;
-                let claimant = parse_claimant(&e.claimant).map_err(CliError::Input)?;
-                let amount: i128 = e.amount.parse().map_err(|_| {
-                    CliError::Input(format!("entry {index}: amount is not an integer"))
-                })?;
-                let proof = hex::decode(&e.proof)
-                    .map_err(|_| CliError::Input(format!("entry {index}: proof is not hex")))?;
+            for (id, index, link_key) in jobs {
+                let (claimant, amount, proof) = entry(&t, index)?;
                 let (payee, signature) = match &claimant {
                     Claimant::Address(a) => (a.clone(), None),
                     Claimant::Key(public) => {
-                        let k = claim_key.as_ref().ok_or_else(|| {
+                        let k = link_key.as_ref().or(claim_key.as_ref()).ok_or_else(|| {
                             CliError::Input(format!(
-                                "entry {index} belongs to a claim key: give --claim-key-file"
+                                "entry {index} belongs to a claim key: give --claim-key-file or --link"
                             ))
                         })?;
                         if k.public_key() != *public {
                             return Err(CliError::Input(format!(
-                                "the claim key file's key is not entry {index}'s claimant"
+                                "the claim key is not entry {index}'s claimant (is the tree this campaign's?)"
                             )));
                         }
                         let payee = to.clone().unwrap_or_else(|| key.address());
@@ -202,11 +312,11 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
                 };
                 let call = claims.claim(id, index, &claimant, amount, &proof, &payee, &signature);
                 let done = ctx.client.invoke(key, &call, &[]).await?;
-                paid.push(json!({ "index": index, "to": payee.to_string(), "net": done.value.to_string(), "tx": done.hash }));
+                paid.push(json!({ "id": id, "index": index, "to": payee.to_string(), "net": done.value.to_string(), "tx": done.hash }));
                 progress.inc(1);
             }
             progress.finish_and_clear();
-            Ok(Report::new(json!({ "id": id, "claims": paid })))
+            Ok(Report::new(json!({ "claims": paid })))
         }
         CampaignCommand::Clawback { id } => {
             let done = ctx

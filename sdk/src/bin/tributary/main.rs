@@ -40,6 +40,15 @@ async fn run(cli: Cli) -> Result<Report, CliError> {
         // Offline: no RPC needed.
         return campaign::build(csv, out, cli.json);
     }
+    if let Command::Campaign(args::CampaignCommand::Keys {
+        recipients,
+        out,
+        link_base,
+    }) = &cli.command
+    {
+        // Offline too: the deployment names the claims contract, the key is the funder.
+        return campaign::keys_offline(&cli, recipients, out, link_base);
+    }
     let ctx = Context::new(&cli).await?;
     match cli.command {
         Command::Deploy(a) => deploy::deploy(&ctx, a).await,
