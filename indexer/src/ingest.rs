@@ -315,7 +315,7 @@ pub fn write_loop(
     mut rx: mpsc::Receiver<Page>,
     metrics: &Metrics,
     progress: &SharedProgress,
-    commits: &tokio::sync::watch::Sender<u64>,
+    signals: &crate::webhooks::deliver::Signals,
 ) -> Result<(), StoreError> {
     while let Some(first) = rx.blocking_recv() {
         let txn = store.db.begin_write()?;
@@ -331,6 +331,7 @@ pub fn write_loop(
                     .events_ingested
                     .inc_by((a.applied + a.dead_letters) as u64);
                 metrics.dead_letters.inc_by(a.dead_letters as u64);
+                signals.set_catching_up(!p.caught_up);
                 let done = p.caught_up || pending >= batch_events;
                 last = Some(p);
                 if !done {
@@ -340,7 +341,7 @@ pub fn write_loop(
         }
         txn.commit()?;
         // Wakes the webhook lanes and the live feed.
-        commits.send_modify(|c| *c += 1);
+        signals.commits.send_modify(|c| *c += 1);
         if let Some(p) = last {
             let mut g = progress.lock().unwrap_or_else(|e| e.into_inner());
             let (ledger, close) = p.applied();

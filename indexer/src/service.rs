@@ -115,17 +115,18 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
     let writer = {
         let (store, metrics, progress) = (store.clone(), metrics.clone(), progress.clone());
         let (contracts, batch) = (cfg.ingest.contracts.clone(), cfg.ingest.batch_events);
-        let commits = signals.commits.clone();
+        let signals = signals.clone();
         std::thread::Builder::new()
             .name("indexer-writer".into())
             .spawn(move || {
                 // A redb panic on a damaged page halts ingestion with its message instead of
                 // ending the thread silently.
                 let written = crate::store::catch_panic(|| {
-                    write_loop(&store, &contracts, batch, rx, &metrics, &progress, &commits)
+                    write_loop(&store, &contracts, batch, rx, &metrics, &progress, &signals)
                 });
                 if let Err(e) = written {
                     halt(&progress, &metrics, "database", e.to_string());
+                    signals.set_catching_up(false);
                 }
             })?
     };
@@ -137,9 +138,12 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
             progress: progress.clone(),
             store: store.clone(),
         };
+        let signals = signals.clone();
         tokio::spawn(async move {
             if let Err(h) = f.run(cursor, tx, stop_rx).await {
                 halt(&f.progress, &f.metrics, h.reason(), h.to_string());
+                // Nothing more is coming: deliver what was committed.
+                signals.set_catching_up(false);
             }
         })
     };

@@ -1,7 +1,7 @@
-//! An endpoint failing for longer than the configured period is disabled with the reason,
-//! receives nothing new meanwhile, and `enable` resumes it at its oldest waiting message.
-//! Drives the dispatcher on a database directly (no network to follow): one stored event and
-//! its outbox message, a receiver answering 503.
+//! The dispatcher on a database directly (no network to follow; one stored event and its
+//! outbox message): an endpoint failing for longer than the configured period is disabled
+//! with the reason, receives nothing new meanwhile, and `enable` resumes it at its oldest
+//! waiting message; deliveries wait while ingestion catches up.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -38,9 +38,14 @@ fn event_json() -> Vec<u8> {
     .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failing_too_long_disables_and_enable_resumes() {
-    let dir = temp_dir("webhooks-disable");
+/// A database with one endpoint on a fresh receiver, and one event waiting in its outbox.
+async fn seeded(
+    dir: &tempfile::TempDir,
+) -> (
+    Arc<Store>,
+    Arc<receiver::Receiver>,
+    tributary_indexer::webhooks::Endpoint,
+) {
     let store = Arc::new(Store::open(&dir.path().join("d.redb"), None).unwrap());
     let (rx, addr) = receiver::start().await;
     let secret = registry::new_secret().unwrap();
@@ -48,7 +53,6 @@ async fn failing_too_long_disables_and_enable_resumes() {
         .lock()
         .unwrap()
         .insert("hook".into(), secret.clone());
-    rx.set_failing("hook", true);
     let ep = registry::create(
         &store,
         format!("http://{addr}/hook"),
@@ -76,19 +80,60 @@ async fn failing_too_long_disables_and_enable_resumes() {
             .unwrap();
     }
     txn.commit().unwrap();
+    (store, rx, ep)
+}
 
+fn config(disable_after: Duration) -> DeliveryConfig {
+    DeliveryConfig {
+        schedule: vec![Duration::from_millis(100); 50],
+        timeout: Duration::from_secs(2),
+        max_in_flight: 4,
+        disable_after,
+        allow_private: true,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_wait_while_ingestion_catches_up() {
+    let dir = temp_dir("webhooks-catch-up");
+    let (store, rx, ep) = seeded(&dir).await;
+    let signals = Signals::new();
+    signals.set_catching_up(true);
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let dispatcher = tokio::spawn(deliver::run(
+        store.clone(),
+        config(Duration::from_secs(3600)),
+        Arc::new(Metrics::new()),
+        signals.clone(),
+        stop_rx,
+    ));
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(rx.ids("hook").is_empty(), "nothing while catching up");
+    assert_eq!(registry::get(&store, ep.id).unwrap().unwrap().pending, 1);
+    signals.set_catching_up(false);
+    let started = std::time::Instant::now();
+    while rx.ids("hook").is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "not delivered at the tip"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = stop.send(true);
+    dispatcher.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_too_long_disables_and_enable_resumes() {
+    let dir = temp_dir("webhooks-disable");
+    let (store, rx, ep) = seeded(&dir).await;
+    rx.set_failing("hook", true);
     let signals = Signals::new();
     let metrics = Arc::new(Metrics::new());
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let dispatcher = tokio::spawn(deliver::run(
         store.clone(),
-        DeliveryConfig {
-            schedule: vec![Duration::from_millis(100); 50],
-            timeout: Duration::from_secs(2),
-            max_in_flight: 4,
-            disable_after: Duration::from_millis(600),
-            allow_private: true,
-        },
+        config(Duration::from_millis(600)),
         metrics.clone(),
         signals.clone(),
         stop_rx,

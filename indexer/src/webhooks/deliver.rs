@@ -72,22 +72,36 @@ pub fn parse_schedule(s: &str) -> Result<Vec<Duration>, String> {
     Ok(v)
 }
 
-/// Counters the writer and the API bump to wake the dispatcher and the live feed.
+/// What the writer and the API tell the dispatcher and the live feed.
 #[derive(Clone, Debug)]
 pub struct Signals {
     /// Bumped after every ingestion commit.
     pub commits: watch::Sender<u64>,
     /// Bumped after every endpoint change (register, delete, enable, replay).
     pub changes: watch::Sender<u64>,
+    /// True while ingestion is catching up (its last page was not at the RPC's latest
+    /// ledger): deliveries wait, so a backfill keeps both cores; the backlog goes out, in
+    /// order, once ingestion reaches the tip. Cleared if ingestion halts.
+    pub catching_up: watch::Sender<bool>,
 }
 
 impl Signals {
-    /// Fresh counters.
+    /// Fresh signals: nothing committed, not catching up.
     pub fn new() -> Self {
         Self {
             commits: watch::channel(0).0,
             changes: watch::channel(0).0,
+            catching_up: watch::channel(false).0,
         }
+    }
+
+    /// Records whether ingestion is catching up (waking the lanes when it stops).
+    pub fn set_catching_up(&self, behind: bool) {
+        self.catching_up.send_if_modified(|c| {
+            let changed = *c != behind;
+            *c = behind;
+            changed
+        });
     }
 }
 
@@ -138,6 +152,7 @@ struct Lanes {
     in_flight: Semaphore,
     acks: std_mpsc::Sender<Ack>,
     commits: watch::Receiver<u64>,
+    catching_up: watch::Receiver<bool>,
 }
 
 /// Runs the dispatcher until `stop`: one lane per enabled endpoint, restarted when its record
@@ -164,6 +179,7 @@ pub async fn run(
         metrics,
         acks,
         commits: signals.commits.subscribe(),
+        catching_up: signals.catching_up.subscribe(),
     });
     let mut changes = signals.changes.subscribe();
     let mut running: HashMap<u64, (Endpoint, tokio::task::JoinHandle<()>)> = HashMap::new();
@@ -338,6 +354,7 @@ async fn lane(l: Arc<Lanes>, ep: Endpoint) {
         }
     };
     let mut commits = l.commits.clone();
+    let mut catching_up = l.catching_up.clone();
     let mut after: Option<String> = None;
     let mut failing_since: Option<Instant> = None;
     loop {
@@ -381,6 +398,12 @@ async fn lane(l: Arc<Lanes>, ep: Endpoint) {
             };
             let msg_id = super::message_id(ep.id, &event_id);
             loop {
+                // Ingestion first: a backfill doesn't share the CPU with its deliveries.
+                while *catching_up.borrow_and_update() {
+                    if catching_up.changed().await.is_err() {
+                        break;
+                    }
+                }
                 let wait = p.next_attempt_at_ms.saturating_sub(super::now_ms());
                 if wait > 0 {
                     tokio::time::sleep(Duration::from_millis(wait)).await;
