@@ -54,6 +54,7 @@ pub struct Running {
     writer: JoinHandle<()>,
     server: tokio::task::JoinHandle<()>,
     dispatcher: tokio::task::JoinHandle<()>,
+    signals: Signals,
 }
 
 fn halt(progress: &SharedProgress, metrics: &Metrics, reason: &str, message: String) {
@@ -169,7 +170,7 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
         store.clone(),
         cfg.webhooks.delivery.clone(),
         metrics.clone(),
-        signals,
+        signals.clone(),
         stop.subscribe(),
     ));
     let server = tokio::spawn(crate::http_server::serve(
@@ -189,6 +190,7 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
         writer,
         server,
         dispatcher,
+        signals,
     })
 }
 
@@ -196,6 +198,8 @@ impl Running {
     /// Stops the follower and the server, lets the writer commit, and waits for all three.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
+        // Live-feed streams end, so their connections close and release the database.
+        self.signals.stopping.send_replace(true);
         let _ = self.follower.await;
         let _ = self.server.await;
         let _ = self.dispatcher.await;

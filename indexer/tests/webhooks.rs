@@ -323,5 +323,20 @@ async fn deliveries_retry_in_order_dead_letter_replay_and_the_feed_resumes() {
     }
     let unique: BTreeSet<u64> = expected.iter().copied().collect();
     assert_eq!(unique.len(), expected.len());
+    // Stopping ends the open feed (still connected here) and releases the database.
     svc.stop().await;
+    assert!(
+        feed.next(Duration::from_secs(5)).await.is_none(),
+        "the feed ended"
+    );
+    let started = Instant::now();
+    while let Err(e) =
+        tributary_indexer::store::Store::open(&tmp.path().join("webhooks.redb"), None)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still held: {e}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

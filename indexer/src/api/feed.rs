@@ -139,23 +139,25 @@ async fn produce(s: AppState, f: Filter, mut after: Option<String>, tx: mpsc::Se
     s.metrics.sse_clients.inc();
     let _connected = Connected(s.metrics.clone());
     let mut commits = s.hooks.signals.commits.subscribe();
+    let mut stopping = s.hooks.signals.stopping.subscribe();
     loop {
         commits.mark_unchanged();
-        let rows = {
-            let (store, after) = (s.store.clone(), after.clone());
-            tokio::task::spawn_blocking(move || read_after(&store, after.as_deref(), 256)).await
-        };
-        let rows = match rows {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => {
+        if *stopping.borrow_and_update() {
+            // The service is stopping: end the stream so the connection can close.
+            return;
+        }
+        // Up to 256 events in one read transaction, inline like the API's reads.
+        let rows = match read_after(&s.store, after.as_deref(), 256) {
+            Ok(r) => r,
+            Err(e) => {
                 tracing::error!("live feed: {e}");
                 return;
             }
-            Err(_) => return,
         };
         if rows.is_empty() {
             tokio::select! {
                 _ = commits.changed() => continue,
+                _ = stopping.changed() => return,
                 () = tx.closed() => return,
             }
         }

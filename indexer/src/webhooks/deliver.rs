@@ -83,6 +83,8 @@ pub struct Signals {
     /// ledger): deliveries wait, so a backfill keeps both cores; the backlog goes out, in
     /// order, once ingestion reaches the tip. Cleared if ingestion halts.
     pub catching_up: watch::Sender<bool>,
+    /// Set when the service stops: live-feed streams end, so connections can close.
+    pub stopping: watch::Sender<bool>,
 }
 
 impl Signals {
@@ -92,6 +94,7 @@ impl Signals {
             commits: watch::channel(0).0,
             changes: watch::channel(0).0,
             catching_up: watch::channel(false).0,
+            stopping: watch::channel(false).0,
         }
     }
 
@@ -184,12 +187,10 @@ pub async fn run(
     let mut changes = signals.changes.subscribe();
     let mut running: HashMap<u64, (Endpoint, tokio::task::JoinHandle<()>)> = HashMap::new();
     loop {
-        let listed = {
-            let store = store.clone();
-            tokio::task::spawn_blocking(move || registry::endpoints(&store)).await
-        };
-        match listed {
-            Ok(Ok(eps)) => {
+        // A short read of a small table, done inline (as the API's reads are), so that
+        // stopping leaves no blocking task holding the database.
+        match registry::endpoints(&store) {
+            Ok(eps) => {
                 // Lanes of endpoints deleted or changed (disabled, re-enabled, replayed) stop;
                 // a changed endpoint's lane restarts from its oldest message.
                 running.retain(|_, (ep, task)| {
@@ -206,8 +207,7 @@ pub async fn run(
                     }
                 }
             }
-            Ok(Err(e)) => tracing::error!("webhooks: reading endpoints: {e}"),
-            Err(e) => tracing::error!("webhooks: {e}"),
+            Err(e) => tracing::error!("webhooks: reading endpoints: {e}"),
         }
         tokio::select! {
             _ = changes.changed() => {}
@@ -216,6 +216,8 @@ pub async fn run(
     }
     for (_, (_, task)) in running {
         task.abort();
+        // Wait until the lane is dropped: nothing of it holds the database afterwards.
+        let _ = task.await;
     }
     drop(lanes);
     if let Ok(t) = acker {
@@ -359,19 +361,14 @@ async fn lane(l: Arc<Lanes>, ep: Endpoint) {
     let mut failing_since: Option<Instant> = None;
     loop {
         commits.mark_unchanged();
-        let batch = {
-            let (store, after) = (l.store.clone(), after.clone());
-            tokio::task::spawn_blocking(move || next_messages(&store, ep.id, after.as_deref(), 64))
-                .await
-        };
-        let batch = match batch {
-            Ok(Ok(b)) => b,
-            Ok(Err(e)) => {
+        // Up to 64 rows in one read transaction, inline like the API's reads.
+        let batch = match next_messages(&l.store, ep.id, after.as_deref(), 64) {
+            Ok(b) => b,
+            Err(e) => {
                 tracing::error!("webhook endpoint {}: reading the outbox: {e}", ep.id);
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
-            Err(_) => return,
         };
         if batch.is_empty() {
             // Woken by the next commit; the timeout covers a replay of this lane's endpoint

@@ -130,6 +130,21 @@ pub enum StreamCommand {
         #[arg(long)]
         id: u64,
     },
+    /// Give up the right to cancel, for good (the key is the sender).
+    Renounce {
+        /// Stream id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Hand a transferable stream to a new recipient (the key is the recipient).
+    Transfer {
+        /// Stream id.
+        #[arg(long)]
+        id: u64,
+        /// The new recipient.
+        #[arg(long)]
+        to: String,
+    },
     /// Show a stream with its status and amounts now.
     Show {
         /// Stream id.
@@ -221,6 +236,33 @@ pub enum CampaignCommand {
         /// Entry index.
         #[arg(long)]
         index: u32,
+    },
+    /// Approve a draft campaign (the key is its approver): claims open.
+    Approve {
+        /// Campaign id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Stop claims until `resume` (the key is the funder).
+    Pause {
+        /// Campaign id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Reopen a paused campaign (the key is the funder).
+    Resume {
+        /// Campaign id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Move the expiry later (the key is the funder).
+    ExtendExpiry {
+        /// Campaign id.
+        #[arg(long)]
+        id: u64,
+        /// The new expiry, Unix seconds (later than the current one).
+        #[arg(long)]
+        expiry: u64,
     },
     /// Return the unclaimed funds after expiry (the key is the funder).
     Clawback {

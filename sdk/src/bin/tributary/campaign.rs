@@ -1,4 +1,4 @@
-//! `campaign keys|build|create|claim|revoke|clawback`. The tree file is JSON: `root` (hex), `total`,
+//! `campaign keys|build|create|approve|pause|resume|extend-expiry|claim|revoke|clawback`. The tree file is JSON: `root` (hex), `total`,
 //! `count`, and `entries` of `{index, claimant, amount, proof}` (proof: hex of the concatenated
 //! 32-byte siblings).
 
@@ -317,6 +317,40 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
             }
             progress.finish_and_clear();
             Ok(Report::new(json!({ "claims": paid })))
+        }
+        CampaignCommand::Approve { id } => {
+            let done = ctx
+                .client
+                .invoke(ctx.key()?, &claims.approve(id), &[])
+                .await?;
+            Ok(Report::new(
+                json!({ "id": id, "status": "active", "tx": done.hash }),
+            ))
+        }
+        CampaignCommand::Pause { id } => {
+            let done = ctx
+                .client
+                .invoke(ctx.key()?, &claims.pause(id), &[])
+                .await?;
+            Ok(Report::new(
+                json!({ "id": id, "status": "paused", "tx": done.hash }),
+            ))
+        }
+        CampaignCommand::Resume { id } => {
+            let done = ctx
+                .client
+                .invoke(ctx.key()?, &claims.resume(id), &[])
+                .await?;
+            Ok(Report::new(
+                json!({ "id": id, "status": "active", "tx": done.hash }),
+            ))
+        }
+        CampaignCommand::ExtendExpiry { id, expiry } => {
+            let call = claims.extend_expiry(id, expiry);
+            let done = ctx.client.invoke(ctx.key()?, &call, &[]).await?;
+            Ok(Report::new(
+                json!({ "id": id, "expiry": expiry, "tx": done.hash }),
+            ))
         }
         CampaignCommand::Clawback { id } => {
             let done = ctx

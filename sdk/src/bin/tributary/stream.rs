@@ -83,6 +83,25 @@ pub async fn run(ctx: &Context, c: StreamCommand) -> Result<Report, CliError> {
                 json!({ "id": id, "refunded": done.value.to_string(), "tx": done.hash }),
             ))
         }
+        StreamCommand::Renounce { id } => {
+            let done = ctx
+                .client
+                .invoke(ctx.key()?, &streams.renounce(id), &[])
+                .await?;
+            Ok(Report::new(
+                json!({ "id": id, "cancelable": false, "tx": done.hash }),
+            ))
+        }
+        StreamCommand::Transfer { id, to } => {
+            let to = address(&to)?;
+            let done = ctx
+                .client
+                .invoke(ctx.key()?, &streams.transfer(id, &to), &[])
+                .await?;
+            Ok(Report::new(
+                json!({ "id": id, "recipient": to.to_string(), "tx": done.hash }),
+            ))
+        }
         StreamCommand::Show { id } => {
             // Amounts and status at the ledger's time, as the contract computes them.
             let reader = ctx.reader();
