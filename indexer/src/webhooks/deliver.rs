@@ -355,6 +355,9 @@ async fn lane(l: Arc<Lanes>, ep: Endpoint) {
             return;
         }
     };
+    // The URL is parsed and an IP literal checked once per lane; a refusal fails every
+    // attempt, as it would if checked each time.
+    let target = super::guard::target(&ep.url, l.cfg.allow_private).map_err(|e| e.to_string());
     let mut commits = l.commits.clone();
     let mut catching_up = l.catching_up.clone();
     let mut after: Option<String> = None;
@@ -407,7 +410,7 @@ async fn lane(l: Arc<Lanes>, ep: Endpoint) {
                 }
                 let outcome = {
                     let _permit = l.in_flight.acquire().await;
-                    attempt(&l, &ep, &signer, &msg_id, body.clone()).await
+                    attempt(&l, &target, &signer, &msg_id, body.clone()).await
                 };
                 l.metrics.webhook_attempts.inc();
                 match outcome {
@@ -479,25 +482,12 @@ async fn lane(l: Arc<Lanes>, ep: Endpoint) {
 /// One signed POST; `Err` describes a non-2xx answer, a timeout or a connection failure.
 async fn attempt(
     l: &Lanes,
-    ep: &Endpoint,
+    target: &Result<hyper::Uri, String>,
     signer: &Webhook,
     msg_id: &str,
     body: Bytes,
 ) -> Result<(), String> {
-    let uri = super::guard::parse_url(&ep.url).map_err(|e| e.to_string())?;
-    if let Some(host) = uri.host() {
-        // An IP literal doesn't go through the resolver: check it here.
-        let bare = host.trim_start_matches('[').trim_end_matches(']');
-        if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
-            if !l.cfg.allow_private && !super::guard::is_public(ip) {
-                return Err(super::guard::GuardError::Private {
-                    host: host.into(),
-                    ip,
-                }
-                .to_string());
-            }
-        }
-    }
+    let uri = target.clone()?;
     let ts = (super::now_ms() / 1000) as i64;
     let sig = signer
         .sign(msg_id, ts, &body)

@@ -104,6 +104,26 @@ pub fn parse_url(url: &str) -> Result<hyper::Uri, GuardError> {
     Ok(uri)
 }
 
+/// `url` parsed ([`parse_url`]) with an IP-literal host checked here: a literal doesn't go
+/// through the connector's resolver, which checks names ([`GuardedResolver`]).
+///
+/// # Errors
+/// [`GuardError::Url`] or [`GuardError::Private`].
+pub fn target(url: &str, allow_private: bool) -> Result<hyper::Uri, GuardError> {
+    let uri = parse_url(url)?;
+    let host = uri.host().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        if !allow_private && !is_public(ip) {
+            return Err(GuardError::Private {
+                host: host.into(),
+                ip,
+            });
+        }
+    }
+    Ok(uri)
+}
+
 /// Resolves `host` and refuses it if any of its addresses isn't public (unless
 /// `allow_private`). Returns the addresses.
 ///
@@ -204,6 +224,30 @@ mod tests {
         assert!(matches!(
             resolve("[::1]", false).await,
             Err(GuardError::Private { .. })
+        ));
+    }
+
+    #[test]
+    fn ip_literal_targets_are_checked_without_the_resolver() {
+        for refused in [
+            "http://127.0.0.1:9/x",
+            "http://[::1]/x",
+            "http://169.254.169.254/",
+        ] {
+            assert!(
+                matches!(target(refused, false), Err(GuardError::Private { .. })),
+                "{refused}"
+            );
+            assert!(target(refused, true).is_ok(), "{refused}");
+        }
+        assert!(target("http://1.1.1.1/x", false).is_ok());
+        assert!(
+            target("https://example.com/x", false).is_ok(),
+            "names: the resolver checks"
+        );
+        assert!(matches!(
+            target("ftp://1.1.1.1/", false),
+            Err(GuardError::Url(_))
         ));
     }
 
