@@ -209,6 +209,8 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
     let mut taken: Option<u64> = None;
     for command in commands {
         let now = f.now();
+        let before = streams.len();
+        let mut scope = Scope::default();
         match command.clone().normalized() {
             Command::Create {
                 usdc,
@@ -244,6 +246,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 } else {
                     let id = r.unwrap().unwrap();
                     taken = Some(salts.get());
+                    scope.token = Some(usdc);
                     streams.push((
                         id,
                         Model {
@@ -275,6 +278,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 let amount =
                     available * i128::from(amount_pct) / 100 + i128::from(amount_pct > 100);
                 let to = if to_other { &other } else { &recipient };
+                scope.touch(stream, m.usdc, true);
                 let r = f.stream.try_withdraw(id, to, &amount);
                 if amount <= 0 {
                     check_eq!(
@@ -300,6 +304,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 };
                 let available = m.vested(now) - m.withdrawn;
                 let to = if to_other { &other } else { &recipient };
+                scope.touch(stream, m.usdc, true);
                 let r = f.stream.try_withdraw_max(id, to);
                 if available == 0 {
                     check_eq!(
@@ -317,6 +322,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 let Some((id, m)) = streams.get_mut(stream as usize) else {
                     continue;
                 };
+                scope.touch(stream, m.usdc, false);
                 let r = f.stream.try_cancel(id);
                 let vested = m.vested(now);
                 if m.canceled {
@@ -352,6 +358,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 let Some((id, m)) = streams.get_mut(stream as usize) else {
                     continue;
                 };
+                scope.touch(stream, m.usdc, false);
                 if f.stream.try_renounce(id).is_ok() {
                     check!(
                         m.cancelable && !m.canceled && m.vested(now) < m.deposit,
@@ -366,6 +373,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 };
                 // Transfer to the same recipient: allowed if transferable, changes nothing
                 // observable here.
+                scope.touch(stream, m.usdc, false);
                 let r = f.stream.try_transfer(id, &recipient);
                 if m.transferable {
                     check!(r.is_ok(), "model: a transferable stream's transfer failed");
@@ -381,6 +389,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 let Some((id, m)) = streams.get(stream as usize) else {
                     continue;
                 };
+                scope.touch(stream, m.usdc, false);
                 let status: StreamStatus = f.stream.status(id);
                 check_eq!(status, m.status(now), "model: status");
                 let refundable = if m.cancelable && !m.canceled {
@@ -416,6 +425,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                 };
                 check_eq!(ids.len(), u32::from(count), "model: one id per stream");
                 taken = Some(salts.get());
+                scope.token = Some(false);
                 for id in ids.iter() {
                     streams.push((
                         id,
@@ -543,11 +553,51 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                     "each invalid argument has its own error"
                 );
             }
-            Command::Jump { seconds } => f.jump(seconds),
+            Command::Jump { seconds } => {
+                f.jump(seconds);
+                scope.jumped = true;
+            }
         }
-        check_invariants(&f, &mut streams, paid_out, &recipient, &other)?;
+        scope.streams.extend(before..streams.len());
+        check_invariants(&f, &mut streams, paid_out, &recipient, &other, &scope)?;
     }
-    Ok(())
+    check_invariants(&f, &mut streams, paid_out, &recipient, &other, &Scope::ALL)
+}
+
+/// What the check after a command reads: what the command may have changed. A stream's stored
+/// amounts change only when a command names it (or creates it), and its `streamed` only then or
+/// with time; value moves only in the named stream's token. A failed call changes nothing: the
+/// host rolls it back. Every input ends with a check of everything, so a command that changes
+/// more than it names is still caught. One contract call costs the fuzz target about 15 µs;
+/// reading every stream after every command was nine tenths of its time.
+#[derive(Default)]
+struct Scope {
+    /// Indices of the streams a command named or created.
+    streams: Vec<usize>,
+    /// The token value moved in, if any: `true` for USDC.
+    token: Option<bool>,
+    /// Whether a payout went to the recipient or the other address.
+    paid: bool,
+    /// Whether time moved: every stream's `streamed` is read.
+    jumped: bool,
+    /// Everything.
+    all: bool,
+}
+
+impl Scope {
+    const ALL: Scope = Scope {
+        streams: Vec::new(),
+        token: None,
+        paid: true,
+        jumped: true,
+        all: true,
+    };
+
+    fn touch(&mut self, stream: u8, usdc: bool, paid: bool) {
+        self.streams.push(usize::from(stream));
+        self.token = Some(usdc);
+        self.paid = paid;
+    }
 }
 
 fn check_invariants(
@@ -556,17 +606,19 @@ fn check_invariants(
     paid_out: [i128; 2],
     recipient: &Address,
     other: &Address,
+    scope: &Scope,
 ) -> Result<(), Violation> {
     let now = f.now();
     let mut escrow = [0i128; 2];
     let mut skims = [0i128; 2];
-    for (id, m) in streams.iter_mut() {
-        let s = f.stream.get_stream(id);
-        check_eq!(
-            (s.withdrawn, s.refunded),
-            (m.withdrawn, m.refunded),
-            "invariant 2: stored amounts"
-        );
+    for (i, (id, m)) in streams.iter_mut().enumerate() {
+        // Conservation and skims are summed from the model's own ledger of each stream.
+        escrow[usize::from(m.usdc)] += m.deposit - m.withdrawn - m.refunded;
+        skims[usize::from(m.usdc)] += m.withdrawn / 100;
+        let named = scope.all || scope.streams.contains(&i);
+        if !named && !scope.jumped {
+            continue;
+        }
         let streamed = f.stream.streamed(id);
         check_eq!(
             streamed,
@@ -577,15 +629,24 @@ fn check_invariants(
             streamed >= m.last_streamed && streamed <= m.deposit,
             "invariant 4: streamed is monotonic and bounded"
         );
-        check!(
-            f.stream.withdrawable(id) >= 0 && s.withdrawn <= streamed,
-            "invariants 2 and 4: withdrawable >= 0, withdrawn <= streamed"
-        );
         m.last_streamed = streamed;
-        escrow[usize::from(m.usdc)] += s.deposit - s.withdrawn - s.refunded;
-        skims[usize::from(m.usdc)] += s.withdrawn / 100;
+        if named {
+            let s = f.stream.get_stream(id);
+            check_eq!(
+                (s.deposit, s.withdrawn, s.refunded),
+                (m.deposit, m.withdrawn, m.refunded),
+                "invariant 2: stored amounts"
+            );
+            check!(
+                f.stream.withdrawable(id) >= 0 && s.withdrawn <= streamed,
+                "invariants 2 and 4: withdrawable >= 0, withdrawn <= streamed"
+            );
+        }
     }
     for (i, asset) in [&f.xlm, &f.usdc].into_iter().enumerate() {
+        if !scope.all && scope.token != Some(i == 1) {
+            continue;
+        }
         check_eq!(
             asset.token.balance(&f.stream.address),
             escrow[i],
@@ -596,12 +657,14 @@ fn check_invariants(
             skims[i],
             "invariant 3: the skim is floor(1%) of the cumulative gross"
         );
-        let received = asset.token.balance(recipient) + asset.token.balance(other);
-        check_eq!(
-            received + skims[i],
-            paid_out[i],
-            "invariant 2: paid exactly what was withdrawn"
-        );
+        if scope.paid {
+            let received = asset.token.balance(recipient) + asset.token.balance(other);
+            check_eq!(
+                received + skims[i],
+                paid_out[i],
+                "invariant 2: paid exactly what was withdrawn"
+            );
+        }
     }
     Ok(())
 }
