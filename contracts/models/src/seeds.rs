@@ -1,7 +1,7 @@
 //! Seed inputs for the command fuzz targets: for each case a command model can reach only
 //! through one specific command (an invalid argument, an edge case), a short byte string
-//! that decodes to it. The fuzzer runs a few executions a second, too few to stumble on each
-//! of them; the seeds put every one in the corpus (`cargo run -p tributary-models --example
+//! that decodes to it. Chance finds such a case only after many executions, if at all; the
+//! seeds put every one in the corpus (`cargo run -p tributary-models --example
 //! fuzz_seeds` writes them to `fuzz/corpus/<target>/seed-<name>`).
 //!
 //! A case is a list of patterns, one per leading command: the command's `Debug` form after
