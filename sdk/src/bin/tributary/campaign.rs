@@ -12,12 +12,26 @@ use tributary_sdk::{
     generated::claims::{Claimant, ClaimsContract},
     ids::random_salt,
     merkle::{parse_claimant, CampaignTree},
+    Call,
 };
 
 use crate::{
     args::CampaignCommand,
     context::{address, contract, load_key, CliError, Context, Report},
 };
+
+/// Sends `call`, which moves campaign `id` to `status`, and reports it with the transaction.
+async fn set_status(
+    ctx: &Context,
+    call: Call<()>,
+    id: u64,
+    status: &str,
+) -> Result<Report, CliError> {
+    let done = ctx.client.invoke(ctx.key()?, &call, &[]).await?;
+    Ok(Report::new(
+        json!({ "id": id, "status": status, "tx": done.hash }),
+    ))
+}
 
 #[derive(Serialize, Deserialize)]
 struct TreeFile {
@@ -318,33 +332,9 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
             progress.finish_and_clear();
             Ok(Report::new(json!({ "claims": paid })))
         }
-        CampaignCommand::Approve { id } => {
-            let done = ctx
-                .client
-                .invoke(ctx.key()?, &claims.approve(id), &[])
-                .await?;
-            Ok(Report::new(
-                json!({ "id": id, "status": "active", "tx": done.hash }),
-            ))
-        }
-        CampaignCommand::Pause { id } => {
-            let done = ctx
-                .client
-                .invoke(ctx.key()?, &claims.pause(id), &[])
-                .await?;
-            Ok(Report::new(
-                json!({ "id": id, "status": "paused", "tx": done.hash }),
-            ))
-        }
-        CampaignCommand::Resume { id } => {
-            let done = ctx
-                .client
-                .invoke(ctx.key()?, &claims.resume(id), &[])
-                .await?;
-            Ok(Report::new(
-                json!({ "id": id, "status": "active", "tx": done.hash }),
-            ))
-        }
+        CampaignCommand::Approve { id } => set_status(ctx, claims.approve(id), id, "active").await,
+        CampaignCommand::Pause { id } => set_status(ctx, claims.pause(id), id, "paused").await,
+        CampaignCommand::Resume { id } => set_status(ctx, claims.resume(id), id, "active").await,
         CampaignCommand::ExtendExpiry { id, expiry } => {
             let call = claims.extend_expiry(id, expiry);
             let done = ctx.client.invoke(ctx.key()?, &call, &[]).await?;
