@@ -3,6 +3,11 @@
 //! module with a plain Rust type per contract type (lossless `ScVal` conversions), a typed
 //! builder per function producing `InvokeContractArgs`, the error enum, and a typed decoder per
 //! event. The generated code uses no host. `scripts/gen-sdk` runs this and formats the output.
+//!
+//! `gen-sdk <wasm-dir> <out-dir> <ts-out-dir>` also writes the TypeScript SDK's bindings
+//! ([`ts`]) to `ts-out-dir`.
+
+mod ts;
 
 use std::{collections::BTreeMap, fmt::Write as _, fs, path::Path, process::ExitCode};
 
@@ -22,11 +27,15 @@ const CONTRACTS: [(&str, &str); 4] = [
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let [_, wasm_dir, out_dir] = &args[..] else {
-        eprintln!("usage: gen-sdk <wasm-dir> <out-dir>");
-        return ExitCode::from(2);
+    let (wasm_dir, out_dir, ts_dir) = match &args[..] {
+        [_, w, o] => (w, o, None),
+        [_, w, o, t] => (w, o, Some(Path::new(t))),
+        _ => {
+            eprintln!("usage: gen-sdk <wasm-dir> <out-dir> [<ts-out-dir>]");
+            return ExitCode::from(2);
+        }
     };
-    match run(Path::new(wasm_dir), Path::new(out_dir)) {
+    match run(Path::new(wasm_dir), Path::new(out_dir), ts_dir) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gen-sdk: {e}");
@@ -35,18 +44,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(wasm_dir: &Path, out_dir: &Path) -> Result<(), String> {
+fn run(wasm_dir: &Path, out_dir: &Path, ts_dir: Option<&Path>) -> Result<(), String> {
     fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    if let Some(d) = ts_dir {
+        fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+    }
     let mut errors = Vec::new();
     for (module, file) in CONTRACTS {
         let path = wasm_dir.join(file);
         let wasm = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let spec = soroban_spec::read::from_wasm(&wasm)
             .map_err(|e| format!("{}: {e:?}", path.display()))?;
-        let (code, error) = contract_module(module, file, &spec)?;
+        let (code, error, ts_code) = contract_module(module, file, &spec)?;
         errors.push((module, error));
         let out = out_dir.join(format!("{module}.rs"));
         fs::write(&out, code).map_err(|e| format!("{}: {e}", out.display()))?;
+        if let Some(d) = ts_dir {
+            let out = d.join(format!("{module}.ts"));
+            fs::write(&out, ts_code).map_err(|e| format!("{}: {e}", out.display()))?;
+        }
     }
     let out = out_dir.join("mod.rs");
     fs::write(&out, mod_rs(&errors)).map_err(|e| format!("{}: {e}", out.display()))
@@ -97,7 +113,7 @@ fn contract_module(
     module: &str,
     file: &str,
     entries: &[ScSpecEntry],
-) -> Result<(String, String), String> {
+) -> Result<(String, String, String), String> {
     let mut spec = Spec {
         structs: BTreeMap::new(),
         unions: BTreeMap::new(),
@@ -171,7 +187,9 @@ fn contract_module(
     error_code(&mut s, error);
     functions_code(&mut s, module, &contract, &spec.functions);
     events_code(&mut s, &contract, &spec.events);
-    Ok((s, error_name))
+    let used: Vec<String> = used.into_keys().collect();
+    let ts_code = ts::module(module, file, &spec, &used, error, entries)?;
+    Ok((s, error_name, ts_code))
 }
 
 /// Records the user-defined types `t` refers to, transitively.
