@@ -6,54 +6,9 @@
 
 mod support;
 
-use std::{path::PathBuf, process::Command, time::Duration};
+use std::process::Command;
 
-use support::{deploy, Net};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A network with 1-second ledgers (its clock stays with the wall clock the clients set time
-/// bounds from), the protocol deployed, and two funded accounts; the suites' environment.
-async fn network(name: &str) -> (Net, Vec<(&'static str, String)>) {
-    let net = Net::start_with(name, Duration::from_secs(1)).await;
-    deploy(&net).await;
-    let alice = net.account("client alice").await;
-    let bob = net.account("client bob").await;
-    let env = vec![
-        ("RPC_URL", net.localnet.rpc_url()),
-        (
-            "NETWORK_PASSPHRASE",
-            "Standalone Network ; February 2017".to_string(),
-        ),
-        (
-            "DEPLOYMENT",
-            net.dir.path().join("deployment.json").display().to_string(),
-        ),
-        ("ALICE_SECRET", alice.secret_strkey()),
-        ("BOB_SECRET", bob.secret_strkey()),
-    ];
-    (net, env)
-}
-
-/// Runs `cmd` with `env`, asserting success and showing its output either way; returns it.
-async fn run_suite(mut cmd: Command, env: Vec<(&'static str, String)>) -> String {
-    cmd.envs(env);
-    let what = format!("{cmd:?}");
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .unwrap()
-        .unwrap_or_else(|e| panic!("{what}: {e}: run scripts/setup-clients"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    println!("{text}");
-    assert!(out.status.success(), "{what} failed:\n{text}");
-    text
-}
+use support::clients::{network, root, run_suite};
 
 /// Runs the JS file `name` of `sdk/localnet/clients/js` with node, beside the installed
 /// node_modules (where bare imports resolve); `test` runs it with node's test runner.

@@ -140,6 +140,9 @@ impl Localnet {
                 "/friendbot",
                 get(friendbot::friendbot).post(friendbot::friendbot),
             )
+            // Any origin may call the RPC and friendbot (CORS), so a dApp page served from another
+            // port can use the network; the /localnet controls, added after, stay same-origin.
+            .layer(tower_http::cors::CorsLayer::permissive())
             .route("/localnet/close", post(close_now))
             .route("/localnet/advance-time", post(advance_time))
             .with_state(AppState {

@@ -2,6 +2,8 @@
 //! files, the `tributary` CLI, and the protocol deployed through it.
 #![allow(dead_code)]
 
+pub mod clients;
+
 use std::{path::PathBuf, process::Command, time::Duration};
 
 use serde_json::Value;

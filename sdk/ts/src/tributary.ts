@@ -148,14 +148,14 @@ export class Tributary {
     return name;
   }
 
-  /** The close time (Unix seconds) of the latest ledger: the clock contracts check times against. */
+  /**
+   * The close time (Unix seconds) of the latest ledger (`getLatestLedger`): the clock the
+   * contracts check `start`, `end` and expiries against, which may differ from the wall clock.
+   */
   async ledgerTime(): Promise<bigint> {
-    const { sequence } = await this.server.getLatestLedger();
-    const { ledgers } = await this.server.getLedgers({ startLedger: sequence, pagination: { limit: 1 } });
-    const ledger = ledgers[0];
-    if (!ledger) throw new Error(`the RPC returned no ledger ${sequence}`);
-    return BigInt(ledger.ledgerCloseTime);
+    return BigInt((await this.server.getLatestLedger()).closeTime);
   }
+
 }
 
 function unwrap<T>(contractName: ContractName, value: T): Unwrapped<T> {
