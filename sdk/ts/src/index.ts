@@ -15,4 +15,4 @@ export { proposalHash, TIMELOCK_SECONDS } from "./insurance.js";
 export { CampaignError, CampaignTree, entryXdr, leaf, node, parseClaimant, verify, type Entry } from "./merkle.js";
 export { BPS, netOf, SKIM_BPS, skimDue, skimOf } from "./skim.js";
 export { refundable, status, streamed, vestedAt, withdrawable } from "./stream_math.js";
-export { Tributary, type ConnectOptions, type Deployment, type NewStream, type Signer } from "./tributary.js";
+export { Tributary, type ConnectOptions, type Deployment, type NewStream, type Signer, type TributaryEvent } from "./tributary.js";

@@ -41,6 +41,15 @@ export interface ConnectOptions {
 
 type Unwrapped<T> = T extends contract.Result<infer U> ? U : T;
 
+/** An event of one of the deployment's contracts, decoded by its spec, with its contract. */
+export type TributaryEvent =
+  | ({ contract: "stream" } & stream.StreamEvent)
+  | ({ contract: "claims" } & claims.ClaimsEvent)
+  | ({ contract: "access" } & access.AccessEvent)
+  | ({ contract: "insurance" } & insurance.InsuranceEvent);
+
+const DECODERS = { stream: stream.decodeEvent, claims: claims.decodeEvent, access: access.decodeEvent, insurance: insurance.decodeEvent };
+
 /** The parameters of {@link Tributary.createStream}: `create_stream`'s, less sender and salt. */
 export type NewStream = Omit<stream.StreamParams, "salt">;
 
@@ -139,6 +148,20 @@ export class Tributary {
     const id = await this.send(this.stream.create_stream({ sender: this.signer.publicKey, salt, ...params }));
     if (id !== expected) throw new Error(`stream id ${id} differs from the derived ${expected}`);
     return id;
+  }
+
+  /**
+   * Decodes an event from `getEvents` (`rpc.Api.EventResponse`) if one of this deployment's
+   * contracts emitted it and its spec declares it; `undefined` for any other event, so events
+   * of other contracts with the same topics are never taken for ours.
+   */
+  decodeEvent(e: rpc.Api.EventResponse): TributaryEvent | undefined {
+    const id = e.contractId?.contractId();
+    const names = ["stream", "claims", "access", "insurance"] as const;
+    const name = names.find((n) => this.deployment[n] === id);
+    if (!name) return undefined;
+    const decoded = DECODERS[name](e.topic, e.value);
+    return decoded && ({ contract: name, ...decoded } as TributaryEvent);
   }
 
   private contractName(tx: contract.AssembledTransaction<unknown>): ContractName {

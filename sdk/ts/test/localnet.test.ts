@@ -56,6 +56,7 @@ test("a stream: create, withdraw with the 1% skim on balances, cancel", async ()
   const b = a.as(signer(bob));
   const carol = await freshAccount(a);
   const now = await a.ledgerTime();
+  const startLedger = (await a.server.getLatestLedger()).sequence;
   const deposit = 10_000_000_000n;
   const id = await a.createStream({
     recipient: bob.publicKey(),
@@ -79,6 +80,14 @@ test("a stream: create, withdraw with the 1% skim on balances, cancel", async ()
   assert.equal(gross - net, skimDue(0n, gross), "1% of the gross, floored");
   assert.equal((await balance(a, carol.publicKey())) - carolBefore, net, "carol received the net");
   assert.equal((await a.read(a.insurance.balance({ asset: xlm }))) - fundBefore, gross - net, "the fund received the skim");
+
+  // The withdrawal's events, from getEvents, decoded by the spec and checked against the call.
+  const { events } = await a.server.getEvents({ startLedger, filters: [{ type: "contract", contractIds: [deployment.stream] }] });
+  const decoded = events.map((e) => a.decodeEvent(e)).filter((e) => e !== undefined);
+  const withdrawn = decoded.find((e) => e.contract === "stream" && e.name === "Withdrawn");
+  assert.deepEqual({ ...withdrawn?.data }, { id, recipient: bob.publicKey(), to: carol.publicKey(), amount: gross, net });
+  assert.ok(decoded.some((e) => e.name === "StreamCreated" && e.data.id === id));
+  assert.ok(decoded.some((e) => e.name === "SkimPaid" && e.data.amount === gross - net));
 
   const at = await a.ledgerTime();
   const refunded = await a.send(a.stream.cancel({ id }));
