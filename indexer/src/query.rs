@@ -28,10 +28,8 @@ use crate::{
     store::{self, get_record, parse, Store, StoreError},
 };
 
-/// Seconds a proposal's approvals stay valid (`contracts/insurance`, 30 days).
-pub const APPROVAL_LIFETIME: u64 = 30 * 24 * 60 * 60;
-/// Seconds a queued proposal stays executable after its eta (14 days).
-pub const EXECUTION_WINDOW: u64 = 14 * 24 * 60 * 60;
+/// The council's timing, from the rules the insurance contract runs (30 and 14 days).
+pub use tributary_sdk::insurance::{APPROVAL_LIFETIME, EXECUTION_WINDOW};
 
 /// Why a query failed.
 #[derive(Debug, thiserror::Error)]

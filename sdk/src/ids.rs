@@ -9,10 +9,10 @@ use stellar_xdr::{Limits, ScAddress, WriteXdr};
 
 use crate::scval::ToScVal;
 
-/// Domain string of stream ids (`tributary_common::ids::STREAM_ID_DOMAIN`).
-pub const STREAM_ID_DOMAIN: &[u8] = tributary_common::ids::STREAM_ID_DOMAIN;
-/// Domain string of campaign ids (`tributary_common::ids::CAMPAIGN_ID_DOMAIN`).
-pub const CAMPAIGN_ID_DOMAIN: &[u8] = tributary_common::ids::CAMPAIGN_ID_DOMAIN;
+/// Domain string of stream ids (`tributary_rules::ids::STREAM_ID_DOMAIN`).
+pub const STREAM_ID_DOMAIN: &[u8] = tributary_rules::ids::STREAM_ID_DOMAIN;
+/// Domain string of campaign ids (`tributary_rules::ids::CAMPAIGN_ID_DOMAIN`).
+pub const CAMPAIGN_ID_DOMAIN: &[u8] = tributary_rules::ids::CAMPAIGN_ID_DOMAIN;
 
 /// A salt from the operating system's RNG. Two creates by one creator with the same salt would
 /// derive the same id (the second fails with `IdTaken`); 64 random bits make that negligible.

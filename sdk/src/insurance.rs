@@ -11,7 +11,9 @@ use crate::{
 };
 
 /// Seconds between the 5th approval and the earliest execution (14 days).
-pub const TIMELOCK_SECONDS: u64 = 14 * 24 * 60 * 60;
+pub const TIMELOCK_SECONDS: u64 = tributary_rules::council::TIMELOCK;
+
+pub use tributary_rules::council::{APPROVAL_LIFETIME, COUNCIL_SIZE, EXECUTION_WINDOW};
 
 /// The hash a council member approves for proposal `id` with `action` in council `epoch`.
 pub fn proposal_hash(insurance: &ScAddress, id: u64, action: &Action, epoch: u32) -> [u8; 32] {

@@ -31,6 +31,13 @@ pub mod skim;
 pub mod stream_math;
 pub mod token;
 
+/// The RPC client this SDK speaks through (stellar-rpc-client 28), re-exported so users need
+/// not pin it themselves.
+pub use stellar_rpc_client as rpc;
+/// The XDR types of the public API (stellar-xdr 28: `ScAddress`, `Asset`, `ScVal`, events),
+/// re-exported so users need not pin them themselves.
+pub use stellar_xdr as xdr;
+
 pub use call::Call;
 pub use client::{Client, Invoked};
 pub use error::Error;

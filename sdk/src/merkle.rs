@@ -1,5 +1,5 @@
 //! Claim campaign trees (docs/PROTOCOL.md, `contracts/claims`), built with the same rules the
-//! contract verifies (`tributary_common::merkle`):
+//! contract verifies (`tributary_rules::merkle`):
 //!
 //! - leaf: `sha256(sha256(0x00 ‖ xdr(ScVal::Vec[index: u32, claimant: Claimant, amount: i128])))`;
 //! - node: `sha256(0x01 ‖ min(a, b) ‖ max(a, b))`; an odd node at the end of a level moves up
@@ -14,7 +14,7 @@ use std::io::Read;
 
 use sha2::{Digest, Sha256 as Sha};
 use stellar_xdr::{Limits, ScAddress, WriteXdr};
-use tributary_common::merkle::{self, Sha256};
+use tributary_rules::merkle::{self, Sha256};
 
 use crate::{
     generated::claims::Claimant,

@@ -2,7 +2,7 @@
 //! formulas and rounding as `contracts/stream/src/stream.rs`, on the generated [`Stream`]. Times
 //! are Unix seconds; amounts base units.
 
-use tributary_common::math::mul_div_floor;
+use tributary_rules::math::mul_div_floor;
 
 use crate::generated::stream::{Stream, StreamStatus};
 

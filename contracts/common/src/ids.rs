@@ -8,10 +8,7 @@
 
 use soroban_sdk::{xdr::ToXdr, Address, Bytes, Env};
 
-/// Domain string of stream ids.
-pub const STREAM_ID_DOMAIN: &[u8] = b"tributary-stream-id-v1";
-/// Domain string of campaign ids.
-pub const CAMPAIGN_ID_DOMAIN: &[u8] = b"tributary-campaign-id-v1";
+pub use tributary_rules::ids::{CAMPAIGN_ID_DOMAIN, STREAM_ID_DOMAIN};
 
 /// The id of the position that `creator` opens with `salt` in the calling contract.
 pub fn derive_id(e: &Env, domain: &[u8], creator: &Address, salt: u64) -> u64 {

@@ -4,8 +4,8 @@
 //! - [`config`]: the insurance address of the stream and claims contracts;
 //! - [`ids`]: position ids derived from the creator and a salt;
 //! - [`host`]: the ledger time and token calls without the SDK's panicking conversions;
-//! - [`math`]: overflow-free `floor(a * b / c)` for amounts times durations;
-//! - [`merkle`]: the claims campaigns' Merkle leaf, node and proof rules;
+//! - [`council`], [`math`], [`merkle`]: re-exported from `tributary-rules`, the pure rules the
+//!   SDK shares;
 //! - [`skim`]: the protocol's 1% skim on payouts and the `skim_paid` event;
 //! - [`ttl`]: storage TTL constants and the instance-extension helper;
 //! - [`insurance`]: the client interface that payout contracts call on the insurance contract;
@@ -16,8 +16,7 @@ pub mod config;
 pub mod host;
 pub mod ids;
 pub mod insurance;
-pub mod math;
-pub mod merkle;
+pub use tributary_rules::{council, math, merkle};
 pub mod skim;
 pub mod ttl;
 pub mod vec;

@@ -16,16 +16,7 @@ use crate::{
     storage::{self, Action, Proposal, ProposalStatus},
 };
 
-const DAY: u64 = 86_400;
-
-/// Council size: every bailout and asset change needs all of them.
-pub const COUNCIL_SIZE: u32 = 5;
-/// Delay between the last approval and the earliest execution: 14 days, in seconds.
-pub const TIMELOCK: u64 = 14 * DAY;
-/// How long a queued proposal stays executable after its `eta`: 14 days, in seconds.
-pub const EXECUTION_WINDOW: u64 = 14 * DAY;
-/// How long after its creation a proposal can gather approvals: 30 days, in seconds.
-pub const APPROVAL_LIFETIME: u64 = 30 * DAY;
+pub use tributary_common::council::{APPROVAL_LIFETIME, COUNCIL_SIZE, EXECUTION_WINDOW, TIMELOCK};
 
 /// `sha256(xdr(ScVal::Vec[this contract, id, action, epoch]))`: what a member approves.
 ///

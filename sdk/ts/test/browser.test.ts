@@ -1,6 +1,6 @@
 // The web example in headless Chromium (Debian's, driven by playwright-core): builds it with
 // Vite, serves it, creates a stream from the page, waits for the vesting progress to move, and
-// saves a screenshot to target/ts-web-example.png. Run by sdk/tests/ts_sdk.rs with RPC_URL and
+// saves a screenshot to target/ts-web-example.png. Run by sdk/cli/tests/ts_sdk.rs with RPC_URL and
 // DEPLOYMENT set; CHROMIUM overrides the browser's path.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 // The TypeScript SDK against a fresh local network with the protocol deployed, as a wallet uses
-// it. Run by sdk/tests/ts_sdk.rs, which sets RPC_URL, NETWORK_PASSPHRASE, DEPLOYMENT (a
+// it. Run by sdk/cli/tests/ts_sdk.rs, which sets RPC_URL, NETWORK_PASSPHRASE, DEPLOYMENT (a
 // deployment.json path), ALICE_SECRET, BOB_SECRET and COUNCIL_SECRETS (five, comma-separated).
 import { test } from "node:test";
 import assert from "node:assert/strict";

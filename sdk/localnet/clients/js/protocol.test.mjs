@@ -1,5 +1,5 @@
 // The official @stellar/stellar-sdk against the local network with the protocol deployed, as a
-// wallet or dApp uses it. Run by sdk/tests/official_clients.rs, which starts the network,
+// wallet or dApp uses it. Run by sdk/cli/tests/official_clients.rs, which starts the network,
 // deploys the protocol and sets RPC_URL, NETWORK_PASSPHRASE, DEPLOYMENT (a deployment.json
 // path), ALICE_SECRET and BOB_SECRET (funded accounts).
 import { test } from "node:test";

@@ -2,7 +2,7 @@
 // clock as stellar-core does, so a transaction bounded by the wall clock (the SDK's default,
 // `setTimeout` / `timeoutInSeconds` from `Date.now()`) is too late once the ledger clock is
 // ahead. Bound it by the ledger clock (`getLatestLedger().closeTime`) or add the offset to the
-// timeout. Run by sdk/tests/official_clients.rs on a network of its own (RPC_URL, …).
+// timeout. Run by sdk/cli/tests/official_clients.rs on a network of its own (RPC_URL, …).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 """The official Python stellar-sdk against the local network with the protocol deployed.
 
-Run by sdk/tests/official_clients.rs, which starts the network, deploys the protocol and sets
+Run by sdk/cli/tests/official_clients.rs, which starts the network, deploys the protocol and sets
 RPC_URL, NETWORK_PASSPHRASE, DEPLOYMENT (a deployment.json path), ALICE_SECRET and BOB_SECRET
 (funded accounts).
 """

@@ -6,7 +6,7 @@ use std::{path::PathBuf, process::Command, time::Duration};
 use super::{deploy, Net};
 
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// A network with 1-second ledgers (its clock stays with the wall clock the clients set time

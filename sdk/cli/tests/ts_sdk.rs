@@ -49,10 +49,15 @@ async fn node_test(files: &[&str], env: Vec<(&'static str, String)>) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_typescript_helpers_agree_with_the_rust_vectors_and_refuse_bad_input() {
-    let out = node_test(&["test/vectors.test.ts", "test/errors.test.ts"], vec![]).await;
+async fn the_typescript_helpers_agree_with_the_rust_vectors_refuse_bad_input_and_fit_the_budget() {
+    let files = [
+        "test/vectors.test.ts",
+        "test/errors.test.ts",
+        "test/bundle.test.ts",
+    ];
+    let out = node_test(&files, vec![]).await;
     assert!(
-        out.contains("# fail 0") && out.contains("# pass 10"),
+        out.contains("# fail 0") && out.contains("# pass 11"),
         "{out}"
     );
 }

@@ -143,7 +143,7 @@ impl Net {
 
 pub fn wasm_dir() -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/wasm")
+        .join("../../target/wasm")
         .display()
         .to_string()
 }

@@ -226,10 +226,10 @@ async fn every_command_runs_against_the_local_network() {
         access: d["access"].as_str().unwrap().into(),
         insurance: d["insurance"].as_str().unwrap().into(),
     };
-    let rpc = stellar_rpc_client::Client::new(&net.localnet.rpc_url()).unwrap();
+    let rpc = tributary_sdk::rpc::Client::new(&net.localnet.rpc_url()).unwrap();
     let page = rpc
         .get_events(
-            stellar_rpc_client::EventStart::Ledger(1),
+            tributary_sdk::rpc::EventStart::Ledger(1),
             None,
             std::slice::from_ref(&contracts.stream),
             &[],
@@ -539,7 +539,7 @@ async fn bad_input_exits_non_zero_and_sends_nothing() {
 
 #[test]
 fn the_readme_wallet_code_is_the_compiled_example() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let example = std::fs::read_to_string(root.join("examples/wallet.rs")).unwrap();
     let block = readme
@@ -556,7 +556,7 @@ fn the_readme_wallet_code_is_the_compiled_example() {
 }
 
 #[allow(dead_code)]
-#[path = "../examples/wallet.rs"]
+#[path = "../../examples/wallet.rs"]
 mod wallet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
