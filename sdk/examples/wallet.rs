@@ -22,7 +22,7 @@ pub async fn stream_and_withdraw(rpc_url: &str, sender: &Signer, recipient: &Sig
                              stream_contract: &str, token: &str) -> Result<u64, Box<dyn std::error::Error>> {
     let client = Client::connect(rpc_url, "Standalone Network ; February 2017").await?;
     let streams = StreamContract::new(stream_contract.parse()?);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let now = client.ledger_time().await?; // the clock the contract checks `end` against
 
     // 100 XLM (in stroops) vesting linearly over an hour, cancelable, not transferable.
     let create = streams.create_stream(&sender.address(), random_salt(), &recipient.address(), &token.parse()?,

@@ -1,32 +1,51 @@
 //! The transaction flow over Stellar RPC (stellar-rpc-client 28): build, simulate, restore if
-//! asked, sign the authorization entries and the envelope, send, and confirm.
+//! asked, sign the authorization entries and the envelope, send, and confirm; or each step
+//! apart ([`Client::prepare`], [`Client::sign`], [`Client::send_and_confirm`]) for signing
+//! elsewhere.
+//!
+//! Sequence numbers: calls from one source account are numbered locally, one after another,
+//! and each is sent before the next is numbered, so concurrent calls from one hot account
+//! reach the network in order (docs: "Channel accounts" explains the bad-sequence bounce this
+//! avoids). A `txBAD_SEQ` resyncs the account from the ledger and rebuilds the transaction.
+//!
+//! Fees: the inclusion fee is a percentile of `getFeeStats`, capped ([`FeePolicy`]); the
+//! resource fee is the simulation's plus a margin. Time bounds come from the ledger clock.
 //!
 //! Retries: transient RPC failures (connection errors, timeouts, HTTP 5xx and 429, and
 //! `TRY_AGAIN_LATER`) are retried with capped exponential backoff. A sent transaction is only
 //! ever re-sent as the identical signed envelope, which can't apply twice; after an ambiguous
 //! failure the SDK looks the hash up instead of building a new transaction.
 
-use std::time::Duration;
-
-use sha2::{Digest, Sha256};
-use stellar_rpc_client::{Client as Rpc, GetTransactionResponse, SimulateTransactionResponse};
-use stellar_xdr::{
-    Asset, ContractEvent, ContractExecutable, ContractIdPreimage, ContractIdPreimageFromAddress,
-    CreateContractArgs, CreateContractArgsV2, Hash, HostFunction, InvokeHostFunctionOp, Limits,
-    Memo, MuxedAccount, Operation, OperationBody, Preconditions, ReadXdr, RestoreFootprintOp,
-    ScAddress, ScVal, SequenceNumber, SorobanAuthorizationEntry, SorobanCredentials,
-    SorobanTransactionData, Transaction, TransactionEnvelope, TransactionExt, TransactionMeta,
-    TransactionResult, TransactionV1Envelope, Uint256,
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
 };
 
+use sha2::{Digest, Sha256};
+use stellar_rpc_client::{
+    Client as Rpc, GetTransactionResponse, LedgerStart, SendTransactionResponse,
+    SimulateTransactionResponse,
+};
+use stellar_xdr::{
+    AccountId, Asset, ContractEvent, ContractExecutable, ContractIdPreimage,
+    ContractIdPreimageFromAddress, CreateContractArgs, CreateContractArgsV2, Hash, HostFunction,
+    InvokeHostFunctionOp, Limits, Memo, MuxedAccount, Operation, OperationBody, Preconditions,
+    ReadXdr, RestoreFootprintOp, ScAddress, ScVal, SequenceNumber, SorobanAuthorizationEntry,
+    SorobanCredentials, SorobanTransactionData, TimeBounds, TimePoint, Transaction,
+    TransactionEnvelope, TransactionExt, TransactionMeta, TransactionResult, TransactionResultCode,
+    TransactionV1Envelope, Uint256, WriteXdr,
+};
+
+pub use crate::options::{CallOptions, FeePercentile, FeePolicy, MIN_INCLUSION_FEE};
 use crate::{
     call::Call,
     error::{contract_error_in, Error},
-    signer::Signer,
+    signer::Sign,
 };
 
 /// Inclusion fee per operation, stroops (the network minimum).
-pub const BASE_FEE: u32 = 100;
+pub const BASE_FEE: u32 = MIN_INCLUSION_FEE;
 /// Ledgers an authorization signature stays valid after the latest ledger (about 8 minutes
 /// of 5-second ledgers).
 pub const AUTH_VALIDITY_LEDGERS: u32 = 100;
@@ -67,6 +86,34 @@ pub struct Invoked<T> {
     pub events: Vec<ContractEvent>,
 }
 
+/// A transaction built and simulated but not signed: its authorization entries are signed
+/// (by the signers given to [`Client::prepare`]), its fee and resources set. Sign it with
+/// [`Client::sign`] here or elsewhere (its XDR is [`Prepared::to_xdr_base64`]), then send it
+/// with [`Client::send_and_confirm`].
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// The transaction.
+    pub transaction: Transaction,
+    /// Its sequence number.
+    pub seq: i64,
+}
+
+impl Prepared {
+    /// The unsigned envelope's XDR, base64: what a wallet or an offline signer takes.
+    pub fn to_xdr_base64(&self) -> String {
+        TransactionEnvelope::Tx(TransactionV1Envelope {
+            tx: self.transaction.clone(),
+            signatures: Default::default(),
+        })
+        .to_xdr_base64(Limits::none())
+        .unwrap_or_default()
+    }
+}
+
+/// The next sequence number of each source account this client sends from; a lane is locked
+/// from numbering a transaction until the network accepts it.
+type Lanes = Arc<Mutex<HashMap<AccountId, Arc<tokio::sync::Mutex<Option<i64>>>>>>;
+
 /// A connection to one network through its RPC.
 #[derive(Clone)]
 pub struct Client {
@@ -75,7 +122,14 @@ pub struct Client {
     network_id: [u8; 32],
     retry: RetryPolicy,
     confirm_timeout: Duration,
+    fees: FeePolicy,
+    lanes: Lanes,
+    /// The last inclusion fee read from `getFeeStats`, and when: reused for 5 seconds.
+    fee_cache: Arc<Mutex<Option<(Instant, u32)>>>,
 }
+
+/// How many times a `txBAD_SEQ` resyncs and rebuilds before the error is returned.
+const BAD_SEQ_REBUILDS: u32 = 3;
 
 fn transient(e: &stellar_rpc_client::Error) -> bool {
     use jsonrpsee_core::ClientError as C;
@@ -114,6 +168,9 @@ impl Client {
             network_id: Sha256::digest(passphrase.as_bytes()).into(),
             retry,
             confirm_timeout: Duration::from_secs(30),
+            fees: FeePolicy::default(),
+            lanes: Arc::default(),
+            fee_cache: Arc::default(),
         };
         let found = client
             .retrying(|| client.rpc.get_network())
@@ -131,6 +188,12 @@ impl Client {
     /// The same client waiting up to `timeout` for a transaction to apply.
     pub fn with_confirm_timeout(mut self, timeout: Duration) -> Self {
         self.confirm_timeout = timeout;
+        self
+    }
+
+    /// The same client setting fees by `policy`.
+    pub fn with_fees(mut self, policy: FeePolicy) -> Self {
+        self.fees = policy;
         self
     }
 
@@ -202,8 +265,9 @@ impl Client {
         }
     }
 
-    /// A one-operation transaction from `source` with the base fee and no Soroban data yet.
-    fn transaction(source: &stellar_xdr::AccountId, seq: i64, body: OperationBody) -> Transaction {
+    /// A one-operation transaction from `source` with the minimum fee, no memo, no time bounds
+    /// and no Soroban data yet.
+    fn transaction(source: &AccountId, seq: i64, body: OperationBody) -> Transaction {
         Transaction {
             source_account: MuxedAccount::from(source.clone()),
             fee: BASE_FEE,
@@ -235,13 +299,51 @@ impl Client {
         }
     }
 
+    /// The close time of the latest ledger, Unix seconds: the clock contracts and time bounds
+    /// are checked against, which may differ from this machine's (`getLedgers`'
+    /// `latestLedgerCloseTime`).
+    ///
+    /// # Errors
+    /// RPC errors.
+    pub async fn ledger_time(&self) -> Result<u64, Error> {
+        let latest = self
+            .retrying(|| self.rpc.get_latest_ledger())
+            .await?
+            .sequence;
+        let ledgers = self
+            .retrying(|| {
+                self.rpc
+                    .get_ledgers(LedgerStart::Ledger(latest), Some(1), None)
+            })
+            .await?;
+        u64::try_from(ledgers.latest_ledger_close_time)
+            .map_err(|_| Error::Rpc(format!("close time {}", ledgers.latest_ledger_close_time)))
+    }
+
+    /// The inclusion fee to bid now, by the fee policy (`getFeeStats`, read at most every 5 s).
+    async fn inclusion_fee(&self) -> Result<u32, Error> {
+        if let Ok(cache) = self.fee_cache.lock() {
+            if let Some((at, fee)) = *cache {
+                if at.elapsed() < Duration::from_secs(5) {
+                    return Ok(fee);
+                }
+            }
+        }
+        let stats = self.retrying(|| self.rpc.get_fee_stats()).await?;
+        let fee = self.fees.inclusion(&stats.soroban_inclusion_fee);
+        if let Ok(mut cache) = self.fee_cache.lock() {
+            *cache = Some((Instant::now(), fee));
+        }
+        Ok(fee)
+    }
+
     /// Reads a view function by simulation, with `source` as the (possibly unfunded) source
     /// account; nothing is sent.
     ///
     /// # Errors
     /// [`Error::Contract`] for the contract's own errors, [`Error::Simulation`], RPC errors.
     pub async fn read<T>(&self, source: &str, call: &Call<T>) -> Result<T, Error> {
-        let id: stellar_xdr::AccountId = source
+        let id: AccountId = source
             .parse()
             .map_err(|_| Error::InvalidKey(format!("{source} is not a G… address")))?;
         let body = OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
@@ -261,18 +363,35 @@ impl Client {
     }
 
     /// Invokes `call` from `source`, with `signers` authorizing the addresses the call needs
-    /// besides the source account, and waits for the result.
+    /// besides the source account, and waits for the result. Default [`CallOptions`].
     ///
     /// # Errors
     /// [`Error::Contract`] (by name), [`Error::MissingSigner`], [`Error::Simulation`],
     /// [`Error::Rejected`], [`Error::Failed`], [`Error::Unconfirmed`], RPC errors.
     pub async fn invoke<T>(
         &self,
-        source: &Signer,
+        source: &dyn Sign,
         call: &Call<T>,
-        signers: &[&Signer],
+        signers: &[&dyn Sign],
     ) -> Result<Invoked<T>, Error> {
-        let done = self.submit(source, call.host_function(), signers).await?;
+        self.invoke_with(source, call, signers, &CallOptions::default())
+            .await
+    }
+
+    /// [`Client::invoke`] with a memo and time bounds of the caller's choosing.
+    ///
+    /// # Errors
+    /// As [`Client::invoke`].
+    pub async fn invoke_with<T>(
+        &self,
+        source: &dyn Sign,
+        call: &Call<T>,
+        signers: &[&dyn Sign],
+        options: &CallOptions,
+    ) -> Result<Invoked<T>, Error> {
+        let done = self
+            .submit_with(source, call.host_function(), signers, options)
+            .await?;
         Ok(Invoked {
             value: call.decode(&done.value)?,
             hash: done.hash,
@@ -282,17 +401,138 @@ impl Client {
         })
     }
 
-    /// Runs any host function (upload, deploy, invoke) from `source`.
+    /// Runs any host function (upload, deploy, invoke) from `source` with default options.
     ///
     /// # Errors
     /// As [`Client::invoke`].
     pub async fn submit(
         &self,
-        source: &Signer,
+        source: &dyn Sign,
         host_function: HostFunction,
-        signers: &[&Signer],
+        signers: &[&dyn Sign],
     ) -> Result<Invoked<ScVal>, Error> {
-        let mut seq = self.sequence(&source.public_strkey()).await? + 1;
+        self.submit_with(source, host_function, signers, &CallOptions::default())
+            .await
+    }
+
+    /// The lane of `account`: its locally known next sequence number, behind a lock.
+    fn lane(&self, account: &AccountId) -> Arc<tokio::sync::Mutex<Option<i64>>> {
+        let mut lanes = self
+            .lanes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        lanes.entry(account.clone()).or_default().clone()
+    }
+
+    /// Runs `host_function` from `source`: numbers it in the account's lane, prepares, signs
+    /// and sends it, releases the lane once the network has accepted it, and waits for it to
+    /// apply. A `txBAD_SEQ` (another sender used the account) resyncs and rebuilds, up to 3
+    /// times.
+    ///
+    /// # Errors
+    /// As [`Client::invoke`].
+    pub async fn submit_with(
+        &self,
+        source: &dyn Sign,
+        host_function: HostFunction,
+        signers: &[&dyn Sign],
+        options: &CallOptions,
+    ) -> Result<Invoked<ScVal>, Error> {
+        let account = source.account_id();
+        let lane = self.lane(&account);
+        let mut rebuilds = 0;
+        let hash = loop {
+            let mut next = lane.lock().await;
+            let seq = match *next {
+                Some(seq) => seq,
+                None => self.sequence(&source.public_strkey()).await? + 1,
+            };
+            let prepared = self
+                .prepare_from(source, seq, host_function.clone(), signers, options)
+                .await?;
+            let envelope = self.sign(prepared.transaction, &[source])?;
+            match self.send(&envelope).await {
+                Ok(hash) => {
+                    *next = Some(prepared.seq + 1);
+                    break hash;
+                }
+                Err(Error::Rejected {
+                    code: TransactionResultCode::TxBadSeq,
+                }) if rebuilds < BAD_SEQ_REBUILDS => {
+                    tracing::warn!(
+                        "{}: bad sequence {}, resyncing",
+                        source.public_strkey(),
+                        prepared.seq
+                    );
+                    *next = None;
+                    rebuilds += 1;
+                }
+                Err(e) => {
+                    // Not known to be accepted: read the sequence from the ledger next time.
+                    *next = None;
+                    return Err(e);
+                }
+            }
+        };
+        let confirmed = self.confirm(&hash).await?;
+        let (value, events) = outcome(&confirmed);
+        Ok(Invoked {
+            value,
+            hash: confirmed.tx_hash.clone().unwrap_or_default(),
+            ledger: confirmed.ledger.unwrap_or(0),
+            fee_charged: confirmed.result.as_ref().map_or(0, |r| r.fee_charged),
+            events,
+        })
+    }
+
+    /// Builds and simulates `host_function` from the account `source` (`G…`) at its next
+    /// sequence number on the ledger, with the authorization entries signed by `signers`, the
+    /// fee set by the fee policy and the options' memo and time bounds; nothing is signed by
+    /// the source or sent. An archived footprint is not restored here: the simulation error
+    /// says so, and [`Client::submit`] restores.
+    ///
+    /// # Errors
+    /// [`Error::Contract`], [`Error::Simulation`], [`Error::MissingSigner`], RPC errors.
+    pub async fn prepare(
+        &self,
+        source: &str,
+        host_function: HostFunction,
+        signers: &[&dyn Sign],
+        options: &CallOptions,
+    ) -> Result<Prepared, Error> {
+        let account: AccountId = source
+            .parse()
+            .map_err(|_| Error::InvalidKey(format!("{source} is not a G… address")))?;
+        let seq = self.sequence(source).await? + 1;
+        let op = |auth: Vec<SorobanAuthorizationEntry>| {
+            OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                host_function: host_function.clone(),
+                auth: auth.try_into().unwrap_or_default(),
+            })
+        };
+        let sim = self
+            .simulate_tx(&Self::transaction(&account, seq, op(vec![])))
+            .await?;
+        if sim.restore_preamble.is_some() {
+            return Err(Error::Simulation(
+                "part of the footprint is archived: submit() restores it first".into(),
+            ));
+        }
+        self.assemble(&account, seq, op, &sim, signers, options)
+            .await
+    }
+
+    /// [`Client::prepare`] at sequence `seq` for a source that signs here: an archived
+    /// footprint is restored first (at `seq`, the call then at `seq + 1`).
+    async fn prepare_from(
+        &self,
+        source: &dyn Sign,
+        mut seq: i64,
+        host_function: HostFunction,
+        signers: &[&dyn Sign],
+        options: &CallOptions,
+    ) -> Result<Prepared, Error> {
+        let account = source.account_id();
         let op = |auth: Vec<SorobanAuthorizationEntry>| {
             OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
                 host_function: host_function.clone(),
@@ -300,7 +540,7 @@ impl Client {
             })
         };
         let mut sim = self
-            .simulate_tx(&Self::transaction(&source.account_id(), seq, op(vec![])))
+            .simulate_tx(&Self::transaction(&account, seq, op(vec![])))
             .await?;
         if let Some(preamble) = sim.restore_preamble.take() {
             let data =
@@ -310,9 +550,24 @@ impl Client {
                 .await?;
             seq += 1;
             sim = self
-                .simulate_tx(&Self::transaction(&source.account_id(), seq, op(vec![])))
+                .simulate_tx(&Self::transaction(&account, seq, op(vec![])))
                 .await?;
         }
+        self.assemble(&account, seq, op, &sim, signers, options)
+            .await
+    }
+
+    /// The transaction of a successful simulation: authorization entries signed, fee and
+    /// resources set, memo and time bounds applied.
+    async fn assemble(
+        &self,
+        account: &AccountId,
+        seq: i64,
+        op: impl Fn(Vec<SorobanAuthorizationEntry>) -> OperationBody,
+        sim: &SimulateTransactionResponse,
+        signers: &[&dyn Sign],
+        options: &CallOptions,
+    ) -> Result<Prepared, Error> {
         let auth = sim
             .results()
             .map_err(|e| Error::Rpc(e.to_string()))?
@@ -329,32 +584,42 @@ impl Client {
                         .iter()
                         .find(|s| s.address() == c.address)
                         .ok_or_else(|| Error::MissingSigner(c.address.to_string()))?;
-                    signer.sign_auth(entry, self.network_id, expiration)
+                    signer.authorize(entry, self.network_id, expiration)?
                 }
                 _ => entry,
             };
             signed.push(entry);
         }
-        let data = sim
+        let mut data = sim
             .transaction_data()
             .map_err(|e| Error::Rpc(e.to_string()))?;
-        let mut tx = Self::transaction(&source.account_id(), seq, op(signed));
-        tx.fee = fee_with(data.resource_fee)?;
+        data.resource_fee = self.fees.resource(data.resource_fee);
+        let mut tx = Self::transaction(account, seq, op(signed));
+        tx.fee = fee_with(self.inclusion_fee().await?, data.resource_fee)?;
         tx.ext = TransactionExt::V1(data);
-        let confirmed = self.send_and_confirm(&self.sign(tx, &[source])).await?;
-        let (value, events) = outcome(&confirmed);
-        Ok(Invoked {
-            value,
-            hash: confirmed.tx_hash.clone().unwrap_or_default(),
-            ledger: confirmed.ledger.unwrap_or(0),
-            fee_charged: confirmed.result.as_ref().map_or(0, |r| r.fee_charged),
-            events,
+        tx.memo = options.memo.clone();
+        if let Some(valid_for) = options.valid_for {
+            // The later of the ledger clock and this machine's: a network whose clock runs
+            // ahead is followed, and one idle since its last ledger (a local network that
+            // closes on demand) doesn't make the bound already past.
+            let wall = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let now = self.ledger_time().await?.max(wall);
+            tx.cond = Preconditions::Time(TimeBounds {
+                min_time: TimePoint(0),
+                max_time: TimePoint(now.saturating_add(valid_for.as_secs())),
+            });
+        }
+        Ok(Prepared {
+            transaction: tx,
+            seq,
         })
     }
 
     async fn restore(
         &self,
-        source: &Signer,
+        source: &dyn Sign,
         seq: i64,
         data: SorobanTransactionData,
         min_fee: u64,
@@ -366,30 +631,35 @@ impl Client {
                 ext: Default::default(),
             }),
         );
-        tx.fee = fee_with(i64::try_from(min_fee).unwrap_or(i64::MAX))?;
+        tx.fee = fee_with(BASE_FEE, i64::try_from(min_fee).unwrap_or(i64::MAX))?;
         tx.ext = TransactionExt::V1(data);
-        self.send_and_confirm(&self.sign(tx, &[source]))
+        self.send_and_confirm(&self.sign(tx, &[source])?)
             .await
             .map(|_| ())
     }
 
     /// Signs `tx` with `keys`.
-    pub fn sign(&self, tx: Transaction, keys: &[&Signer]) -> TransactionEnvelope {
+    ///
+    /// # Errors
+    /// A key's [`Error::Signing`]; [`Error::InvalidInput`] if the transaction can't be hashed.
+    pub fn sign(&self, tx: Transaction, keys: &[&dyn Sign]) -> Result<TransactionEnvelope, Error> {
         let mut envelope = TransactionEnvelope::Tx(TransactionV1Envelope {
             tx,
             signatures: Default::default(),
         });
-        if let Ok(hash) = envelope.hash(self.network_id) {
-            if let TransactionEnvelope::Tx(v1) = &mut envelope {
-                v1.signatures = keys
-                    .iter()
-                    .map(|k| k.sign_decorated(&hash))
-                    .collect::<Vec<_>>()
-                    .try_into()
-                    .unwrap_or_default();
-            }
+        let hash = envelope
+            .hash(self.network_id)
+            .map_err(|e| Error::InvalidInput(e.to_string()))?;
+        let signatures = keys
+            .iter()
+            .map(|k| k.decorated(&hash))
+            .collect::<Result<Vec<_>, Error>>()?;
+        if let TransactionEnvelope::Tx(v1) = &mut envelope {
+            v1.signatures = signatures
+                .try_into()
+                .map_err(|_| Error::InvalidInput("more than 20 signatures".into()))?;
         }
-        envelope
+        Ok(envelope)
     }
 
     /// Sends a signed envelope and waits until it is applied.
@@ -401,46 +671,83 @@ impl Client {
         &self,
         envelope: &TransactionEnvelope,
     ) -> Result<GetTransactionResponse, Error> {
+        let hash = self.send(envelope).await?;
+        self.confirm(&hash).await
+    }
+
+    /// Sends a signed envelope until the network accepts it (`PENDING` or `DUPLICATE`):
+    /// `TRY_AGAIN_LATER` and transport failures are retried with backoff, and after an
+    /// ambiguous failure the hash is looked up before the identical envelope is re-sent.
+    ///
+    /// # Errors
+    /// [`Error::Rejected`] with the transaction result code (`sendTransaction`'s `ERROR`),
+    /// [`Error::Unavailable`], RPC errors.
+    pub async fn send(&self, envelope: &TransactionEnvelope) -> Result<Hash, Error> {
         let hash = Hash(
             envelope
                 .hash(self.network_id)
                 .map_err(|e| Error::InvalidInput(e.to_string()))?,
         );
-        let hex_hash = hex::encode(hash.0);
+        let xdr = envelope
+            .to_xdr_base64(Limits::none())
+            .map_err(|e| Error::InvalidInput(e.to_string()))?;
         let mut delay = self.retry.initial;
         for attempt in 1..=self.retry.attempts {
-            match self.rpc.send_transaction(envelope).await {
-                Ok(_) => break,
-                Err(stellar_rpc_client::Error::TransactionSubmissionFailed(m))
-                    if !m.contains("No status yet") =>
-                {
-                    return Err(Error::Rejected(
-                        m.lines().next().unwrap_or("").trim().to_string(),
-                    ));
-                }
+            let mut params = jsonrpsee_core::params::ObjectParams::new();
+            params
+                .insert("transaction", &xdr)
+                .map_err(|e| Error::InvalidInput(e.to_string()))?;
+            let sent: Result<SendTransactionResponse, _> =
+                jsonrpsee_core::client::ClientT::request(
+                    self.rpc.client(),
+                    "sendTransaction",
+                    params,
+                )
+                .await;
+            let last = match sent {
+                Ok(r) if r.status == "PENDING" || r.status == "DUPLICATE" => return Ok(hash),
+                Ok(r) if r.status == "ERROR" => return Err(rejection(&r)),
+                Ok(r) => format!("sendTransaction: {}", r.status),
                 Err(e) => {
-                    // Ambiguous: it may have reached the network. Look before resending the
-                    // identical envelope.
+                    // Ambiguous: it may have reached the network. Look before resending.
                     if let Ok(r) = self.rpc.get_transaction(&hash).await {
                         if r.status != "NOT_FOUND" {
-                            break;
+                            return Ok(hash);
                         }
                     }
-                    if attempt == self.retry.attempts {
-                        return Err(Error::Unavailable {
-                            attempts: attempt,
-                            last: e.to_string(),
-                        });
-                    }
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(self.retry.max);
+                    e.to_string()
                 }
+            };
+            if attempt == self.retry.attempts {
+                return Err(Error::Unavailable {
+                    attempts: attempt,
+                    last,
+                });
             }
+            tracing::warn!(
+                "sending {}: {last}; retrying in {delay:?}",
+                hex::encode(hash.0)
+            );
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(self.retry.max);
         }
-        let started = std::time::Instant::now();
+        Err(Error::Unavailable {
+            attempts: self.retry.attempts,
+            last: "no attempt".into(),
+        })
+    }
+
+    /// Waits until the transaction `hash` is applied.
+    ///
+    /// # Errors
+    /// [`Error::Failed`] (or [`Error::Contract`] when the diagnostics name one),
+    /// [`Error::Unconfirmed`] after the confirm timeout, RPC errors.
+    pub async fn confirm(&self, hash: &Hash) -> Result<GetTransactionResponse, Error> {
+        let hex_hash = hex::encode(hash.0);
+        let started = Instant::now();
         let mut poll = Duration::from_millis(100);
         loop {
-            match self.rpc.get_transaction(&hash).await {
+            match self.rpc.get_transaction(hash).await {
                 Ok(r) if r.status == "SUCCESS" => return Ok(r),
                 Ok(r) if r.status == "FAILED" => return Err(failure(&hex_hash, &r)),
                 Ok(_) => {}
@@ -462,7 +769,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::submit`].
-    pub async fn upload(&self, source: &Signer, wasm: &[u8]) -> Result<[u8; 32], Error> {
+    pub async fn upload(&self, source: &dyn Sign, wasm: &[u8]) -> Result<[u8; 32], Error> {
         let f = HostFunction::UploadContractWasm(
             wasm.to_vec()
                 .try_into()
@@ -479,7 +786,7 @@ impl Client {
     /// As [`Client::submit`].
     pub async fn deploy(
         &self,
-        source: &Signer,
+        source: &dyn Sign,
         wasm_hash: [u8; 32],
         salt: [u8; 32],
         args: Vec<ScVal>,
@@ -502,7 +809,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::submit`].
-    pub async fn deploy_asset(&self, source: &Signer, asset: Asset) -> Result<ScAddress, Error> {
+    pub async fn deploy_asset(&self, source: &dyn Sign, asset: Asset) -> Result<ScAddress, Error> {
         let address = asset_contract(self.network_id, &asset);
         let preimage = ContractIdPreimage::Asset(asset);
         if let ScAddress::Contract(stellar_xdr::ContractId(Hash(bytes))) = &address {
@@ -530,11 +837,11 @@ pub fn asset_contract(network_id: [u8; 32], asset: &Asset) -> ScAddress {
     ScAddress::Contract(stellar_xdr::ContractId(Hash(Sha256::digest(bytes).into())))
 }
 
-/// The base fee plus `resource_fee`, as a transaction fee.
-fn fee_with(resource_fee: i64) -> Result<u32, Error> {
+/// The inclusion fee plus `resource_fee`, as a transaction fee.
+fn fee_with(inclusion: u32, resource_fee: i64) -> Result<u32, Error> {
     u32::try_from(resource_fee)
         .ok()
-        .and_then(|f| f.checked_add(BASE_FEE))
+        .and_then(|f| f.checked_add(inclusion))
         .ok_or_else(|| {
             Error::InvalidInput(format!(
                 "resource fee {resource_fee} exceeds a transaction's maximum fee"
@@ -561,6 +868,19 @@ fn outcome(r: &GetTransactionResponse) -> (ScVal, Vec<ContractEvent>) {
     (value, events)
 }
 
+/// The typed rejection of a `sendTransaction` `ERROR`: its result code.
+fn rejection(r: &SendTransactionResponse) -> Error {
+    let code = r
+        .error_result_xdr
+        .as_deref()
+        .and_then(|x| TransactionResult::from_xdr_base64(x, Limits::none()).ok())
+        .map(|t| t.result.discriminant());
+    match code {
+        Some(code) => Error::Rejected { code },
+        None => Error::Rpc("sendTransaction: ERROR without a readable errorResultXdr".into()),
+    }
+}
+
 /// The error of a failed transaction: a named contract error when the diagnostics carry one.
 fn failure(hash: &str, r: &GetTransactionResponse) -> Error {
     for e in &r.events.diagnostic_events {
@@ -579,12 +899,15 @@ fn failure(hash: &str, r: &GetTransactionResponse) -> Error {
             return Error::Contract(c);
         }
     }
-    let result = r.result.as_ref().map_or_else(
-        || "unknown".to_string(),
-        |t: &TransactionResult| format!("{:?}", t.result),
-    );
     Error::Failed {
         hash: hash.to_string(),
-        result,
+        code: r
+            .result
+            .as_ref()
+            .map(|t: &TransactionResult| t.result.discriminant()),
+        result: r.result.as_ref().map_or_else(
+            || "unknown".to_string(),
+            |t: &TransactionResult| format!("{:?}", t.result),
+        ),
     }
 }

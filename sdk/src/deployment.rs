@@ -11,7 +11,7 @@ use stellar_xdr::ScAddress;
 use crate::{
     events::Contracts,
     generated::{access, claims, insurance, stream},
-    Client, Error, Signer,
+    Client, Error, Sign,
 };
 
 /// The contracts of one deployment, as strkeys (`deployment.json`).
@@ -32,6 +32,28 @@ pub struct Deployment {
 }
 
 impl Deployment {
+    /// Reads a `deployment.json` (as `tributary deploy` writes it).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the file: unreadable, not JSON of this shape, or a contract
+    /// id that is not a `C…` strkey.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let input = |m: String| Error::InvalidInput(format!("{}: {m}", path.display()));
+        let text = std::fs::read_to_string(path).map_err(|e| input(e.to_string()))?;
+        let d: Self = serde_json::from_str(&text).map_err(|e| input(e.to_string()))?;
+        for (name, id) in [
+            ("insurance", &d.insurance),
+            ("stream", &d.stream),
+            ("claims", &d.claims),
+            ("access", &d.access),
+        ] {
+            if !matches!(id.parse::<ScAddress>(), Ok(ScAddress::Contract(_))) {
+                return Err(input(format!("{name} {id:?} is not a contract id (C…)")));
+            }
+        }
+        Ok(d)
+    }
+
     /// The four contract ids, for event decoding.
     pub fn contracts(&self) -> Contracts {
         Contracts {
@@ -79,7 +101,7 @@ impl ProtocolWasm {
 /// for a bad council.
 pub async fn deploy(
     client: &Client,
-    source: &Signer,
+    source: &dyn Sign,
     wasm: &ProtocolWasm,
     council: &[ScAddress],
     assets: &[ScAddress],

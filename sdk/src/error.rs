@@ -1,5 +1,7 @@
 //! The SDK's errors.
 
+use stellar_xdr::TransactionResultCode;
+
 use crate::{generated::ContractError, scval::DecodeError};
 
 /// Why an SDK operation failed. Contract errors come by name ([`ContractError`]), never as a
@@ -14,17 +16,27 @@ pub enum Error {
     /// authorization); the message is the RPC's, with the host error.
     #[error("simulation failed: {0}")]
     Simulation(String),
-    /// `sendTransaction` refused the transaction; the `tx*` result code.
-    #[error("transaction rejected: {0}")]
-    Rejected(String),
-    /// The transaction was applied and failed; its hash and result code.
+    /// `sendTransaction` refused the transaction (`ERROR`) with this result code: for example
+    /// `TxBadSeq` (the sequence number is not the account's next), `TxInsufficientFee`,
+    /// `TxTooLate` (past its time bounds), `TxInsufficientBalance`, `TxBadAuth`.
+    #[error("transaction rejected: {code:?}")]
+    Rejected {
+        /// The transaction result code (stellar-xdr's `TransactionResultCode`).
+        code: TransactionResultCode,
+    },
+    /// The transaction was applied and failed; its hash and result.
     #[error("transaction {hash} failed: {result}")]
     Failed {
         /// Transaction hash, hex.
         hash: String,
-        /// The result code, e.g. `InvokeHostFunction(Trapped)`.
+        /// The result code (`TxFailed` when an operation failed), if the RPC returned it.
+        code: Option<TransactionResultCode>,
+        /// The full result, e.g. `TxFailed([OpInner(InvokeHostFunction(Trapped))])`.
         result: String,
     },
+    /// A key store refused or failed to sign (an HSM, a KMS, a hardware wallet).
+    #[error("signing failed: {0}")]
+    Signing(String),
     /// The transaction was sent but not seen applied in time. It may still land: look it up by
     /// hash before building another.
     #[error("transaction {hash} not confirmed within {seconds} s")]

@@ -1,7 +1,9 @@
-//! Typed decoding of the events Stellar RPC's `getEvents` returns, for the four contracts of a
-//! deployment. Topics and data arrive as base64 `ScVal` XDR (stellar-rpc-client's `Event`).
+//! Typed decoding of the four contracts' events, from either source, always checking the
+//! emitting contract: the events `getEvents` returns ([`decode`]: topics and data as base64
+//! `ScVal` XDR, stellar-rpc-client's `Event`) and those of an applied transaction
+//! ([`decode_contract_event`]: XDR `ContractEvent`s, as in [`crate::Invoked::events`]).
 
-use stellar_xdr::{Limits, ReadXdr, ScVal};
+use stellar_xdr::{ContractEvent, ContractEventBody, Limits, ReadXdr, ScAddress, ScVal};
 
 use crate::{
     generated::{
@@ -79,6 +81,23 @@ pub fn decode(
     }
     let (topics, data) = topics_and_data(e)?;
     decode_values(contracts, id, &topics, &data)
+}
+
+/// The typed event of a transaction's `ContractEvent` (as in [`crate::Invoked::events`]), if
+/// one of `contracts` emitted it; `Ok(None)` for other contracts' and unknown events.
+///
+/// # Errors
+/// [`DecodeError`] if the event's values don't have its declared shape.
+pub fn decode_contract_event(
+    contracts: &Contracts,
+    e: &ContractEvent,
+) -> Result<Option<TributaryEvent>, DecodeError> {
+    let Some(id) = &e.contract_id else {
+        return Ok(None);
+    };
+    let id = ScAddress::Contract(id.clone()).to_string();
+    let ContractEventBody::V0(body) = &e.body;
+    decode_values(contracts, &id, &body.topics, &body.data)
 }
 
 /// [`decode`] of topics and data already decoded from XDR ([`topics_and_data`]), emitted by

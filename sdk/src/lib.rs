@@ -25,6 +25,7 @@ pub mod generated;
 pub mod ids;
 pub mod insurance;
 pub mod merkle;
+pub mod options;
 pub mod scval;
 pub mod signer;
 pub mod skim;
@@ -39,6 +40,7 @@ pub use stellar_rpc_client as rpc;
 pub use stellar_xdr as xdr;
 
 pub use call::Call;
-pub use client::{Client, Invoked};
+pub use client::{Client, Invoked, Prepared};
 pub use error::Error;
-pub use signer::Signer;
+pub use options::{CallOptions, FeePercentile, FeePolicy};
+pub use signer::{Sign, Signer};

@@ -1,4 +1,6 @@
-//! ed25519 keys: transaction envelopes and Soroban authorization entries.
+//! Who signs: the [`Sign`] trait (anything that signs 32-byte hashes for one account with
+//! ed25519: transaction envelopes and Soroban authorization entries), and [`Signer`], an
+//! in-memory ed25519 key that implements it.
 
 use ed25519_dalek::{Signer as _, SigningKey};
 use sha2::{Digest, Sha256};
@@ -10,7 +12,95 @@ use stellar_xdr::{
 
 use crate::{error::Error, scval::symbol};
 
-/// An account's ed25519 key.
+/// Anything that signs for one Stellar account with ed25519: an in-memory key ([`Signer`]),
+/// or an HSM, a KMS or a hardware wallet behind this trait. The SDK asks for signatures of
+/// 32-byte hashes only: a transaction's hash (the envelope's signature) and an authorization
+/// entry's payload (`sha256(HashIdPreimage::SorobanAuthorization)`, CAP-46-11).
+pub trait Sign: Send + Sync {
+    /// The account's ed25519 public key.
+    fn public_key(&self) -> [u8; 32];
+
+    /// An ed25519 signature of `hash`.
+    ///
+    /// # Errors
+    /// [`Error::Signing`] with the key store's reason (a refused prompt, an unreachable HSM).
+    fn sign_hash(&self, hash: &[u8; 32]) -> Result<[u8; 64], Error>;
+
+    /// The account id.
+    fn account_id(&self) -> AccountId {
+        AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(self.public_key())))
+    }
+
+    /// The account as a contract address.
+    fn address(&self) -> ScAddress {
+        ScAddress::Account(self.account_id())
+    }
+
+    /// The account address, `G…`.
+    fn public_strkey(&self) -> String {
+        self.account_id().to_string()
+    }
+
+    /// A decorated signature of a transaction hash (hint: the key's last 4 bytes).
+    ///
+    /// # Errors
+    /// As [`Sign::sign_hash`].
+    fn decorated(&self, hash: &[u8; 32]) -> Result<DecoratedSignature, Error> {
+        let p = self.public_key();
+        Ok(DecoratedSignature {
+            hint: SignatureHint([p[28], p[29], p[30], p[31]]),
+            signature: Signature(
+                self.sign_hash(hash)?
+                    .to_vec()
+                    .try_into()
+                    .unwrap_or_default(),
+            ),
+        })
+    }
+
+    /// Signs an address-credential authorization entry valid until ledger `expiration`: the
+    /// signature covers `sha256(HashIdPreimage::SorobanAuthorization)` (CAP-46-11), and the
+    /// credential carries `Vec[Map{public_key, signature}]`, the account contract's format.
+    /// Entries with other credentials come back unchanged.
+    ///
+    /// # Errors
+    /// As [`Sign::sign_hash`].
+    fn authorize(
+        &self,
+        mut entry: SorobanAuthorizationEntry,
+        network_id: [u8; 32],
+        expiration: u32,
+    ) -> Result<SorobanAuthorizationEntry, Error> {
+        let SorobanCredentials::Address(creds) = &mut entry.credentials else {
+            return Ok(entry);
+        };
+        let preimage = HashIdPreimage::SorobanAuthorization(HashIdPreimageSorobanAuthorization {
+            network_id: Hash(network_id),
+            nonce: creds.nonce,
+            signature_expiration_ledger: expiration,
+            invocation: entry.root_invocation.clone(),
+        });
+        let payload: [u8; 32] =
+            Sha256::digest(preimage.to_xdr(Limits::none()).unwrap_or_default()).into();
+        let bytes = |b: Vec<u8>| ScVal::Bytes(ScBytes(b.try_into().unwrap_or_default()));
+        let pair = vec![
+            ScMapEntry {
+                key: symbol("public_key"),
+                val: bytes(self.public_key().to_vec()),
+            },
+            ScMapEntry {
+                key: symbol("signature"),
+                val: bytes(self.sign_hash(&payload)?.to_vec()),
+            },
+        ];
+        let map = ScVal::Map(Some(ScMap(pair.try_into().unwrap_or_default())));
+        creds.signature = ScVal::Vec(Some(ScVec(vec![map].try_into().unwrap_or_default())));
+        creds.signature_expiration_ledger = expiration;
+        Ok(entry)
+    }
+}
+
+/// An account's ed25519 key, in memory.
 #[derive(Clone)]
 pub struct Signer(SigningKey);
 
@@ -36,6 +126,16 @@ impl Signer {
         Self(SigningKey::from_bytes(&seed))
     }
 
+    /// A new key from the operating system's RNG.
+    ///
+    /// # Panics
+    /// If the operating system has no random source (`getrandom` fails): no safe key exists.
+    pub fn random() -> Self {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).expect("the operating system's random source");
+        Self::from_bytes(seed)
+    }
+
     /// The secret seed, `S…`.
     pub fn secret_strkey(&self) -> String {
         stellar_strkey::Unredacted(&stellar_strkey::ed25519::PrivateKey(self.0.to_bytes()))
@@ -51,69 +151,32 @@ impl Signer {
 
     /// The account address, `G…`.
     pub fn public_strkey(&self) -> String {
-        self.account_id().to_string()
+        Sign::public_strkey(self)
     }
 
     /// The account id.
     pub fn account_id(&self) -> AccountId {
-        AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(self.public_key())))
+        Sign::account_id(self)
     }
 
     /// The account as a contract address.
     pub fn address(&self) -> ScAddress {
-        ScAddress::Account(self.account_id())
+        Sign::address(self)
     }
 
-    /// An ed25519 signature of `message`.
+    /// An ed25519 signature of `message` (any length; a claim key signs a 32-byte message).
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign(message).to_bytes()
     }
+}
 
-    /// A decorated signature of a transaction hash (hint: the key's last 4 bytes).
-    pub fn sign_decorated(&self, hash: &[u8; 32]) -> DecoratedSignature {
-        let p = self.public_key();
-        DecoratedSignature {
-            hint: SignatureHint([p[28], p[29], p[30], p[31]]),
-            signature: Signature(self.sign(hash).to_vec().try_into().unwrap_or_default()),
-        }
+impl Sign for Signer {
+    fn public_key(&self) -> [u8; 32] {
+        Signer::public_key(self)
     }
 
-    /// Signs an address-credential authorization entry valid until ledger `expiration`: the
-    /// signature covers `sha256(HashIdPreimage::SorobanAuthorization)` (CAP-46-11), and the
-    /// credential carries `Vec[Map{public_key, signature}]`, the account contract's format.
-    /// Entries with other credentials come back unchanged.
-    pub fn sign_auth(
-        &self,
-        mut entry: SorobanAuthorizationEntry,
-        network_id: [u8; 32],
-        expiration: u32,
-    ) -> SorobanAuthorizationEntry {
-        let SorobanCredentials::Address(creds) = &mut entry.credentials else {
-            return entry;
-        };
-        let preimage = HashIdPreimage::SorobanAuthorization(HashIdPreimageSorobanAuthorization {
-            network_id: Hash(network_id),
-            nonce: creds.nonce,
-            signature_expiration_ledger: expiration,
-            invocation: entry.root_invocation.clone(),
-        });
-        let payload: [u8; 32] =
-            Sha256::digest(preimage.to_xdr(Limits::none()).unwrap_or_default()).into();
-        let bytes = |b: Vec<u8>| ScVal::Bytes(ScBytes(b.try_into().unwrap_or_default()));
-        let pair = vec![
-            ScMapEntry {
-                key: symbol("public_key"),
-                val: bytes(self.public_key().to_vec()),
-            },
-            ScMapEntry {
-                key: symbol("signature"),
-                val: bytes(self.sign(&payload).to_vec()),
-            },
-        ];
-        let map = ScVal::Map(Some(ScMap(pair.try_into().unwrap_or_default())));
-        creds.signature = ScVal::Vec(Some(ScVec(vec![map].try_into().unwrap_or_default())));
-        creds.signature_expiration_ledger = expiration;
-        entry
+    fn sign_hash(&self, hash: &[u8; 32]) -> Result<[u8; 64], Error> {
+        Ok(self.sign(hash))
     }
 }
 
@@ -127,6 +190,7 @@ mod tests {
         let again = Signer::from_secret(&s.secret_strkey()).unwrap();
         assert_eq!(again.public_key(), s.public_key());
         assert!(s.public_strkey().starts_with('G'));
+        assert_ne!(Signer::random().public_key(), Signer::random().public_key());
         assert!(matches!(
             Signer::from_secret("GABC"),
             Err(Error::InvalidKey(_))

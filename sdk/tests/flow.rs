@@ -1,10 +1,19 @@
-//! The transaction flow's failure paths and event decoding, against the local network.
+//! The transaction flow against the local network: failure paths (an unreachable RPC, a
+//! network mismatch, a stale sequence, a typed rejection) and the separate prepare, sign and
+//! send steps with a memo, time bounds and the fee policy.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::time::Duration;
 
 use tributary_localnet::server::{Config, Localnet};
-use tributary_sdk::{client::RetryPolicy, Client, Error};
+use tributary_sdk::{
+    client::RetryPolicy,
+    xdr::{
+        HostFunction, Limits, Memo, Preconditions, ReadXdr, TransactionEnvelope, TransactionExt,
+        TransactionResultCode,
+    },
+    CallOptions, Client, Error, FeePercentile, FeePolicy, Signer,
+};
 
 const PASSPHRASE: &str = "Standalone Network ; February 2017";
 
@@ -43,4 +52,119 @@ async fn a_network_mismatch_is_refused_before_anything_is_sent() {
         Ok(_) => panic!("connected to the wrong network"),
     }
     assert!(net.shared().lock().history().transactions.is_empty());
+}
+
+/// A local network closing a ledger every 100 ms, and a funded account on it.
+async fn network_and_account() -> (Localnet, Signer) {
+    let net = Localnet::start(Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ledger_interval: Some(Duration::from_millis(100)),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let key = Signer::random();
+    net.shared().lock().fund(key.account_id()).unwrap();
+    net.close_ledger();
+    (net, key)
+}
+
+fn wasm() -> Vec<u8> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/wasm/tributary_access.wasm"
+    );
+    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}: run scripts/build-wasm"))
+}
+
+/// Two clients send from one account; the first one's locally numbered next sequence is then
+/// stale, the network answers `txBAD_SEQ`, and the client resyncs and rebuilds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_sequence_is_resynced_and_the_call_rebuilt() {
+    let (net, key) = network_and_account().await;
+    let (first, second) = (
+        Client::connect(&net.rpc_url(), PASSPHRASE).await.unwrap(),
+        Client::connect(&net.rpc_url(), PASSPHRASE).await.unwrap(),
+    );
+    let wasm = wasm();
+    first.upload(&key, &wasm).await.unwrap();
+    second.upload(&key, &wasm).await.unwrap();
+    let before = first.sequence(&key.public_strkey()).await.unwrap();
+    first.upload(&key, &wasm).await.unwrap();
+    assert_eq!(
+        first.sequence(&key.public_strkey()).await.unwrap(),
+        before + 1
+    );
+}
+
+/// `sendTransaction`'s `ERROR` comes back as the result code, typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_transaction_carries_its_result_code() {
+    let (net, key) = network_and_account().await;
+    let client = Client::connect(&net.rpc_url(), PASSPHRASE).await.unwrap();
+    let upload = HostFunction::UploadContractWasm(wasm().try_into().unwrap());
+    let prepared = client
+        .prepare(&key.public_strkey(), upload, &[], &CallOptions::default())
+        .await
+        .unwrap();
+    let mut tx = prepared.transaction;
+    tx.seq_num.0 += 5;
+    let envelope = client.sign(tx, &[&key]).unwrap();
+    match client.send(&envelope).await {
+        Err(Error::Rejected {
+            code: TransactionResultCode::TxBadSeq,
+        }) => {}
+        other => panic!("expected Rejected(TxBadSeq), got {other:?}"),
+    }
+}
+
+/// Build, sign and send as separate steps, with a memo, time bounds from the ledger clock and
+/// the fee policy's inclusion fee.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prepared_transaction_is_signed_apart_then_sent() {
+    let (net, key) = network_and_account().await;
+    let policy = FeePolicy {
+        percentile: FeePercentile::Max,
+        max_inclusion: 1_000,
+        resource_margin_bps: 2_000,
+    };
+    let client = Client::connect(&net.rpc_url(), PASSPHRASE)
+        .await
+        .unwrap()
+        .with_fees(policy);
+    let options = CallOptions {
+        memo: Memo::Text("payroll 2026-11".as_bytes().to_vec().try_into().unwrap()),
+        valid_for: Some(Duration::from_secs(120)),
+    };
+    let upload = HostFunction::UploadContractWasm(wasm().try_into().unwrap());
+    let prepared = client
+        .prepare(&key.public_strkey(), upload, &[], &options)
+        .await
+        .unwrap();
+    let tx = &prepared.transaction;
+    assert_eq!(tx.memo, options.memo);
+    let Preconditions::Time(bounds) = &tx.cond else {
+        panic!("no time bounds: {:?}", tx.cond)
+    };
+    let now = client.ledger_time().await.unwrap();
+    assert!(
+        bounds.max_time.0 >= now + 120 && bounds.max_time.0 <= now + 130,
+        "{bounds:?}"
+    );
+    let TransactionExt::V1(data) = &tx.ext else {
+        panic!("no Soroban data")
+    };
+    assert!(
+        tx.fee >= 100 && i64::from(tx.fee) - data.resource_fee <= 1_000,
+        "the inclusion fee is capped"
+    );
+    // The unsigned XDR round-trips, as an offline signer would receive it.
+    let unsigned =
+        TransactionEnvelope::from_xdr_base64(prepared.to_xdr_base64(), Limits::none()).unwrap();
+    let TransactionEnvelope::Tx(v1) = unsigned else {
+        panic!()
+    };
+    let envelope = client.sign(v1.tx, &[&key]).unwrap();
+    let applied = client.send_and_confirm(&envelope).await.unwrap();
+    assert_eq!(applied.status, "SUCCESS");
 }

@@ -96,7 +96,7 @@ pub enum StreamCommand {
         /// Deposit, base units.
         #[arg(long)]
         deposit: i128,
-        /// Vesting start, Unix seconds (default: now).
+        /// Vesting start, Unix seconds (default: the latest ledger's close time).
         #[arg(long)]
         start: Option<u64>,
         /// Cliff, Unix seconds (default: the start).
@@ -189,7 +189,7 @@ pub enum CampaignCommand {
         /// Token: a contract address, `native`, or `CODE:ISSUER`.
         #[arg(long)]
         token: String,
-        /// Claims open, Unix seconds (default: now).
+        /// Claims open, Unix seconds (default: the latest ledger's close time).
         #[arg(long)]
         start: Option<u64>,
         /// Claims close, Unix seconds.

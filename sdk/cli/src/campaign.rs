@@ -246,11 +246,11 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
                 .parse()
                 .map_err(|_| CliError::Input("tree total is not an integer".into()))?;
             let key = ctx.key()?;
-            let start = start.unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs())
-            });
+            // Default: now on the ledger clock, which the contract checks times against.
+            let start = match start {
+                Some(s) => s,
+                None => ctx.client.ledger_time().await?,
+            };
             let call = claims.create_campaign(
                 &key.address(),
                 salt.unwrap_or_else(random_salt),

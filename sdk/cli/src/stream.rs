@@ -8,12 +8,6 @@ use crate::{
     context::{address, contract, CliError, Context, Report},
 };
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 pub async fn run(ctx: &Context, c: StreamCommand) -> Result<Report, CliError> {
     let d = ctx.deployment()?;
     let streams = StreamContract::new(contract(&d.stream)?);
@@ -30,7 +24,11 @@ pub async fn run(ctx: &Context, c: StreamCommand) -> Result<Report, CliError> {
         } => {
             let (recipient, token) = (address(&recipient)?, ctx.token(&token)?);
             let key = ctx.key()?;
-            let start = start.unwrap_or_else(now);
+            // Default: now on the ledger clock, which the contract checks `end` against.
+            let start = match start {
+                Some(s) => s,
+                None => ctx.client.ledger_time().await?,
+            };
             let call = streams.create_stream(
                 &key.address(),
                 random_salt(),

@@ -40,6 +40,29 @@ impl Net {
         Net { localnet, dir }
     }
 
+    /// Funded accounts with key files, funded concurrently (friendbot queues them all for the
+    /// next ledger).
+    pub async fn accounts(&self, labels: &[String]) -> Vec<Signer> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, label) in labels.iter().enumerate() {
+            let key = Signer::from_bytes(Sha256::digest(label.as_bytes()).into());
+            std::fs::write(self.key_file(label), key.secret_strkey()).unwrap();
+            let url = format!(
+                "{}?addr={}",
+                self.localnet.friendbot_url(),
+                key.public_strkey()
+            );
+            tasks.spawn_blocking(move || {
+                let status = ureq::get(&url).call().unwrap().status().as_u16();
+                assert_eq!(status, 200);
+                (i, key)
+            });
+        }
+        let mut keys: Vec<(usize, Signer)> = tasks.join_all().await;
+        keys.sort_by_key(|(i, _)| *i);
+        keys.into_iter().map(|(_, k)| k).collect()
+    }
+
     /// A funded account with its key file.
     pub async fn account(&self, label: &str) -> Signer {
         let key = Signer::from_bytes(Sha256::digest(label.as_bytes()).into());
@@ -136,8 +159,12 @@ impl Net {
             .0
     }
 
+    /// Moves the ledger clock `seconds` ahead and closes a ledger on it, as time passes on a
+    /// real network: the latest ledger's close time, which clients bound transactions by,
+    /// then shows the jump.
     pub fn advance(&self, seconds: u64) {
         self.localnet.shared().lock().advance_time(seconds);
+        self.localnet.close_ledger();
     }
 }
 
