@@ -1,7 +1,9 @@
 //! A payroll backend on tributary-sdk alone: a treasury (one hot account) funds a month's
 //! salary per employee as streams in one transaction, then submits every employee's withdrawal
-//! at once from that same account (the employee authorizes, the treasury pays the fee), decodes
-//! the events of each, and handles a typed error. Times come from the ledger clock.
+//! at once from that same account, decodes the events of each, and handles a typed error.
+//! Times come from the ledger clock. A withdrawal paid to the stream's own recipient needs no
+//! signature but the fee payer's (`withdraw`'s "Authorization" section in the bindings): the
+//! treasury pushes each salary out, and pays the fee.
 //!
 //! `cargo run -p tributary-sdk --example payroll` reads `RPC_URL`, `DEPLOYMENT` (a
 //! deployment.json), `TREASURY_SECRET` and `EMPLOYEE_SECRETS` (comma-separated, funded
@@ -98,9 +100,9 @@ pub async fn run(
     // Every withdrawal at once, all from the treasury's account: the SDK numbers them.
     let mut tasks = tokio::task::JoinSet::new();
     for (i, (id, employee)) in ids.iter().zip(employees).enumerate() {
-        let (client, treasury, employee) = (client.clone(), treasury.clone(), employee.clone());
+        let (client, treasury) = (client.clone(), treasury.clone());
         let call = streams.withdraw_max(*id, &employee.address());
-        tasks.spawn(async move { (i, client.invoke(&treasury, &call, &[&employee]).await) });
+        tasks.spawn(async move { (i, client.invoke(&treasury, &call, &[]).await) });
     }
     let mut withdrawals: Vec<Option<Invoked<i128>>> = employees.iter().map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
@@ -127,7 +129,7 @@ pub async fn run(
 
     // More than has vested: refused by name, nothing sent.
     let greedy = streams.withdraw(ids[0], &employees[0].address(), SALARY);
-    let refused = match client.invoke(treasury, &greedy, &[&employees[0]]).await {
+    let refused = match client.invoke(treasury, &greedy, &[]).await {
         Err(Error::Contract(e @ ContractError::Stream(StreamError::AmountExceedsWithdrawable))) => {
             e
         }

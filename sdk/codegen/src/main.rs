@@ -4,9 +4,12 @@
 //! builder per function producing `InvokeContractArgs`, the error enum, and a typed decoder per
 //! event. The generated code uses no host. `scripts/gen-sdk` runs this and formats the output.
 //!
-//! `gen-sdk <wasm-dir> <out-dir> <ts-out-dir>` also writes the TypeScript SDK's bindings
-//! ([`ts`]) to `ts-out-dir`.
+//! `gen-sdk <wasm-dir> <out-dir> <ts-out-dir> <contracts-dir>` also writes the TypeScript SDK's
+//! bindings ([`ts`]) to `ts-out-dir`, and both carry each entry point's rustdoc-only sections
+//! (`# Errors`, `# Events`, `# Authorization`) read from `<contracts-dir>/<name>/src/contract.rs`
+//! ([`docs`]), which the WASM spec leaves out.
 
+mod docs;
 mod ts;
 
 use std::{collections::BTreeMap, fmt::Write as _, fs, path::Path, process::ExitCode};
@@ -27,15 +30,20 @@ const CONTRACTS: [(&str, &str); 4] = [
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let (wasm_dir, out_dir, ts_dir) = match &args[..] {
-        [_, w, o] => (w, o, None),
-        [_, w, o, t] => (w, o, Some(Path::new(t))),
+    let (wasm_dir, out_dir, ts_dir, contracts_dir) = match &args[..] {
+        [_, w, o] => (w, o, None, None),
+        [_, w, o, t, c] => (w, o, Some(Path::new(t)), Some(Path::new(c))),
         _ => {
-            eprintln!("usage: gen-sdk <wasm-dir> <out-dir> [<ts-out-dir>]");
+            eprintln!("usage: gen-sdk <wasm-dir> <out-dir> [<ts-out-dir> <contracts-dir>]");
             return ExitCode::from(2);
         }
     };
-    match run(Path::new(wasm_dir), Path::new(out_dir), ts_dir) {
+    match run(
+        Path::new(wasm_dir),
+        Path::new(out_dir),
+        ts_dir,
+        contracts_dir,
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gen-sdk: {e}");
@@ -44,7 +52,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(wasm_dir: &Path, out_dir: &Path, ts_dir: Option<&Path>) -> Result<(), String> {
+fn run(
+    wasm_dir: &Path,
+    out_dir: &Path,
+    ts_dir: Option<&Path>,
+    contracts_dir: Option<&Path>,
+) -> Result<(), String> {
     fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     if let Some(d) = ts_dir {
         fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
@@ -55,7 +68,11 @@ fn run(wasm_dir: &Path, out_dir: &Path, ts_dir: Option<&Path>) -> Result<(), Str
         let wasm = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let spec = soroban_spec::read::from_wasm(&wasm)
             .map_err(|e| format!("{}: {e:?}", path.display()))?;
-        let (code, error, ts_code) = contract_module(module, file, &spec)?;
+        let sections = match contracts_dir {
+            Some(d) => docs::entry_point_sections(&d.join(module).join("src/contract.rs"))?,
+            None => BTreeMap::new(),
+        };
+        let (code, error, ts_code) = contract_module(module, file, &spec, &sections)?;
         errors.push((module, error));
         let out = out_dir.join(format!("{module}.rs"));
         fs::write(&out, code).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -109,10 +126,20 @@ struct Spec<'a> {
     events: Vec<&'a ScSpecEventV0>,
 }
 
+/// An entry point's documentation: its spec summary, then its rustdoc-only sections.
+fn entry_point_doc(f: &ScSpecFunctionV0, sections: &BTreeMap<String, String>) -> String {
+    let summary = f.doc.to_utf8_string_lossy();
+    match sections.get(&f.name.to_utf8_string_lossy()) {
+        Some(extra) => format!("{}\n\n{extra}", summary.trim_end()),
+        None => summary,
+    }
+}
+
 fn contract_module(
     module: &str,
     file: &str,
     entries: &[ScSpecEntry],
+    sections: &BTreeMap<String, String>,
 ) -> Result<(String, String, String), String> {
     let mut spec = Spec {
         structs: BTreeMap::new(),
@@ -185,10 +212,10 @@ fn contract_module(
         }
     }
     error_code(&mut s, error);
-    functions_code(&mut s, module, &contract, &spec.functions);
+    functions_code(&mut s, module, &contract, &spec.functions, sections);
     events_code(&mut s, &contract, &spec.events);
     let used: Vec<String> = used.into_keys().collect();
-    let ts_code = ts::module(module, file, &spec, &used, error, entries)?;
+    let ts_code = ts::module(module, file, &spec, &used, error, entries, sections)?;
     Ok((s, error_name, ts_code))
 }
 
@@ -576,7 +603,13 @@ fn error_code(s: &mut String, er: &ScSpecUdtErrorEnumV0) {
     s.push_str("            _ => None,\n        }\n    }\n}\n\n");
 }
 
-fn functions_code(s: &mut String, module: &str, contract: &str, functions: &[&ScSpecFunctionV0]) {
+fn functions_code(
+    s: &mut String,
+    module: &str,
+    contract: &str,
+    functions: &[&ScSpecFunctionV0],
+    sections: &BTreeMap<String, String>,
+) {
     let _ = writeln!(
         s,
         "/// Typed calls of a `{module}` contract instance.\n#[derive(Clone, Debug, PartialEq, Eq)]\npub struct {contract}Contract {{\n    /// The contract's address.\n    pub address: ScAddress,\n}}\n\nimpl {contract}Contract {{\n    /// The contract at `address`.\n    pub fn new(address: ScAddress) -> Self {{\n        Self {{ address }}\n    }}\n\n    fn invoke(&self, function: &str, args: Vec<ScVal>) -> InvokeContractArgs {{\n        call::invoke_args(&self.address, function, args)\n    }}\n"
@@ -614,7 +647,7 @@ fn functions_code(s: &mut String, module: &str, contract: &str, functions: &[&Sc
         doc(
             s,
             "    ",
-            &f.doc.to_utf8_string_lossy(),
+            &entry_point_doc(f, sections),
             &format!("`{fname}`."),
         );
         let _ = writeln!(

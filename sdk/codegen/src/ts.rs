@@ -103,6 +103,7 @@ pub fn module(
     used: &[String],
     error: &ScSpecUdtErrorEnumV0,
     entries: &[ScSpecEntry],
+    sections: &std::collections::BTreeMap<String, String>,
 ) -> Result<String, String> {
     let contract = crate::camel(module);
     let mut s = format!(
@@ -143,7 +144,7 @@ pub fn module(
         "/** The contract's spec entries (`contractspecv0` without doc strings). */\nexport const spec = new ContractSpec([\n{}\n]);\n",
         b64.join("\n")
     );
-    client_code(&mut s, module, &spec.functions);
+    client_code(&mut s, module, &spec.functions, sections);
     // Import the SDK's type aliases this module uses, and only those (`noUnusedLocals`).
     let body = s.split_once("@@TYPES@@").map_or("", |(_, b)| b);
     let aliases: Vec<&str> = [
@@ -372,7 +373,12 @@ fn method_signature(f: &ScSpecFunctionV0) -> String {
     )
 }
 
-fn client_code(s: &mut String, module: &str, functions: &[&ScSpecFunctionV0]) {
+fn client_code(
+    s: &mut String,
+    module: &str,
+    functions: &[&ScSpecFunctionV0],
+    sections: &std::collections::BTreeMap<String, String>,
+) {
     let _ = writeln!(
         s,
         "/**\n * The `{module}` contract's entry points. Each method builds and simulates a transaction\n * and returns its `AssembledTransaction`: read `result` for a read call, or `signAndSend()`\n * a state change.\n */\nexport interface Client {{"
@@ -383,7 +389,7 @@ fn client_code(s: &mut String, module: &str, functions: &[&ScSpecFunctionV0]) {
             constructor = Some(*f);
             continue;
         }
-        jsdoc(s, "  ", &f.doc.to_utf8_string_lossy());
+        jsdoc(s, "  ", &crate::entry_point_doc(f, sections));
         let _ = writeln!(s, "  {};\n", method_signature(f));
     }
     s.push_str("}\n\n");

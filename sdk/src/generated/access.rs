@@ -265,6 +265,22 @@ impl AccessContract {
 
     /// Renews `periods` of `fan`'s subscription to `creator` by pulling payment through the
     /// fan's SEP-41 allowance to this contract. Returns whether it charged.
+    ///
+    /// # Errors
+    /// `SubscriptionNotFound`; `InvalidPeriods` if `periods == 0` or the payment would overflow;
+    /// `TierNotFound` only if the invariant that tiers are never deleted broke. Nothing else: when it can't charge it emits `renewal_failed { reason }` and returns `false`.
+    ///
+    /// # Events
+    /// `renewed` and `skim_paid`, or `renewal_failed` with `AllowanceTooLow`, `BalanceTooLow`,
+    /// `TermsWorse`, `TierRetired` or `TokenNotInsured`.
+    ///
+    /// # Authorization
+    /// None: any keeper may call. The fan authorized the payment by approving the allowance.
+    ///
+    /// # Notes
+    /// It charges the tier's current price, and only if that is no more than the snapshot and the
+    /// period, grace and token are no worse. The payment joins the prepaid value, so a renewal at a
+    /// lowered price never erases value paid before.
     pub fn renew(&self, fan: &ScAddress, creator: &ScAddress, periods: u32) -> Call<bool> {
         Call::new(
             self.invoke(
@@ -276,6 +292,15 @@ impl AccessContract {
     }
 
     /// Stops new subscriptions to `creator`'s tier `level`; existing ones run to their end.
+    ///
+    /// # Errors
+    /// `TierNotFound`; `TierRetired` if already retired.
+    ///
+    /// # Events
+    /// `tier_retired`.
+    ///
+    /// # Authorization
+    /// `creator`.
     pub fn retire_tier(&self, creator: &ScAddress, level: u32) -> Call<()> {
         Call::new(
             self.invoke("retire_tier", vec![creator.to_sc_val(), level.to_sc_val()]),
@@ -285,6 +310,19 @@ impl AccessContract {
 
     /// Creates or updates `creator`'s tier `level`: `price` base units of `token` per `period`
     /// seconds, with `grace` seconds of access after expiry. Returns the tier's version.
+    ///
+    /// # Errors
+    /// `InvalidPrice` if `price <= 0`; `InvalidPeriod` if `period == 0`; `TokenNotInsured`.
+    ///
+    /// # Events
+    /// `tier_set`.
+    ///
+    /// # Authorization
+    /// `creator`.
+    ///
+    /// # Notes
+    /// An update bumps the version and re-opens a retired tier. Existing subscriptions keep the
+    /// terms they paid at; `renew` charges them no more than their snapshot.
     pub fn set_tier(
         &self,
         creator: &ScAddress,
@@ -312,6 +350,27 @@ impl AccessContract {
 
     /// Pays `periods` of `creator`'s tier `level` for `fan`, at no more than `max_price` per
     /// period; returns the new `expires_at` (Unix seconds).
+    ///
+    /// # Errors
+    /// - `FanIsCreator`; `TierNotFound`; `TierRetired`; `PriceAboveMax` if the tier's price is above
+    ///   `max_price`; `InvalidPeriods` if `periods == 0` or the payment would overflow;
+    ///   `TokenNotInsured` if the insurance contract no longer lists the tier's token.
+    /// - `LevelBelowCurrent` while a higher level is active; `TokenMismatch` while the subscription
+    ///   is live (`now < expires_at + grace`) in another token than the tier's.
+    ///
+    /// # Events
+    /// `upgraded` (when the level rises during an active subscription), `subscribed`, and
+    /// `skim_paid` when the skim is non-zero.
+    ///
+    /// # Authorization
+    /// `fan`, for this call and the transfer of `price * periods` into this contract.
+    ///
+    /// # Notes
+    /// The fan pays `price * periods`; the creator receives it minus the skim. Paid time stacks:
+    /// `expires_at = max(now, expires_at) + periods * period`. The subscription keeps the value
+    /// actually paid for its prepaid window; an upgrade converts the unused value into time at the
+    /// new tier's price, rounded down (docs/PROTOCOL.md, access). A payment after the subscription
+    /// lapsed starts a new position.
     pub fn subscribe(
         &self,
         fan: &ScAddress,

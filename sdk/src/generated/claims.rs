@@ -351,6 +351,15 @@ impl ClaimsContract {
     }
 
     /// Opens draft campaign `id`: the second person of the two-person rule.
+    ///
+    /// # Errors
+    /// `CampaignNotFound`; `NotDraft` if the campaign has no approver or is already open.
+    ///
+    /// # Events
+    /// `campaign_approved`.
+    ///
+    /// # Authorization
+    /// The campaign's approver.
     pub fn approve(&self, id: u64) -> Call<()> {
         Call::new(
             self.invoke("approve", vec![id.to_sc_val()]),
@@ -360,6 +369,32 @@ impl ClaimsContract {
 
     /// Claims entry `index` of campaign `id` with its Merkle `proof`, paying `amount` minus
     /// the 1% skim to `to`. Returns the net amount paid (base units).
+    ///
+    /// # Arguments
+    /// - `claimant`, `amount`: the entry as listed; with `index` they form the leaf.
+    /// - `proof`: the Merkle proof, the sibling hashes from the leaf up to the root concatenated,
+    ///   32 bytes each (at most 32 of them).
+    /// - `signature`: for a `Key` claimant, the ed25519 signature by that key of
+    ///   `claim_message(contract, id, index, to)`.
+    ///
+    /// # Errors
+    /// - `CampaignNotFound`; `CampaignInDraft`; `CampaignPaused`; `CampaignClosed`.
+    /// - `NotStarted` before `start`; `CampaignExpired` at or after `expiry`.
+    /// - `RecipientIsContract` if `to` is this contract.
+    /// - `InvalidAmount` if `amount <= 0`; `IndexOutOfRange` if `index >= count`.
+    /// - `AlreadySettled` if the entry was claimed or revoked.
+    /// - `InvalidProof` if the leaf and proof do not reach the root, or the proof's length is not a
+    ///   multiple of 32 bytes up to 1,024.
+    /// - `InsufficientEscrow` if the remaining escrow is below `amount`.
+    /// - `MissingSignature` for a `Key` claimant without a signature. A signature that does not
+    ///   verify fails the call with the host's crypto error.
+    ///
+    /// # Events
+    /// `claimed`, and `skim_paid` when the skim is non-zero.
+    ///
+    /// # Authorization
+    /// `Address(a)`: none when `to == a` (anyone may deliver a claim to its owner), otherwise `a`.
+    /// `Key(k)`: none; the signature binds `to`, so a copied transaction can't redirect the funds.
     pub fn claim(
         &self,
         id: u64,
@@ -389,6 +424,15 @@ impl ClaimsContract {
 
     /// Claims several entries in one transaction, for relayers; all or nothing. Returns the
     /// total net amount paid (base units); each claim's own net is in its `claimed` event.
+    ///
+    /// # Errors
+    /// `EmptyBatch` for an empty list, and any error of `claim` for an entry.
+    ///
+    /// # Events
+    /// Those of each `claim`.
+    ///
+    /// # Authorization
+    /// As `claim`, for each entry.
     pub fn claim_many(&self, claims: &[ClaimRequest]) -> Call<i128> {
         Call::new(
             self.invoke("claim_many", vec![claims.to_sc_val()]),
@@ -398,6 +442,15 @@ impl ClaimsContract {
 
     /// After `expiry`, refunds everything unclaimed to the funder and closes campaign `id`.
     /// Returns the refunded amount (base units).
+    ///
+    /// # Errors
+    /// `CampaignNotFound`; `CampaignClosed` if already clawed back; `NotExpired` before `expiry`.
+    ///
+    /// # Events
+    /// `clawed_back`.
+    ///
+    /// # Authorization
+    /// None: anyone may return an expired campaign's funds to its funder.
     pub fn clawback(&self, id: u64) -> Call<i128> {
         Call::new(
             self.invoke("clawback", vec![id.to_sc_val()]),
@@ -408,6 +461,29 @@ impl ClaimsContract {
     /// Escrows `total` base units of `token` from `funder` for `count` entries committed to
     /// by the Merkle `root`, claimable from `start` until `expiry` (Unix seconds). Returns
     /// the campaign id, derived from `funder` and `salt` (docs/PROTOCOL.md, "Ids").
+    ///
+    /// # Arguments
+    /// - `salt`: any `u64` the funder has not used with this contract; the SDK picks a random one.
+    ///   The id is `u64_be(sha256("tributary-campaign-id-v1" ‖ xdr(this contract) ‖ xdr(funder) ‖
+    ///   u64_be(salt))[0..8])`.
+    /// - `approver`: if set, the campaign stays `Draft` until this second address approves it.
+    ///
+    /// # Errors
+    /// - `InvalidTotal` if `total <= 0`; `InvalidCount` if `count == 0`.
+    /// - `StartNotBeforeExpiry` if `start >= expiry`; `ExpiryNotInFuture` if `expiry <= now`.
+    /// - `ApproverIsFunder` if `approver == funder`.
+    /// - `TokenNotInsured` if the insurance contract does not list `token`.
+    /// - `IdTaken` if `funder` already used `salt` here.
+    ///
+    /// # Events
+    /// `campaign_created`.
+    ///
+    /// # Authorization
+    /// `funder`, for this call and the transfer of `total` into this contract.
+    ///
+    /// # Notes
+    /// The contract can't check that the leaves sum to `total`; it tracks the remaining escrow
+    /// instead, and a claim that would take it below zero fails.
     pub fn create_campaign(
         &self,
         funder: &ScAddress,
@@ -440,6 +516,15 @@ impl ClaimsContract {
     }
 
     /// Moves campaign `id`'s expiry later, to `new_expiry` (Unix seconds).
+    ///
+    /// # Errors
+    /// `CampaignNotFound`; `CampaignClosed`; `ExpiryNotLater` unless `new_expiry > expiry`.
+    ///
+    /// # Events
+    /// `expiry_extended`.
+    ///
+    /// # Authorization
+    /// The funder.
     pub fn extend_expiry(&self, id: u64, new_expiry: u64) -> Call<()> {
         Call::new(
             self.invoke(
@@ -451,6 +536,9 @@ impl ClaimsContract {
     }
 
     /// Returns campaign `id` as stored.
+    ///
+    /// # Errors
+    /// `CampaignNotFound`.
     pub fn get_campaign(&self, id: u64) -> Call<Campaign> {
         Call::new(
             self.invoke("get_campaign", vec![id.to_sc_val()]),
@@ -459,6 +547,9 @@ impl ClaimsContract {
     }
 
     /// Whether entry `index` of campaign `id` is settled: claimed or revoked.
+    ///
+    /// # Errors
+    /// `CampaignNotFound`; `IndexOutOfRange` if `index >= count`.
     pub fn is_claimed(&self, id: u64, index: u32) -> Call<bool> {
         Call::new(
             self.invoke("is_claimed", vec![id.to_sc_val(), index.to_sc_val()]),
@@ -467,6 +558,15 @@ impl ClaimsContract {
     }
 
     /// Pauses claims on campaign `id`.
+    ///
+    /// # Errors
+    /// `CampaignNotFound`; `CampaignInDraft`; `CampaignPaused` if already paused; `CampaignClosed`.
+    ///
+    /// # Events
+    /// `paused`.
+    ///
+    /// # Authorization
+    /// The funder.
     pub fn pause(&self, id: u64) -> Call<()> {
         Call::new(
             self.invoke("pause", vec![id.to_sc_val()]),
@@ -475,6 +575,15 @@ impl ClaimsContract {
     }
 
     /// Resumes claims on paused campaign `id`.
+    ///
+    /// # Errors
+    /// `CampaignNotFound`; `NotPaused`.
+    ///
+    /// # Events
+    /// `resumed`.
+    ///
+    /// # Authorization
+    /// The funder.
     pub fn resume(&self, id: u64) -> Call<()> {
         Call::new(
             self.invoke("resume", vec![id.to_sc_val()]),
@@ -483,6 +592,16 @@ impl ClaimsContract {
     }
 
     /// Voids unclaimed entry `index` of campaign `id` and refunds its amount to the funder.
+    ///
+    /// # Errors
+    /// `CampaignNotFound`; `CampaignClosed`; `InvalidAmount`; `IndexOutOfRange`; `AlreadySettled`
+    /// (claimed or already revoked); `InvalidProof`; `InsufficientEscrow`.
+    ///
+    /// # Events
+    /// `revoked`.
+    ///
+    /// # Authorization
+    /// The funder.
     pub fn revoke(
         &self,
         id: u64,

@@ -372,6 +372,29 @@ impl InsuranceContract {
 
     /// Approves proposal `id`. The last required approval queues it with
     /// `eta = now + 14 days`.
+    ///
+    /// # Arguments
+    /// - `proposal_hash`: `sha256(xdr(ScVal::Vec[this contract, id, action, epoch]))`, computed
+    ///   by the member's wallet from the proposal it reviewed and the current `epoch()`.
+    ///
+    /// # Errors
+    /// - `NotMember`; `ProposalNotFound`.
+    /// - `NotPending` if the proposal is queued, executed, canceled or expired.
+    /// - `ApprovalsLapsed` more than 30 days after the proposal was made.
+    /// - `HashMismatch` if the hash is not that of this proposal in the current epoch.
+    /// - `NotEligible` if `member` is the `old` of a council change; `NotMember` if that
+    ///   `old` is no longer on the council.
+    /// - `AlreadyApproved` for a second approval by the same member in the same epoch.
+    ///
+    /// # Events
+    /// `proposal_approved`, then `proposal_queued` when it completes the set.
+    ///
+    /// # Authorization
+    /// `member`.
+    ///
+    /// # Notes
+    /// After a council rotation, approvals from the previous epoch are void: the first
+    /// approval in the new epoch starts a fresh set (and un-queues a queued proposal).
     pub fn approve(&self, member: &ScAddress, id: u64, proposal_hash: &[u8; 32]) -> Call<()> {
         Call::new(
             self.invoke(
@@ -403,6 +426,15 @@ impl InsuranceContract {
     }
 
     /// Vetoes proposal `id` before it is executed.
+    ///
+    /// # Errors
+    /// `NotMember`; `ProposalNotFound`; `ProposalClosed` if executed, canceled or expired.
+    ///
+    /// # Events
+    /// `proposal_canceled`.
+    ///
+    /// # Authorization
+    /// `member`.
     pub fn cancel(&self, member: &ScAddress, id: u64) -> Call<()> {
         Call::new(
             self.invoke("cancel", vec![member.to_sc_val(), id.to_sc_val()]),
@@ -428,6 +460,21 @@ impl InsuranceContract {
 
     /// Executes queued proposal `id`: pays the bailout, rotates the council seat (bumping
     /// `epoch`) or changes the asset allowlist.
+    ///
+    /// # Errors
+    /// - `ProposalNotFound`; `NotQueued` if approvals are missing; `ProposalClosed` if already
+    ///   executed, canceled or expired.
+    /// - `StaleEpoch` if the council rotated after it was queued.
+    /// - `TimelockActive` before `eta`; `ExecutionWindowClosed` after `eta + 14 days`.
+    /// - Bailout: `InsufficientBalance` if the fund holds less than the amount now.
+    /// - Council change: `NotMember` if `old` already left; `AlreadyMember` if `new` joined.
+    /// - Asset change: `AssetAlreadyInsured`, `AssetNotInsured`.
+    ///
+    /// # Events
+    /// `bailout_executed`, `council_changed` or `asset_changed`.
+    ///
+    /// # Authorization
+    /// None: anyone may execute a proposal that is due.
     pub fn execute(&self, id: u64) -> Call<()> {
         Call::new(
             self.invoke("execute", vec![id.to_sc_val()]),
@@ -437,6 +484,16 @@ impl InsuranceContract {
 
     /// Records that proposal `id` expired: its approvals lapsed (30 days after creation)
     /// before it was queued in the current epoch, or its execution window closed.
+    ///
+    /// # Errors
+    /// `ProposalNotFound`; `ProposalClosed` if executed, canceled or already expired;
+    /// `NotExpired` if it can still be approved or executed.
+    ///
+    /// # Events
+    /// `proposal_expired`.
+    ///
+    /// # Authorization
+    /// None: anyone may record an expiry. `proposal(id)` reports `Expired` either way.
     pub fn expire(&self, id: u64) -> Call<()> {
         Call::new(
             self.invoke("expire", vec![id.to_sc_val()]),
@@ -454,6 +511,9 @@ impl InsuranceContract {
 
     /// Proposal `id`, with `status` reported as `Expired` once it can no longer be approved
     /// or executed, even before anyone calls `expire`.
+    ///
+    /// # Errors
+    /// `ProposalNotFound`.
     pub fn proposal(&self, id: u64) -> Call<Proposal> {
         Call::new(
             self.invoke("proposal", vec![id.to_sc_val()]),
@@ -463,6 +523,17 @@ impl InsuranceContract {
 
     /// Proposes adding (`insured = true`) or removing `asset` from the allowlist; returns the
     /// proposal id. Needs 5-of-5 approval and the 14-day timelock.
+    ///
+    /// # Errors
+    /// `NotMember`; `AssetAlreadyInsured` when adding a listed asset; `AssetNotInsured` when
+    /// removing an unlisted one. A removal needs no zero balance: it stops new positions in the
+    /// asset, and what the fund holds of it stays payable by bailouts.
+    ///
+    /// # Events
+    /// `asset_change_requested`.
+    ///
+    /// # Authorization
+    /// `member`.
     pub fn propose_asset_change(
         &self,
         member: &ScAddress,
@@ -479,6 +550,23 @@ impl InsuranceContract {
     }
 
     /// Proposes paying `amount` base units of `asset` to `recipient`; returns the proposal id.
+    ///
+    /// # Arguments
+    /// - `reason`: an off-chain reference, for example the sha256 of an incident report.
+    ///
+    /// # Errors
+    /// `NotMember`; `InvalidAmount` if `amount <= 0`; `InsufficientBalance` if the fund holds
+    /// less than `amount` of `asset` (listed or not: what the fund holds stays payable); `InvalidRecipient` if
+    /// `recipient` is this contract.
+    ///
+    /// # Events
+    /// `bailout_requested`.
+    ///
+    /// # Authorization
+    /// `member`.
+    ///
+    /// # Notes
+    /// Proposing is not approving: the proposer approves like every other member.
     pub fn propose_bailout(
         &self,
         member: &ScAddress,
@@ -505,6 +593,15 @@ impl InsuranceContract {
     /// Proposes replacing council member `old` by `new`; returns the proposal id. It needs
     /// the approvals of the 4 members other than `old`, then the 14-day timelock; executing it
     /// bumps `epoch`, which voids every pending approval. This is how a lost key is replaced.
+    ///
+    /// # Errors
+    /// `NotMember` if `member` or `old` is not on the council; `AlreadyMember` if `new` is.
+    ///
+    /// # Events
+    /// `council_change_requested`.
+    ///
+    /// # Authorization
+    /// `member`.
     pub fn propose_council_change(
         &self,
         member: &ScAddress,

@@ -319,6 +319,21 @@ impl StreamContract {
 
     /// Cancels stream `id`: refunds the unvested part to the sender and returns it (base
     /// units). The vested part stays withdrawable by the recipient.
+    ///
+    /// # Errors
+    /// - `StreamNotFound`.
+    /// - `StreamCanceled` if already canceled.
+    /// - `NotCancelable` if created non-cancelable or renounced.
+    /// - `StreamSettled` if fully vested (nothing to refund).
+    ///
+    /// # Events
+    /// `canceled`.
+    ///
+    /// # Authorization
+    /// The sender.
+    ///
+    /// # Notes
+    /// Never pays the recipient, so a recipient without a trustline can't block a cancel.
     pub fn cancel(&self, id: u64) -> Call<i128> {
         Call::new(
             self.invoke("cancel", vec![id.to_sc_val()]),
@@ -328,6 +343,32 @@ impl StreamContract {
 
     /// Creates a stream of `deposit` base units of `token` from `sender` to `recipient` and
     /// returns its id, derived from `sender` and `salt` (docs/PROTOCOL.md, "Ids").
+    ///
+    /// # Arguments
+    /// - `salt`: any `u64` the sender has not used with this contract; the SDK picks a random one.
+    ///   The id is `u64_be(sha256("tributary-stream-id-v1" ‖ xdr(this contract) ‖ xdr(sender) ‖
+    ///   u64_be(salt))[0..8])`.
+    /// - `deposit`: base units escrowed now, `> 0`.
+    /// - `start`, `cliff`, `end`: Unix seconds with `start <= cliff <= end`, `start < end` and
+    ///   `end > now`; `start` may be in the past.
+    /// - `cancelable`: whether the sender may cancel; `transferable`: whether the recipient
+    ///   may hand the stream on.
+    ///
+    /// # Errors
+    /// - `InvalidDeposit` if `deposit <= 0`.
+    /// - `StartNotBeforeEnd` if `start >= end`.
+    /// - `CliffBeforeStart` if `cliff < start`; `CliffAfterEnd` if `cliff > end`.
+    /// - `EndNotInFuture` if `end <= now`.
+    /// - `SenderIsRecipient` if `sender == recipient`.
+    /// - `RecipientIsContract` if `recipient` is this contract.
+    /// - `TokenNotInsured` if the insurance contract does not list `token`.
+    /// - `IdTaken` if `sender` already used `salt` here.
+    ///
+    /// # Events
+    /// `stream_created`.
+    ///
+    /// # Authorization
+    /// `sender`, for this call and the token transfer of `deposit` into this contract.
     pub fn create_stream(
         &self,
         sender: &ScAddress,
@@ -363,6 +404,17 @@ impl StreamContract {
 
     /// Creates several streams funded by `sender` in one transaction and returns their ids in
     /// the order given. All-or-nothing: one invalid entry fails the whole batch.
+    ///
+    /// # Errors
+    /// `EmptyBatch` for an empty list, and any error of [`Self::create_stream`] for an entry
+    /// (`IdTaken` also when two entries repeat a salt).
+    ///
+    /// # Events
+    /// One `stream_created` per stream.
+    ///
+    /// # Authorization
+    /// `sender`, for this call and one token transfer per distinct token (the sum of its
+    /// deposits).
     pub fn create_streams(&self, sender: &ScAddress, params: &[StreamParams]) -> Call<Vec<u64>> {
         Call::new(
             self.invoke(
@@ -374,6 +426,9 @@ impl StreamContract {
     }
 
     /// Returns stream `id` as stored.
+    ///
+    /// # Errors
+    /// `StreamNotFound`.
     pub fn get_stream(&self, id: u64) -> Call<Stream> {
         Call::new(
             self.invoke("get_stream", vec![id.to_sc_val()]),
@@ -383,6 +438,9 @@ impl StreamContract {
 
     /// Returns what a cancel would refund now (base units): `deposit - streamed` for a
     /// cancelable stream, else `0`.
+    ///
+    /// # Errors
+    /// `StreamNotFound`.
     pub fn refundable(&self, id: u64) -> Call<i128> {
         Call::new(
             self.invoke("refundable", vec![id.to_sc_val()]),
@@ -391,6 +449,16 @@ impl StreamContract {
     }
 
     /// Gives up the sender's right to cancel stream `id`, for good.
+    ///
+    /// # Errors
+    /// `StreamNotFound`, `StreamCanceled`, `NotCancelable` (already renounced or created
+    /// non-cancelable), `StreamSettled`.
+    ///
+    /// # Events
+    /// `renounced`.
+    ///
+    /// # Authorization
+    /// The sender.
     pub fn renounce(&self, id: u64) -> Call<()> {
         Call::new(
             self.invoke("renounce", vec![id.to_sc_val()]),
@@ -399,6 +467,9 @@ impl StreamContract {
     }
 
     /// Returns the status of stream `id` at the current ledger time.
+    ///
+    /// # Errors
+    /// `StreamNotFound`.
     pub fn status(&self, id: u64) -> Call<StreamStatus> {
         Call::new(
             self.invoke("status", vec![id.to_sc_val()]),
@@ -408,6 +479,9 @@ impl StreamContract {
 
     /// Returns the amount streamed so far (base units): `0` before the cliff, `deposit` at or
     /// after `end`, else `floor(deposit * (now - start) / (end - start))`; frozen by a cancel.
+    ///
+    /// # Errors
+    /// `StreamNotFound`.
     pub fn streamed(&self, id: u64) -> Call<i128> {
         Call::new(
             self.invoke("streamed", vec![id.to_sc_val()]),
@@ -416,6 +490,16 @@ impl StreamContract {
     }
 
     /// Hands stream `id` to `new_recipient`, who then receives everything not yet withdrawn.
+    ///
+    /// # Errors
+    /// `StreamNotFound`, `NotTransferable`, `RecipientIsContract` if `new_recipient` is this
+    /// contract.
+    ///
+    /// # Events
+    /// `transferred`.
+    ///
+    /// # Authorization
+    /// The current recipient.
     pub fn transfer(&self, id: u64, new_recipient: &ScAddress) -> Call<()> {
         Call::new(
             self.invoke("transfer", vec![id.to_sc_val(), new_recipient.to_sc_val()]),
@@ -425,6 +509,22 @@ impl StreamContract {
 
     /// Withdraws a gross `amount` (base units) from stream `id` to `to`, and returns the net
     /// amount paid to `to`. The skim (1% of the cumulative gross payout) goes to insurance.
+    ///
+    /// # Errors
+    /// - `StreamNotFound`.
+    /// - `RecipientIsContract` if `to` is this contract.
+    /// - `InvalidAmount` if `amount <= 0`.
+    /// - `AmountExceedsWithdrawable` if `amount > withdrawable(id)`.
+    ///
+    /// # Events
+    /// `withdrawn`, and `skim_paid` when the skim is non-zero.
+    ///
+    /// # Authorization
+    /// None if `to` is the recipient (anyone may push the recipient's funds to them);
+    /// otherwise the recipient.
+    ///
+    /// # Notes
+    /// Works after a cancel: the vested part stays withdrawable (pull model).
     pub fn withdraw(&self, id: u64, to: &ScAddress, amount: i128) -> Call<i128> {
         Call::new(
             self.invoke(
@@ -436,6 +536,16 @@ impl StreamContract {
     }
 
     /// Withdraws everything withdrawable from stream `id` to `to`; returns the net amount paid.
+    ///
+    /// # Errors
+    /// `StreamNotFound`, `RecipientIsContract`, and `NothingToWithdraw` if nothing is
+    /// withdrawable.
+    ///
+    /// # Events
+    /// `withdrawn`, and `skim_paid` when the skim is non-zero.
+    ///
+    /// # Authorization
+    /// As [`Self::withdraw`].
     pub fn withdraw_max(&self, id: u64, to: &ScAddress) -> Call<i128> {
         Call::new(
             self.invoke("withdraw_max", vec![id.to_sc_val(), to.to_sc_val()]),
@@ -444,6 +554,9 @@ impl StreamContract {
     }
 
     /// Returns the gross amount withdrawable now (base units): `streamed - withdrawn`.
+    ///
+    /// # Errors
+    /// `StreamNotFound`.
     pub fn withdrawable(&self, id: u64) -> Call<i128> {
         Call::new(
             self.invoke("withdrawable", vec![id.to_sc_val()]),

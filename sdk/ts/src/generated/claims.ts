@@ -485,24 +485,77 @@ export const spec = new ContractSpec([
 export interface Client {
   /**
    * Opens draft campaign `id`: the second person of the two-person rule.
+   *
+   * # Errors
+   * `CampaignNotFound`; `NotDraft` if the campaign has no approver or is already open.
+   *
+   * # Events
+   * `campaign_approved`.
+   *
+   * # Authorization
+   * The campaign's approver.
    */
   approve: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
   /**
    * Claims entry `index` of campaign `id` with its Merkle `proof`, paying `amount` minus
    * the 1% skim to `to`. Returns the net amount paid (base units).
+   *
+   * # Arguments
+   * - `claimant`, `amount`: the entry as listed; with `index` they form the leaf.
+   * - `proof`: the Merkle proof, the sibling hashes from the leaf up to the root concatenated,
+   *   32 bytes each (at most 32 of them).
+   * - `signature`: for a `Key` claimant, the ed25519 signature by that key of
+   *   `claim_message(contract, id, index, to)`.
+   *
+   * # Errors
+   * - `CampaignNotFound`; `CampaignInDraft`; `CampaignPaused`; `CampaignClosed`.
+   * - `NotStarted` before `start`; `CampaignExpired` at or after `expiry`.
+   * - `RecipientIsContract` if `to` is this contract.
+   * - `InvalidAmount` if `amount <= 0`; `IndexOutOfRange` if `index >= count`.
+   * - `AlreadySettled` if the entry was claimed or revoked.
+   * - `InvalidProof` if the leaf and proof do not reach the root, or the proof's length is not a
+   *   multiple of 32 bytes up to 1,024.
+   * - `InsufficientEscrow` if the remaining escrow is below `amount`.
+   * - `MissingSignature` for a `Key` claimant without a signature. A signature that does not
+   *   verify fails the call with the host's crypto error.
+   *
+   * # Events
+   * `claimed`, and `skim_paid` when the skim is non-zero.
+   *
+   * # Authorization
+   * `Address(a)`: none when `to == a` (anyone may deliver a claim to its owner), otherwise `a`.
+   * `Key(k)`: none; the signature binds `to`, so a copied transaction can't redirect the funds.
    */
   claim: ({id, index, claimant, amount, proof, to, signature}: {id: u64, index: u32, claimant: Claimant, amount: i128, proof: Uint8Array, to: string, signature: Option<Uint8Array>}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
   /**
    * Claims several entries in one transaction, for relayers; all or nothing. Returns the
    * total net amount paid (base units); each claim's own net is in its `claimed` event.
+   *
+   * # Errors
+   * `EmptyBatch` for an empty list, and any error of `claim` for an entry.
+   *
+   * # Events
+   * Those of each `claim`.
+   *
+   * # Authorization
+   * As `claim`, for each entry.
    */
   claim_many: ({claims}: {claims: Array<ClaimRequest>}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
   /**
    * After `expiry`, refunds everything unclaimed to the funder and closes campaign `id`.
    * Returns the refunded amount (base units).
+   *
+   * # Errors
+   * `CampaignNotFound`; `CampaignClosed` if already clawed back; `NotExpired` before `expiry`.
+   *
+   * # Events
+   * `clawed_back`.
+   *
+   * # Authorization
+   * None: anyone may return an expired campaign's funds to its funder.
    */
   clawback: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
@@ -510,36 +563,102 @@ export interface Client {
    * Escrows `total` base units of `token` from `funder` for `count` entries committed to
    * by the Merkle `root`, claimable from `start` until `expiry` (Unix seconds). Returns
    * the campaign id, derived from `funder` and `salt` (docs/PROTOCOL.md, "Ids").
+   *
+   * # Arguments
+   * - `salt`: any `u64` the funder has not used with this contract; the SDK picks a random one.
+   *   The id is `u64_be(sha256("tributary-campaign-id-v1" ‖ xdr(this contract) ‖ xdr(funder) ‖
+   *   u64_be(salt))[0..8])`.
+   * - `approver`: if set, the campaign stays `Draft` until this second address approves it.
+   *
+   * # Errors
+   * - `InvalidTotal` if `total <= 0`; `InvalidCount` if `count == 0`.
+   * - `StartNotBeforeExpiry` if `start >= expiry`; `ExpiryNotInFuture` if `expiry <= now`.
+   * - `ApproverIsFunder` if `approver == funder`.
+   * - `TokenNotInsured` if the insurance contract does not list `token`.
+   * - `IdTaken` if `funder` already used `salt` here.
+   *
+   * # Events
+   * `campaign_created`.
+   *
+   * # Authorization
+   * `funder`, for this call and the transfer of `total` into this contract.
+   *
+   * # Notes
+   * The contract can't check that the leaves sum to `total`; it tracks the remaining escrow
+   * instead, and a claim that would take it below zero fails.
    */
   create_campaign: ({funder, salt, token, root, total, count, start, expiry, approver}: {funder: string, salt: u64, token: string, root: Uint8Array, total: i128, count: u32, start: u64, expiry: u64, approver: Option<string>}, options?: MethodOptions) => Promise<AssembledTransaction<Result<u64>>>;
 
   /**
    * Moves campaign `id`'s expiry later, to `new_expiry` (Unix seconds).
+   *
+   * # Errors
+   * `CampaignNotFound`; `CampaignClosed`; `ExpiryNotLater` unless `new_expiry > expiry`.
+   *
+   * # Events
+   * `expiry_extended`.
+   *
+   * # Authorization
+   * The funder.
    */
   extend_expiry: ({id, new_expiry}: {id: u64, new_expiry: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
   /**
    * Returns campaign `id` as stored.
+   *
+   * # Errors
+   * `CampaignNotFound`.
    */
   get_campaign: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<Campaign>>>;
 
   /**
    * Whether entry `index` of campaign `id` is settled: claimed or revoked.
+   *
+   * # Errors
+   * `CampaignNotFound`; `IndexOutOfRange` if `index >= count`.
    */
   is_claimed: ({id, index}: {id: u64, index: u32}, options?: MethodOptions) => Promise<AssembledTransaction<Result<boolean>>>;
 
   /**
    * Pauses claims on campaign `id`.
+   *
+   * # Errors
+   * `CampaignNotFound`; `CampaignInDraft`; `CampaignPaused` if already paused; `CampaignClosed`.
+   *
+   * # Events
+   * `paused`.
+   *
+   * # Authorization
+   * The funder.
    */
   pause: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
   /**
    * Resumes claims on paused campaign `id`.
+   *
+   * # Errors
+   * `CampaignNotFound`; `NotPaused`.
+   *
+   * # Events
+   * `resumed`.
+   *
+   * # Authorization
+   * The funder.
    */
   resume: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
   /**
    * Voids unclaimed entry `index` of campaign `id` and refunds its amount to the funder.
+   *
+   * # Errors
+   * `CampaignNotFound`; `CampaignClosed`; `InvalidAmount`; `IndexOutOfRange`; `AlreadySettled`
+   * (claimed or already revoked); `InvalidProof`; `InsufficientEscrow`.
+   *
+   * # Events
+   * `revoked`.
+   *
+   * # Authorization
+   * The funder.
    */
   revoke: ({id, index, claimant, amount, proof}: {id: u64, index: u32, claimant: Claimant, amount: i128, proof: Uint8Array}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 

@@ -522,6 +522,29 @@ export interface Client {
   /**
    * Approves proposal `id`. The last required approval queues it with
    * `eta = now + 14 days`.
+   *
+   * # Arguments
+   * - `proposal_hash`: `sha256(xdr(ScVal::Vec[this contract, id, action, epoch]))`, computed
+   *   by the member's wallet from the proposal it reviewed and the current `epoch()`.
+   *
+   * # Errors
+   * - `NotMember`; `ProposalNotFound`.
+   * - `NotPending` if the proposal is queued, executed, canceled or expired.
+   * - `ApprovalsLapsed` more than 30 days after the proposal was made.
+   * - `HashMismatch` if the hash is not that of this proposal in the current epoch.
+   * - `NotEligible` if `member` is the `old` of a council change; `NotMember` if that
+   *   `old` is no longer on the council.
+   * - `AlreadyApproved` for a second approval by the same member in the same epoch.
+   *
+   * # Events
+   * `proposal_approved`, then `proposal_queued` when it completes the set.
+   *
+   * # Authorization
+   * `member`.
+   *
+   * # Notes
+   * After a council rotation, approvals from the previous epoch are void: the first
+   * approval in the new epoch starts a fresh set (and un-queues a queued proposal).
    */
   approve: ({member, id, proposal_hash}: {member: string, id: u64, proposal_hash: Uint8Array}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
@@ -537,6 +560,15 @@ export interface Client {
 
   /**
    * Vetoes proposal `id` before it is executed.
+   *
+   * # Errors
+   * `NotMember`; `ProposalNotFound`; `ProposalClosed` if executed, canceled or expired.
+   *
+   * # Events
+   * `proposal_canceled`.
+   *
+   * # Authorization
+   * `member`.
    */
   cancel: ({member, id}: {member: string, id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
@@ -553,12 +585,37 @@ export interface Client {
   /**
    * Executes queued proposal `id`: pays the bailout, rotates the council seat (bumping
    * `epoch`) or changes the asset allowlist.
+   *
+   * # Errors
+   * - `ProposalNotFound`; `NotQueued` if approvals are missing; `ProposalClosed` if already
+   *   executed, canceled or expired.
+   * - `StaleEpoch` if the council rotated after it was queued.
+   * - `TimelockActive` before `eta`; `ExecutionWindowClosed` after `eta + 14 days`.
+   * - Bailout: `InsufficientBalance` if the fund holds less than the amount now.
+   * - Council change: `NotMember` if `old` already left; `AlreadyMember` if `new` joined.
+   * - Asset change: `AssetAlreadyInsured`, `AssetNotInsured`.
+   *
+   * # Events
+   * `bailout_executed`, `council_changed` or `asset_changed`.
+   *
+   * # Authorization
+   * None: anyone may execute a proposal that is due.
    */
   execute: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
   /**
    * Records that proposal `id` expired: its approvals lapsed (30 days after creation)
    * before it was queued in the current epoch, or its execution window closed.
+   *
+   * # Errors
+   * `ProposalNotFound`; `ProposalClosed` if executed, canceled or already expired;
+   * `NotExpired` if it can still be approved or executed.
+   *
+   * # Events
+   * `proposal_expired`.
+   *
+   * # Authorization
+   * None: anyone may record an expiry. `proposal(id)` reports `Expired` either way.
    */
   expire: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
@@ -570,17 +627,48 @@ export interface Client {
   /**
    * Proposal `id`, with `status` reported as `Expired` once it can no longer be approved
    * or executed, even before anyone calls `expire`.
+   *
+   * # Errors
+   * `ProposalNotFound`.
    */
   proposal: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<Proposal>>>;
 
   /**
    * Proposes adding (`insured = true`) or removing `asset` from the allowlist; returns the
    * proposal id. Needs 5-of-5 approval and the 14-day timelock.
+   *
+   * # Errors
+   * `NotMember`; `AssetAlreadyInsured` when adding a listed asset; `AssetNotInsured` when
+   * removing an unlisted one. A removal needs no zero balance: it stops new positions in the
+   * asset, and what the fund holds of it stays payable by bailouts.
+   *
+   * # Events
+   * `asset_change_requested`.
+   *
+   * # Authorization
+   * `member`.
    */
   propose_asset_change: ({member, asset, insured}: {member: string, asset: string, insured: boolean}, options?: MethodOptions) => Promise<AssembledTransaction<Result<u64>>>;
 
   /**
    * Proposes paying `amount` base units of `asset` to `recipient`; returns the proposal id.
+   *
+   * # Arguments
+   * - `reason`: an off-chain reference, for example the sha256 of an incident report.
+   *
+   * # Errors
+   * `NotMember`; `InvalidAmount` if `amount <= 0`; `InsufficientBalance` if the fund holds
+   * less than `amount` of `asset` (listed or not: what the fund holds stays payable); `InvalidRecipient` if
+   * `recipient` is this contract.
+   *
+   * # Events
+   * `bailout_requested`.
+   *
+   * # Authorization
+   * `member`.
+   *
+   * # Notes
+   * Proposing is not approving: the proposer approves like every other member.
    */
   propose_bailout: ({member, asset, amount, recipient, reason}: {member: string, asset: string, amount: i128, recipient: string, reason: Uint8Array}, options?: MethodOptions) => Promise<AssembledTransaction<Result<u64>>>;
 
@@ -588,6 +676,15 @@ export interface Client {
    * Proposes replacing council member `old` by `new`; returns the proposal id. It needs
    * the approvals of the 4 members other than `old`, then the 14-day timelock; executing it
    * bumps `epoch`, which voids every pending approval. This is how a lost key is replaced.
+   *
+   * # Errors
+   * `NotMember` if `member` or `old` is not on the council; `AlreadyMember` if `new` is.
+   *
+   * # Events
+   * `council_change_requested`.
+   *
+   * # Authorization
+   * `member`.
    */
   propose_council_change: (args: {member: string, old: string, new: string}, options?: MethodOptions) => Promise<AssembledTransaction<Result<u64>>>;
 

@@ -427,66 +427,179 @@ export interface Client {
   /**
    * Cancels stream `id`: refunds the unvested part to the sender and returns it (base
    * units). The vested part stays withdrawable by the recipient.
+   *
+   * # Errors
+   * - `StreamNotFound`.
+   * - `StreamCanceled` if already canceled.
+   * - `NotCancelable` if created non-cancelable or renounced.
+   * - `StreamSettled` if fully vested (nothing to refund).
+   *
+   * # Events
+   * `canceled`.
+   *
+   * # Authorization
+   * The sender.
+   *
+   * # Notes
+   * Never pays the recipient, so a recipient without a trustline can't block a cancel.
    */
   cancel: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
   /**
    * Creates a stream of `deposit` base units of `token` from `sender` to `recipient` and
    * returns its id, derived from `sender` and `salt` (docs/PROTOCOL.md, "Ids").
+   *
+   * # Arguments
+   * - `salt`: any `u64` the sender has not used with this contract; the SDK picks a random one.
+   *   The id is `u64_be(sha256("tributary-stream-id-v1" ‖ xdr(this contract) ‖ xdr(sender) ‖
+   *   u64_be(salt))[0..8])`.
+   * - `deposit`: base units escrowed now, `> 0`.
+   * - `start`, `cliff`, `end`: Unix seconds with `start <= cliff <= end`, `start < end` and
+   *   `end > now`; `start` may be in the past.
+   * - `cancelable`: whether the sender may cancel; `transferable`: whether the recipient
+   *   may hand the stream on.
+   *
+   * # Errors
+   * - `InvalidDeposit` if `deposit <= 0`.
+   * - `StartNotBeforeEnd` if `start >= end`.
+   * - `CliffBeforeStart` if `cliff < start`; `CliffAfterEnd` if `cliff > end`.
+   * - `EndNotInFuture` if `end <= now`.
+   * - `SenderIsRecipient` if `sender == recipient`.
+   * - `RecipientIsContract` if `recipient` is this contract.
+   * - `TokenNotInsured` if the insurance contract does not list `token`.
+   * - `IdTaken` if `sender` already used `salt` here.
+   *
+   * # Events
+   * `stream_created`.
+   *
+   * # Authorization
+   * `sender`, for this call and the token transfer of `deposit` into this contract.
    */
   create_stream: ({sender, salt, recipient, token, deposit, start, cliff, end, cancelable, transferable}: {sender: string, salt: u64, recipient: string, token: string, deposit: i128, start: u64, cliff: u64, end: u64, cancelable: boolean, transferable: boolean}, options?: MethodOptions) => Promise<AssembledTransaction<Result<u64>>>;
 
   /**
    * Creates several streams funded by `sender` in one transaction and returns their ids in
    * the order given. All-or-nothing: one invalid entry fails the whole batch.
+   *
+   * # Errors
+   * `EmptyBatch` for an empty list, and any error of [`Self::create_stream`] for an entry
+   * (`IdTaken` also when two entries repeat a salt).
+   *
+   * # Events
+   * One `stream_created` per stream.
+   *
+   * # Authorization
+   * `sender`, for this call and one token transfer per distinct token (the sum of its
+   * deposits).
    */
   create_streams: ({sender, params}: {sender: string, params: Array<StreamParams>}, options?: MethodOptions) => Promise<AssembledTransaction<Result<Array<u64>>>>;
 
   /**
    * Returns stream `id` as stored.
+   *
+   * # Errors
+   * `StreamNotFound`.
    */
   get_stream: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<Stream>>>;
 
   /**
    * Returns what a cancel would refund now (base units): `deposit - streamed` for a
    * cancelable stream, else `0`.
+   *
+   * # Errors
+   * `StreamNotFound`.
    */
   refundable: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
   /**
    * Gives up the sender's right to cancel stream `id`, for good.
+   *
+   * # Errors
+   * `StreamNotFound`, `StreamCanceled`, `NotCancelable` (already renounced or created
+   * non-cancelable), `StreamSettled`.
+   *
+   * # Events
+   * `renounced`.
+   *
+   * # Authorization
+   * The sender.
    */
   renounce: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
   /**
    * Returns the status of stream `id` at the current ledger time.
+   *
+   * # Errors
+   * `StreamNotFound`.
    */
   status: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<StreamStatus>>>;
 
   /**
    * Returns the amount streamed so far (base units): `0` before the cliff, `deposit` at or
    * after `end`, else `floor(deposit * (now - start) / (end - start))`; frozen by a cancel.
+   *
+   * # Errors
+   * `StreamNotFound`.
    */
   streamed: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
   /**
    * Hands stream `id` to `new_recipient`, who then receives everything not yet withdrawn.
+   *
+   * # Errors
+   * `StreamNotFound`, `NotTransferable`, `RecipientIsContract` if `new_recipient` is this
+   * contract.
+   *
+   * # Events
+   * `transferred`.
+   *
+   * # Authorization
+   * The current recipient.
    */
   transfer: ({id, new_recipient}: {id: u64, new_recipient: string}, options?: MethodOptions) => Promise<AssembledTransaction<Result<void>>>;
 
   /**
    * Withdraws a gross `amount` (base units) from stream `id` to `to`, and returns the net
    * amount paid to `to`. The skim (1% of the cumulative gross payout) goes to insurance.
+   *
+   * # Errors
+   * - `StreamNotFound`.
+   * - `RecipientIsContract` if `to` is this contract.
+   * - `InvalidAmount` if `amount <= 0`.
+   * - `AmountExceedsWithdrawable` if `amount > withdrawable(id)`.
+   *
+   * # Events
+   * `withdrawn`, and `skim_paid` when the skim is non-zero.
+   *
+   * # Authorization
+   * None if `to` is the recipient (anyone may push the recipient's funds to them);
+   * otherwise the recipient.
+   *
+   * # Notes
+   * Works after a cancel: the vested part stays withdrawable (pull model).
    */
   withdraw: ({id, to, amount}: {id: u64, to: string, amount: i128}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
   /**
    * Withdraws everything withdrawable from stream `id` to `to`; returns the net amount paid.
+   *
+   * # Errors
+   * `StreamNotFound`, `RecipientIsContract`, and `NothingToWithdraw` if nothing is
+   * withdrawable.
+   *
+   * # Events
+   * `withdrawn`, and `skim_paid` when the skim is non-zero.
+   *
+   * # Authorization
+   * As [`Self::withdraw`].
    */
   withdraw_max: ({id, to}: {id: u64, to: string}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
   /**
    * Returns the gross amount withdrawable now (base units): `streamed - withdrawn`.
+   *
+   * # Errors
+   * `StreamNotFound`.
    */
   withdrawable: ({id}: {id: u64}, options?: MethodOptions) => Promise<AssembledTransaction<Result<i128>>>;
 
