@@ -53,6 +53,7 @@ fn doc_only_text(attr: &syn::Attribute) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
