@@ -320,6 +320,75 @@ impl Client {
             .map_err(|_| Error::Rpc(format!("close time {}", ledgers.latest_ledger_close_time)))
     }
 
+    /// One page of `getEvents` for contract events of `contract_ids` (see [`crate::events::Events`]
+    /// for paging through them).
+    ///
+    /// # Errors
+    /// RPC errors.
+    pub async fn get_events(
+        &self,
+        start: stellar_rpc_client::EventStart,
+        contract_ids: &[String],
+        limit: usize,
+    ) -> Result<stellar_rpc_client::GetEventsResponse, Error> {
+        self.retrying(|| {
+            self.rpc.get_events(
+                start.clone(),
+                Some(stellar_rpc_client::EventType::Contract),
+                contract_ids,
+                &[],
+                Some(limit),
+            )
+        })
+        .await
+    }
+
+    /// Adds a trustline from `source` to the issued `asset` (a classic `ChangeTrust`, limit
+    /// `limit` or the maximum), so the account can hold it, for example USDC through its
+    /// Stellar Asset Contract. Idempotent: an existing trustline gets the new limit.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for the native asset (it needs no trustline); as
+    /// [`Client::send_and_confirm`].
+    pub async fn change_trust(
+        &self,
+        source: &dyn Sign,
+        asset: &Asset,
+        limit: Option<i64>,
+    ) -> Result<(), Error> {
+        let line = match asset {
+            Asset::Native => {
+                return Err(Error::InvalidInput(
+                    "the native asset needs no trustline".into(),
+                ))
+            }
+            Asset::CreditAlphanum4(a) => stellar_xdr::ChangeTrustAsset::CreditAlphanum4(a.clone()),
+            Asset::CreditAlphanum12(a) => {
+                stellar_xdr::ChangeTrustAsset::CreditAlphanum12(a.clone())
+            }
+        };
+        let account = source.account_id();
+        let lane = self.lane(&account);
+        let mut next = lane.lock().await;
+        let seq = match *next {
+            Some(seq) => seq,
+            None => self.sequence(&source.public_strkey()).await? + 1,
+        };
+        let mut tx = Self::transaction(
+            &account,
+            seq,
+            OperationBody::ChangeTrust(stellar_xdr::ChangeTrustOp {
+                line,
+                limit: limit.unwrap_or(i64::MAX),
+            }),
+        );
+        tx.fee = self.inclusion_fee().await?;
+        let sent = self.send(&self.sign(tx, &[source])?).await;
+        *next = if sent.is_ok() { Some(seq + 1) } else { None };
+        drop(next);
+        self.confirm(&sent?).await.map(|_| ())
+    }
+
     /// The inclusion fee to bid now, by the fee policy (`getFeeStats`, read at most every 5 s).
     async fn inclusion_fee(&self) -> Result<u32, Error> {
         if let Ok(cache) = self.fee_cache.lock() {

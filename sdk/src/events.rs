@@ -133,3 +133,71 @@ pub fn field_names(name: &str) -> Option<(&'static [&'static str], &'static [&'s
         .or_else(|| AccessEvent::field_names(name))
         .or_else(|| InsuranceEvent::field_names(name))
 }
+
+/// One decoded event of a page: the RPC's event (ledger, id, transaction) and its typed value.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The event as `getEvents` returned it.
+    pub raw: stellar_rpc_client::Event,
+    /// Its typed value.
+    pub event: TributaryEvent,
+}
+
+/// The deployment's events from a ledger on, a page at a time: each [`Events::next_page`]
+/// calls `getEvents` for the four contracts from the cursor the last page ended at (Stellar
+/// RPC docs, `getEvents` pagination), so nothing is read twice or skipped. An empty page means
+/// the reader is at the tip; call again later for more.
+pub struct Events<'a> {
+    client: &'a crate::Client,
+    contracts: Contracts,
+    start: Option<stellar_rpc_client::EventStart>,
+    cursor: Option<String>,
+    limit: usize,
+}
+
+impl<'a> Events<'a> {
+    /// The events of `contracts` from ledger `from` on, `limit` (1 to 10,000) per page.
+    pub fn new(client: &'a crate::Client, contracts: Contracts, from: u32, limit: usize) -> Self {
+        Self {
+            client,
+            contracts,
+            start: Some(stellar_rpc_client::EventStart::Ledger(from)),
+            cursor: None,
+            limit: limit.clamp(1, 10_000),
+        }
+    }
+
+    /// The cursor after the last page read: store it to resume after a restart.
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    /// The next page, decoded; events of the contracts that no spec names are left out.
+    ///
+    /// # Errors
+    /// [`crate::Error::Rpc`] or [`crate::Error::Unavailable`] from `getEvents` (a start ledger
+    /// outside the RPC's retention window among them); [`crate::Error::Decode`] for an event
+    /// whose values don't have its declared shape.
+    pub async fn next_page(&mut self) -> Result<Vec<Decoded>, crate::Error> {
+        let start = match (&self.cursor, &self.start) {
+            (Some(c), _) => stellar_rpc_client::EventStart::Cursor(c.clone()),
+            (None, Some(s)) => s.clone(),
+            (None, None) => return Ok(Vec::new()),
+        };
+        let ids = [
+            self.contracts.stream.clone(),
+            self.contracts.claims.clone(),
+            self.contracts.access.clone(),
+            self.contracts.insurance.clone(),
+        ];
+        let page = self.client.get_events(start, &ids, self.limit).await?;
+        self.cursor = Some(page.cursor);
+        let mut out = Vec::with_capacity(page.events.len());
+        for raw in page.events {
+            if let Some(event) = decode(&self.contracts, &raw)? {
+                out.push(Decoded { raw, event });
+            }
+        }
+        Ok(out)
+    }
+}
