@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Keypair } from "@stellar/stellar-sdk";
 import { Tributary, withdrawable, type Deployment } from "@tributary/sdk";
-
 const deployment: Deployment = JSON.parse(readFileSync(process.env.DEPLOYMENT!, "utf8"));
 const alice = Keypair.fromSecret(process.env.ALICE_SECRET!);
 const signer = Tributary.keypairSigner(alice, deployment.network_passphrase);
