@@ -246,11 +246,7 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
                 .parse()
                 .map_err(|_| CliError::Input("tree total is not an integer".into()))?;
             let key = ctx.key()?;
-            // Default: now on the ledger clock, which the contract checks times against.
-            let start = match start {
-                Some(s) => s,
-                None => ctx.client.ledger_time().await?,
-            };
+            let start = ctx.time_or_now(start).await?;
             let call = claims.create_campaign(
                 &key.address(),
                 salt.unwrap_or_else(random_salt),

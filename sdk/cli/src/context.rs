@@ -85,6 +85,18 @@ impl Context {
         })
     }
 
+    /// `given`, or else now on the ledger clock (the latest ledger's close time), which the
+    /// contracts check times against.
+    ///
+    /// # Errors
+    /// RPC errors reading the ledger time.
+    pub async fn time_or_now(&self, given: Option<u64>) -> Result<u64, CliError> {
+        match given {
+            Some(t) => Ok(t),
+            None => Ok(self.client.ledger_time().await?),
+        }
+    }
+
     /// The signing key, or why there is none.
     pub fn key(&self) -> Result<&Signer, CliError> {
         self.key

@@ -24,11 +24,7 @@ pub async fn run(ctx: &Context, c: StreamCommand) -> Result<Report, CliError> {
         } => {
             let (recipient, token) = (address(&recipient)?, ctx.token(&token)?);
             let key = ctx.key()?;
-            // Default: now on the ledger clock, which the contract checks `end` against.
-            let start = match start {
-                Some(s) => s,
-                None => ctx.client.ledger_time().await?,
-            };
+            let start = ctx.time_or_now(start).await?;
             let call = streams.create_stream(
                 &key.address(),
                 random_salt(),

@@ -65,24 +65,8 @@ impl Net {
 
     /// A funded account with its key file.
     pub async fn account(&self, label: &str) -> Signer {
-        let key = Signer::from_bytes(Sha256::digest(label.as_bytes()).into());
-        std::fs::write(self.key_file(label), key.secret_strkey()).unwrap();
-        let url = format!(
-            "{}?addr={}",
-            self.localnet.friendbot_url(),
-            key.public_strkey()
-        );
-        let status = tokio::task::spawn_blocking(move || {
-            let agent: ureq::Agent = ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .build()
-                .into();
-            agent.get(&url).call().unwrap().status().as_u16()
-        })
-        .await
-        .unwrap();
-        assert_eq!(status, 200);
-        key
+        let mut keys = self.accounts(&[label.to_string()]).await;
+        keys.remove(0)
     }
 
     pub fn key_file(&self, label: &str) -> PathBuf {
