@@ -507,6 +507,111 @@ impl Client {
         signers: &[&dyn Sign],
         options: &CallOptions,
     ) -> Result<Invoked<ScVal>, Error> {
+        self.submit_via(source, host_function, signers, options, None)
+            .await
+    }
+
+    /// Invokes `call` from `source` with `sponsor` paying the fee: the transaction is `source`'s
+    /// (its sequence number, its signature), wrapped in a fee bump (CAP-15) that `sponsor` signs
+    /// and pays for. `source` needs no balance for fees.
+    ///
+    /// # Errors
+    /// As [`Client::invoke`]; a rejection of the inner transaction carries its own code.
+    pub async fn invoke_sponsored<T>(
+        &self,
+        source: &dyn Sign,
+        call: &Call<T>,
+        signers: &[&dyn Sign],
+        sponsor: &dyn Sign,
+    ) -> Result<Invoked<T>, Error> {
+        let done = self
+            .submit_sponsored(source, call.host_function(), signers, sponsor)
+            .await?;
+        Ok(Invoked {
+            value: call.decode(&done.value)?,
+            hash: done.hash,
+            ledger: done.ledger,
+            fee_charged: done.fee_charged,
+            events: done.events,
+        })
+    }
+
+    /// Runs any host function from `source` with `sponsor` paying the fee (see
+    /// [`Client::invoke_sponsored`]).
+    ///
+    /// # Errors
+    /// As [`Client::invoke_sponsored`].
+    pub async fn submit_sponsored(
+        &self,
+        source: &dyn Sign,
+        host_function: HostFunction,
+        signers: &[&dyn Sign],
+        sponsor: &dyn Sign,
+    ) -> Result<Invoked<ScVal>, Error> {
+        self.submit_via(
+            source,
+            host_function,
+            signers,
+            &CallOptions::default(),
+            Some(sponsor),
+        )
+        .await
+    }
+
+    /// Wraps the signed `inner` envelope in a fee bump (CAP-15) that `fee_source` signs and pays
+    /// for: the outer fee is the inner resource fee plus the fee policy's inclusion fee for one
+    /// operation more than the inner transaction has.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] if `inner` is not a V1 transaction envelope or the fee overflows;
+    /// the fee source's [`Error::Signing`]; RPC errors reading fees.
+    pub async fn fee_bump(
+        &self,
+        inner: TransactionEnvelope,
+        fee_source: &dyn Sign,
+    ) -> Result<TransactionEnvelope, Error> {
+        let TransactionEnvelope::Tx(inner) = inner else {
+            return Err(Error::InvalidInput(
+                "only a V1 transaction envelope can be fee-bumped".into(),
+            ));
+        };
+        let resource_fee = match &inner.tx.ext {
+            TransactionExt::V1(data) => data.resource_fee,
+            TransactionExt::V0 => 0,
+        };
+        let ops = i64::try_from(inner.tx.operations.len()).unwrap_or(i64::MAX);
+        let fee = i64::from(self.inclusion_fee().await?)
+            .checked_mul(ops + 1)
+            .and_then(|f| f.checked_add(resource_fee))
+            .ok_or_else(|| Error::InvalidInput("fee bump fee overflows".into()))?;
+        let mut envelope =
+            TransactionEnvelope::TxFeeBump(stellar_xdr::FeeBumpTransactionEnvelope {
+                tx: stellar_xdr::FeeBumpTransaction {
+                    fee_source: MuxedAccount::from(fee_source.account_id()),
+                    fee,
+                    inner_tx: stellar_xdr::FeeBumpTransactionInnerTx::Tx(inner),
+                    ext: stellar_xdr::FeeBumpTransactionExt::V0,
+                },
+                signatures: Default::default(),
+            });
+        let hash = envelope
+            .hash(self.network_id)
+            .map_err(|e| Error::InvalidInput(e.to_string()))?;
+        let signature = fee_source.decorated(&hash)?;
+        if let TransactionEnvelope::TxFeeBump(fb) = &mut envelope {
+            fb.signatures = vec![signature].try_into().unwrap_or_default();
+        }
+        Ok(envelope)
+    }
+
+    async fn submit_via(
+        &self,
+        source: &dyn Sign,
+        host_function: HostFunction,
+        signers: &[&dyn Sign],
+        options: &CallOptions,
+        sponsor: Option<&dyn Sign>,
+    ) -> Result<Invoked<ScVal>, Error> {
         let account = source.account_id();
         let lane = self.lane(&account);
         let mut rebuilds = 0;
@@ -519,7 +624,10 @@ impl Client {
             let prepared = self
                 .prepare_from(source, seq, host_function.clone(), signers, options)
                 .await?;
-            let envelope = self.sign(prepared.transaction, &[source])?;
+            let mut envelope = self.sign(prepared.transaction, &[source])?;
+            if let Some(sponsor) = sponsor {
+                envelope = self.fee_bump(envelope, sponsor).await?;
+            }
             match self.send(&envelope).await {
                 Ok(hash) => {
                     *next = Some(prepared.seq + 1);
@@ -937,13 +1045,21 @@ fn outcome(r: &GetTransactionResponse) -> (ScVal, Vec<ContractEvent>) {
     (value, events)
 }
 
-/// The typed rejection of a `sendTransaction` `ERROR`: its result code.
+/// The typed rejection of a `sendTransaction` `ERROR`: its result code, or for a fee bump
+/// whose inner transaction failed its checks (`txFEE_BUMP_INNER_FAILED`), the inner code.
 fn rejection(r: &SendTransactionResponse) -> Error {
     let code = r
         .error_result_xdr
         .as_deref()
         .and_then(|x| TransactionResult::from_xdr_base64(x, Limits::none()).ok())
-        .map(|t| t.result.discriminant());
+        .map(|t| match &t.result {
+            stellar_xdr::TransactionResultResult::TxFeeBumpInnerFailed(pair) => {
+                // The two code enums share their values (Stellar-transaction.x).
+                TransactionResultCode::try_from(pair.result.result.discriminant() as i32)
+                    .unwrap_or(TransactionResultCode::TxFeeBumpInnerFailed)
+            }
+            other => other.discriminant(),
+        });
     match code {
         Some(code) => Error::Rejected { code },
         None => Error::Rpc("sendTransaction: ERROR without a readable errorResultXdr".into()),

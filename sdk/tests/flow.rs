@@ -1,6 +1,6 @@
 //! The transaction flow against the local network: failure paths (an unreachable RPC, a
-//! network mismatch, a stale sequence, a typed rejection) and the separate prepare, sign and
-//! send steps with a memo, time bounds and the fee policy.
+//! network mismatch, a stale sequence, a typed rejection), the separate prepare, sign and send
+//! steps with a memo, time bounds and the fee policy, and a sponsor's fee bump.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::time::Duration;
@@ -10,9 +10,9 @@ use tributary_sdk::{
     client::RetryPolicy,
     xdr::{
         HostFunction, Limits, Memo, Preconditions, ReadXdr, TransactionEnvelope, TransactionExt,
-        TransactionResultCode,
+        TransactionResultCode, TransactionResultResult,
     },
-    CallOptions, Client, Error, FeePercentile, FeePolicy, Signer,
+    CallOptions, Client, Error, FeePercentile, FeePolicy, Sign, Signer,
 };
 
 const PASSPHRASE: &str = "Standalone Network ; February 2017";
@@ -167,4 +167,105 @@ async fn a_prepared_transaction_is_signed_apart_then_sent() {
     let envelope = client.sign(v1.tx, &[&key]).unwrap();
     let applied = client.send_and_confirm(&envelope).await.unwrap();
     assert_eq!(applied.status, "SUCCESS");
+}
+
+/// A sponsor pays for another account's transaction through a fee bump (CAP-15): the source's
+/// balance doesn't move and the sponsor's drops by the fee charged. Refused: an outer envelope
+/// not signed by the fee source, an inner transaction with a wrong sequence number (its own code
+/// comes back), and an outer fee below the minimum.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sponsor_pays_the_fee_through_a_fee_bump() {
+    let (net, source) = network_and_account().await;
+    let sponsor = Signer::random();
+    net.shared().lock().fund(sponsor.account_id()).unwrap();
+    net.close_ledger();
+    let client = Client::connect(&net.rpc_url(), PASSPHRASE).await.unwrap();
+    let balance = |key: &Signer| {
+        let (rpc, id) = (client.rpc().clone(), key.public_strkey());
+        async move { rpc.get_account(&id).await.unwrap().balance }
+    };
+    let (source_before, sponsor_before) = (balance(&source).await, balance(&sponsor).await);
+    let upload = HostFunction::UploadContractWasm(wasm().try_into().unwrap());
+    let done = client
+        .submit_sponsored(&source, upload.clone(), &[], &sponsor)
+        .await
+        .unwrap();
+    assert!(done.fee_charged > 0);
+    assert_eq!(
+        balance(&source).await,
+        source_before,
+        "the source paid nothing"
+    );
+    assert_eq!(balance(&sponsor).await, sponsor_before - done.fee_charged);
+    let hash = tributary_sdk::xdr::Hash(hex::decode(&done.hash).unwrap().try_into().unwrap());
+    let applied = client.rpc().get_transaction(&hash).await.unwrap();
+    assert!(
+        matches!(
+            applied.result.map(|r| r.result),
+            Some(TransactionResultResult::TxFeeBumpInnerSuccess(_))
+        ),
+        "the result wraps the inner one"
+    );
+
+    let prepared = client
+        .prepare(
+            &source.public_strkey(),
+            upload,
+            &[],
+            &CallOptions::default(),
+        )
+        .await
+        .unwrap();
+    let inner = client.sign(prepared.transaction, &[&source]).unwrap();
+    let TransactionEnvelope::TxFeeBump(mut bumped) =
+        client.fee_bump(inner, &sponsor).await.unwrap()
+    else {
+        panic!("not a fee bump")
+    };
+    // Signed by someone other than the fee source: refused.
+    let mut forged = bumped.clone();
+    let hash = TransactionEnvelope::TxFeeBump(forged.clone())
+        .hash(client.network_id())
+        .unwrap();
+    forged.signatures = vec![source.decorated(&hash).unwrap()].try_into().unwrap();
+    match client.send(&TransactionEnvelope::TxFeeBump(forged)).await {
+        Err(Error::Rejected {
+            code: TransactionResultCode::TxBadAuth,
+        }) => {}
+        other => panic!("expected Rejected(TxBadAuth), got {other:?}"),
+    }
+    // An inner transaction with a wrong sequence number: the inner code comes back.
+    let prepared = client
+        .prepare(
+            &source.public_strkey(),
+            HostFunction::UploadContractWasm(wasm().try_into().unwrap()),
+            &[],
+            &CallOptions::default(),
+        )
+        .await
+        .unwrap();
+    let mut late = prepared.transaction.clone();
+    late.seq_num.0 += 3;
+    let late = client.sign(late, &[&source]).unwrap();
+    match client
+        .send(&client.fee_bump(late, &sponsor).await.unwrap())
+        .await
+    {
+        Err(Error::Rejected {
+            code: TransactionResultCode::TxBadSeq,
+        }) => {}
+        other => panic!("expected the inner Rejected(TxBadSeq), got {other:?}"),
+    }
+    // An outer fee below the minimum.
+    bumped.tx.fee = 100;
+    let hash = TransactionEnvelope::TxFeeBump(bumped.clone())
+        .hash(client.network_id())
+        .unwrap();
+    bumped.signatures = vec![sponsor.decorated(&hash).unwrap()].try_into().unwrap();
+    match client.send(&TransactionEnvelope::TxFeeBump(bumped)).await {
+        Err(Error::Rejected {
+            code: TransactionResultCode::TxInsufficientFee,
+        }) => {}
+        other => panic!("expected Rejected(TxInsufficientFee), got {other:?}"),
+    }
 }

@@ -1,13 +1,15 @@
 //! Transaction envelope validation: structure, fees, Soroban limits, source account, sequence
-//! number, time and ledger bounds, and ed25519 signatures (stellar-core's
-//! `commonValid` rules for V1 envelopes).
+//! number, time and ledger bounds, and ed25519 signatures (stellar-core's `commonValid` rules
+//! for V1 envelopes), and fee bumps (CAP-15): a V1 transaction whose fee another account pays.
 
 use ed25519_dalek::{Signature, VerifyingKey};
 use soroban_env_host::fees::{compute_transaction_resource_fee, TransactionResources};
 use stellar_xdr::{
     AccountEntry, AccountId, ContractEvent, ContractEventBody, ContractEventType, ContractEventV0,
-    DecoratedSignature, DiagnosticEvent, ExtensionPoint, Operation, OperationBody, Preconditions,
-    PublicKey, ScError, ScErrorCode, ScString, ScSymbol, ScVal, SignerKey, SorobanTransactionData,
+    DecoratedSignature, DiagnosticEvent, ExtensionPoint, FeeBumpTransactionInnerTx, Hash,
+    InnerTransactionResult, InnerTransactionResultExt, InnerTransactionResultPair,
+    InnerTransactionResultResult as Inner, Operation, OperationBody, Preconditions, PublicKey,
+    ScError, ScErrorCode, ScString, ScSymbol, ScVal, SignerKey, SorobanTransactionData,
     SorobanTransactionDataExt, Transaction, TransactionEnvelope, TransactionExt,
     TransactionResultResult as R,
 };
@@ -19,10 +21,24 @@ use crate::{
     txn::Overlay,
 };
 
+/// The outer part of a fee-bump envelope (CAP-15).
+#[derive(Clone, Debug)]
+pub struct FeeBump {
+    /// The account that pays the fee and signs the outer envelope.
+    pub fee_source: AccountId,
+    /// The outer fee, stroops: the most the fee source pays.
+    pub fee: i64,
+    /// The inner transaction's hash (what its signatures sign).
+    pub inner_hash: [u8; 32],
+    /// The outer envelope's signatures (over [`CheckedTx::hash`]).
+    pub signatures: Vec<DecoratedSignature>,
+}
+
 /// A transaction that passed the checks that don't depend on ledger state.
 #[derive(Clone, Debug)]
 pub struct CheckedTx {
-    /// Transaction hash (the signature payload's SHA-256).
+    /// Transaction hash (the signature payload's SHA-256): the outer one for a fee bump, by
+    /// which the network and `getTransaction` know it.
     pub hash: [u8; 32],
     /// The envelope as submitted.
     pub envelope: TransactionEnvelope,
@@ -36,6 +52,8 @@ pub struct CheckedTx {
     pub size_bytes: u32,
     /// Non-refundable resource fee the declared resources cost, stroops (0 for classic).
     pub non_refundable_fee: i64,
+    /// The fee bump wrapping the transaction, if any.
+    pub fee_bump: Option<FeeBump>,
 }
 
 impl CheckedTx {
@@ -44,9 +62,57 @@ impl CheckedTx {
         self.inclusion_fee_due() + self.soroban.as_ref().map_or(0, |s| s.resource_fee)
     }
 
-    /// The inclusion fee charged: the base fee per operation (no surge pricing here).
+    /// The inclusion fee charged: the base fee per operation, and one more for a fee bump's
+    /// outer envelope (no surge pricing here).
     pub fn inclusion_fee_due(&self) -> i64 {
-        i64::from(BASE_FEE) * self.tx.operations.len() as i64
+        let ops = self.tx.operations.len() as i64 + i64::from(self.fee_bump.is_some());
+        i64::from(BASE_FEE) * ops
+    }
+
+    /// Who pays the fee: the fee bump's fee source, else the transaction's source.
+    pub fn fee_payer(&self) -> &AccountId {
+        self.fee_bump
+            .as_ref()
+            .map_or(&self.source, |f| &f.fee_source)
+    }
+
+    /// The hash the transaction's own signatures sign: the inner hash for a fee bump.
+    pub fn signed_hash(&self) -> &[u8; 32] {
+        self.fee_bump.as_ref().map_or(&self.hash, |f| &f.inner_hash)
+    }
+
+    /// The transaction's own signatures (the inner envelope's for a fee bump).
+    pub fn signatures(&self) -> &[DecoratedSignature] {
+        match &self.envelope {
+            TransactionEnvelope::Tx(v1) => v1.signatures.as_slice(),
+            TransactionEnvelope::TxFeeBump(fb) => {
+                let FeeBumpTransactionInnerTx::Tx(inner) = &fb.tx.inner_tx;
+                inner.signatures.as_slice()
+            }
+            TransactionEnvelope::TxV0(_) => &[],
+        }
+    }
+
+    /// `result` as this envelope reports it: a fee bump wraps the inner result
+    /// (`txFEE_BUMP_INNER_SUCCESS` or `txFEE_BUMP_INNER_FAILED`, CAP-15).
+    pub fn wrap_result(&self, result: R) -> R {
+        let Some(fee_bump) = &self.fee_bump else {
+            return result;
+        };
+        let success = matches!(result, R::TxSuccess(_));
+        let pair = InnerTransactionResultPair {
+            transaction_hash: Hash(fee_bump.inner_hash),
+            result: InnerTransactionResult {
+                fee_charged: 0,
+                result: inner_result(result),
+                ext: InnerTransactionResultExt::V0,
+            },
+        };
+        if success {
+            R::TxFeeBumpInnerSuccess(pair)
+        } else {
+            R::TxFeeBumpInnerFailed(pair)
+        }
     }
 
     /// The refundable part of the declared resource fee, stroops.
@@ -61,6 +127,32 @@ impl CheckedTx {
         op.source_account
             .clone()
             .map_or_else(|| self.source.clone(), |m| m.account_id())
+    }
+}
+
+/// The inner result of a transaction result code (the codes a V1 transaction can have).
+fn inner_result(r: R) -> Inner {
+    match r {
+        R::TxSuccess(x) => Inner::TxSuccess(x),
+        R::TxFailed(x) => Inner::TxFailed(x),
+        R::TxTooEarly => Inner::TxTooEarly,
+        R::TxTooLate => Inner::TxTooLate,
+        R::TxMissingOperation => Inner::TxMissingOperation,
+        R::TxBadSeq => Inner::TxBadSeq,
+        R::TxBadAuth => Inner::TxBadAuth,
+        R::TxInsufficientBalance => Inner::TxInsufficientBalance,
+        R::TxNoAccount => Inner::TxNoAccount,
+        R::TxInsufficientFee => Inner::TxInsufficientFee,
+        R::TxBadAuthExtra => Inner::TxBadAuthExtra,
+        R::TxNotSupported => Inner::TxNotSupported,
+        R::TxBadSponsorship => Inner::TxBadSponsorship,
+        R::TxBadMinSeqAgeOrGap => Inner::TxBadMinSeqAgeOrGap,
+        R::TxMalformed => Inner::TxMalformed,
+        R::TxSorobanInvalid => Inner::TxSorobanInvalid,
+        R::TxFrozenKeyAccessed => Inner::TxFrozenKeyAccessed,
+        R::TxInternalError | R::TxFeeBumpInnerSuccess(_) | R::TxFeeBumpInnerFailed(_) => {
+            Inner::TxInternalError
+        }
     }
 }
 
@@ -131,15 +223,26 @@ pub fn check_static(
     envelope: TransactionEnvelope,
     size_bytes: u32,
 ) -> Result<CheckedTx, Invalid> {
-    let tx = match &envelope {
-        TransactionEnvelope::Tx(v1) => v1.tx.clone(),
-        TransactionEnvelope::TxV0(_) | TransactionEnvelope::TxFeeBump(_) => {
-            return Err(R::TxNotSupported.into())
-        }
-    };
     let hash = envelope
         .hash(settings.network_id)
         .map_err(|_| Invalid::from(R::TxMalformed))?;
+    let (tx, fee_bump) = match &envelope {
+        TransactionEnvelope::Tx(v1) => (v1.tx.clone(), None),
+        TransactionEnvelope::TxFeeBump(fb) => {
+            let FeeBumpTransactionInnerTx::Tx(inner) = &fb.tx.inner_tx;
+            let inner_hash = TransactionEnvelope::Tx(inner.clone())
+                .hash(settings.network_id)
+                .map_err(|_| Invalid::from(R::TxMalformed))?;
+            let bump = FeeBump {
+                fee_source: fb.tx.fee_source.clone().account_id(),
+                fee: fb.tx.fee,
+                inner_hash,
+                signatures: fb.signatures.to_vec(),
+            };
+            (inner.tx.clone(), Some(bump))
+        }
+        TransactionEnvelope::TxV0(_) => return Err(R::TxNotSupported.into()),
+    };
     if tx.operations.is_empty() {
         return Err(R::TxMissingOperation.into());
     }
@@ -174,6 +277,13 @@ pub fn check_static(
     if i64::from(tx.fee) - resource_fee < i64::from(BASE_FEE) * ops {
         return Err(R::TxInsufficientFee.into());
     }
+    // CAP-15: the outer fee covers the resource fee and one base fee more than the inner
+    // transaction has operations.
+    if let Some(bump) = &fee_bump {
+        if bump.fee - resource_fee < i64::from(BASE_FEE) * (ops + 1) {
+            return Err(R::TxInsufficientFee.into());
+        }
+    }
     let non_refundable_fee = match &soroban {
         Some(data) => {
             let resources = declared_resources(data, size_bytes);
@@ -203,6 +313,7 @@ pub fn check_static(
         soroban,
         size_bytes,
         non_refundable_fee,
+        fee_bump,
     })
 }
 
@@ -323,7 +434,10 @@ fn is_soroban(op: &OperationBody) -> bool {
 }
 
 /// Checks against the ledger: bounds at (`ledger_seq`, `close_time`), the source account, the
-/// sequence number (`expected_seq`, the next unused one), signatures and the fee balance.
+/// sequence number (`expected_seq`, the next unused one), signatures and the fee balance. For a
+/// fee bump, a failure of the inner transaction's checks comes back wrapped in
+/// `txFEE_BUMP_INNER_FAILED`, as stellar-core reports it; the fee source's own checks (it exists,
+/// signed the outer envelope, can pay) come back unwrapped.
 pub fn check_with_state(
     tx: &CheckedTx,
     view: &Overlay<'_>,
@@ -331,6 +445,39 @@ pub fn check_with_state(
     close_time: u64,
     expected_seq: Option<i64>,
 ) -> Result<(), R> {
+    let source = check_inner(tx, view, ledger_seq, close_time, expected_seq)
+        .map_err(|code| tx.wrap_result(code))?;
+    let payer = match &tx.fee_bump {
+        None => source,
+        Some(bump) => {
+            let Some(payer) = load_account(view, &bump.fee_source) else {
+                return Err(R::TxNoAccount);
+            };
+            let mut used = vec![false; bump.signatures.len()];
+            if !has_enough_weight(&payer, &tx.hash, &bump.signatures, &mut used) {
+                return Err(R::TxBadAuth);
+            }
+            if used.iter().any(|u| !u) {
+                return Err(R::TxBadAuthExtra);
+            }
+            payer
+        }
+    };
+    if payer.balance - min_balance(&payer) < tx.fee_charged_up_front() {
+        return Err(R::TxInsufficientBalance);
+    }
+    Ok(())
+}
+
+/// The transaction's own checks: bounds, source, sequence number and signatures; its source
+/// account when they pass.
+fn check_inner(
+    tx: &CheckedTx,
+    view: &Overlay<'_>,
+    ledger_seq: u32,
+    close_time: u64,
+    expected_seq: Option<i64>,
+) -> Result<AccountEntry, R> {
     check_bounds(&tx.tx.cond, ledger_seq, close_time)?;
     let Some(source) = load_account(view, &tx.source) else {
         return Err(R::TxNoAccount);
@@ -339,10 +486,7 @@ pub fn check_with_state(
     if tx.tx.seq_num.0 != next {
         return Err(R::TxBadSeq);
     }
-    let signatures = match &tx.envelope {
-        TransactionEnvelope::Tx(v1) => v1.signatures.as_slice(),
-        _ => &[],
-    };
+    let signatures = tx.signatures();
     let mut used = vec![false; signatures.len()];
     let mut signers = vec![source.clone()];
     for op in tx.tx.operations.iter() {
@@ -358,17 +502,14 @@ pub fn check_with_state(
         }
     }
     for account in &signers {
-        if !has_enough_weight(account, &tx.hash, signatures, &mut used) {
+        if !has_enough_weight(account, tx.signed_hash(), signatures, &mut used) {
             return Err(R::TxBadAuth);
         }
     }
     if used.iter().any(|u| !u) {
         return Err(R::TxBadAuthExtra);
     }
-    if source.balance - min_balance(&source) < tx.fee_charged_up_front() {
-        return Err(R::TxInsufficientBalance);
-    }
-    Ok(())
+    Ok(source)
 }
 
 fn check_bounds(cond: &Preconditions, ledger_seq: u32, close_time: u64) -> Result<(), R> {

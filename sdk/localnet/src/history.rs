@@ -54,6 +54,9 @@ pub struct TxRecord {
     /// Base64 `TransactionEvent`s (CAP-67 fee events: the charge, then any refund).
     #[serde(default)]
     pub transaction_events_xdr: Vec<String>,
+    /// Whether the envelope is a fee bump (CAP-15); `getTransaction`'s `feeBump`.
+    #[serde(default)]
+    pub fee_bump: bool,
     /// Base64 `DiagnosticEvent`s.
     pub diagnostic_events_xdr: Vec<String>,
 }

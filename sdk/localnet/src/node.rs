@@ -395,12 +395,26 @@ impl Node {
                 &[],
             );
         }
-        // Fee and sequence number, kept whatever the operations do.
+        // Fee (from the fee source of a fee bump) and sequence number, kept whatever the
+        // operations do.
         let upfront = tx.fee_charged_up_front();
-        let fee_changes = self.update_source(seq, tx, |a| {
-            a.balance -= upfront;
-            a.seq_num = tx.tx.seq_num.clone();
-        });
+        let fee_changes = if tx.fee_bump.is_some() {
+            let paid = self.update_account(seq, tx.fee_payer(), |a| a.balance -= upfront);
+            let numbered = self.update_account(seq, &tx.source, |a| {
+                a.seq_num = tx.tx.seq_num.clone();
+            });
+            paid.iter()
+                .chain(numbered.iter())
+                .cloned()
+                .collect::<Vec<_>>()
+                .try_into()
+                .unwrap_or_default()
+        } else {
+            self.update_account(seq, &tx.source, |a| {
+                a.balance -= upfront;
+                a.seq_num = tx.tx.seq_num.clone();
+            })
+        };
         // Operations: each commits on success; any failure rolls all of them back.
         let mut undo: BTreeMap<LedgerKey, Option<StoredEntry>> = BTreeMap::new();
         let (mut results, mut metas, mut ok, mut soroban_outcome) =
@@ -487,18 +501,18 @@ impl Node {
             .map_or(0, |o| o.refundable_consumed);
         let refund = (tx.refundable_fee() - consumed).max(0);
         let refund_changes = if refund > 0 {
-            self.update_source(seq, tx, |a| a.balance += refund)
+            self.update_account(seq, tx.fee_payer(), |a| a.balance += refund)
         } else {
             Default::default()
         };
         let results = results.try_into().unwrap_or_default();
         let result = TransactionResult {
             fee_charged: upfront - refund,
-            result: if ok {
+            result: tx.wrap_result(if ok {
                 TransactionResultResult::TxSuccess(results)
             } else {
                 TransactionResultResult::TxFailed(results)
-            },
+            }),
             ext: TransactionResultExt::V0,
         };
         let soroban_meta = soroban_outcome.map(|o| (o, consumed));
@@ -524,14 +538,14 @@ impl Node {
         applied
     }
 
-    fn update_source(
+    fn update_account(
         &mut self,
         seq: u32,
-        tx: &CheckedTx,
+        id: &AccountId,
         f: impl FnOnce(&mut stellar_xdr::AccountEntry),
     ) -> LedgerEntryChanges {
         let mut view = Overlay::new(&self.state, seq);
-        let Some(mut account) = load_account(&view, &tx.source) else {
+        let Some(mut account) = load_account(&view, id) else {
             return Default::default();
         };
         f(&mut account);
@@ -555,13 +569,17 @@ impl Node {
         refund_changes: LedgerEntryChanges,
         fees: &[(TransactionEventStage, i64)],
     ) -> Applied {
-        let success = matches!(result.result, TransactionResultResult::TxSuccess(_));
+        let success = matches!(
+            result.result,
+            TransactionResultResult::TxSuccess(_)
+                | TransactionResultResult::TxFeeBumpInnerSuccess(_)
+        );
         let hash_hex = hex::encode(tx.hash);
         let tx_events: Vec<TransactionEvent> = fees
             .iter()
             .map(|(stage, amount)| TransactionEvent {
                 stage: *stage,
-                event: fee_event(&self.native_asset, &tx.source, *amount),
+                event: fee_event(&self.native_asset, tx.fee_payer(), *amount),
             })
             .collect();
         // Their getEvents ids are set by the ledger (charges and refunds are numbered across it).
@@ -633,7 +651,9 @@ impl Node {
             created_at: ledger.timestamp,
             success,
             soroban: tx.soroban.is_some(),
-            inclusion_fee: i64::from(tx.tx.fee) - tx.soroban.as_ref().map_or(0, |d| d.resource_fee),
+            inclusion_fee: tx.fee_bump.as_ref().map_or(i64::from(tx.tx.fee), |b| b.fee)
+                - tx.soroban.as_ref().map_or(0, |d| d.resource_fee),
+            fee_bump: tx.fee_bump.is_some(),
             envelope_xdr: xdr_b64(&tx.envelope),
             result_xdr: xdr_b64(&result),
             meta_xdr: xdr_b64(&meta),

@@ -81,7 +81,7 @@ fn tx_fields(t: &TxRecord, created_at: Value) -> Value {
         "status": if t.success { "SUCCESS" } else { "FAILED" },
         "txHash": t.hash,
         "applicationOrder": t.application_order,
-        "feeBump": false,
+        "feeBump": t.fee_bump,
         "envelopeXdr": t.envelope_xdr,
         "resultXdr": t.result_xdr,
         "resultMetaXdr": t.meta_xdr,
