@@ -217,6 +217,40 @@ test("a classic payment built with TransactionBuilder is sent and polled", async
   assert.equal(done.status, rpc.Api.GetTransactionStatus.SUCCESS);
 });
 
+test("a fee bump built with TransactionBuilder.buildFeeBumpTransaction: bob pays alice's fee", async () => {
+  const before = async (who) => BigInt((await server.getAccountEntry(who.publicKey())).balance.toString());
+  const [aliceBefore, bobBefore] = [await before(alice), await before(bob)];
+  const inner = new TransactionBuilder(await server.getAccount(alice.publicKey()), { fee: "100", networkPassphrase })
+    .addOperation(Operation.payment({ destination: bob.publicKey(), asset: Asset.native(), amount: "1" }))
+    .setTimeout(60)
+    .build();
+  inner.sign(alice);
+  const bump = TransactionBuilder.buildFeeBumpTransaction(bob, "200", inner, networkPassphrase);
+  bump.sign(bob);
+  const sent = await server.sendTransaction(bump);
+  assert.equal(sent.status, "PENDING", JSON.stringify(sent));
+  assert.equal(sent.hash, Buffer.from(bump.hash()).toString("hex"), "known by the outer hash");
+  const done = await server.pollTransaction(sent.hash, { attempts: 20 });
+  assert.equal(done.status, rpc.Api.GetTransactionStatus.SUCCESS);
+  assert.equal(done.feeBump, true);
+  assert.equal(done.resultXdr.result.type, "txFeeBumpInnerSuccess");
+  const fee = BigInt(done.resultXdr.feeCharged);
+  assert.equal(await before(alice), aliceBefore - 10_000_000n, "alice paid 1 XLM and no fee");
+  assert.equal(await before(bob), bobBefore + 10_000_000n - fee, "bob received 1 XLM and paid the fee");
+
+  // Signed by alice instead of the fee source: refused.
+  const next = new TransactionBuilder(await server.getAccount(alice.publicKey()), { fee: "100", networkPassphrase })
+    .addOperation(Operation.payment({ destination: bob.publicKey(), asset: Asset.native(), amount: "1" }))
+    .setTimeout(60)
+    .build();
+  next.sign(alice);
+  const forged = TransactionBuilder.buildFeeBumpTransaction(bob, "200", next, networkPassphrase);
+  forged.sign(alice);
+  const refused = await server.sendTransaction(forged);
+  assert.equal(refused.status, "ERROR", JSON.stringify(refused));
+  assert.equal(refused.errorResult.result.type, "txBadAuth");
+});
+
 const sha256 = (bytes) => createHash("sha256").update(bytes).digest();
 
 /** PROTOCOL.md, claims: sha256(sha256(0x00 ‖ xdr(Vec[index: u32, claimant, amount: i128]))). */
