@@ -59,6 +59,11 @@ pub enum Command {
     Tier(TierCommand),
     /// Subscribe to a creator's tier (the key is the fan).
     Subscribe(SubscribeArgs),
+    /// Let keepers renew the key's subscriptions: approve the access contract to pull up to
+    /// `--amount` of a token (SEP-41 allowance) until a ledger.
+    Allowance(AllowanceArgs),
+    /// Renew a fan's subscription through the fan's allowance (any key may: a keeper).
+    Renew(RenewArgs),
     /// Access checks.
     #[command(subcommand)]
     Access(AccessCommand),
@@ -109,6 +114,23 @@ pub enum StreamCommand {
         #[arg(long)]
         cancelable: bool,
         /// The recipient may transfer the stream.
+        #[arg(long)]
+        transferable: bool,
+    },
+    /// Create several streams from the key's account in one transaction, from CSV rows
+    /// `recipient,deposit,start,cliff,end` (a header row is optional; an empty start is now
+    /// on the ledger clock, an empty cliff the start).
+    CreateBatch {
+        /// The CSV file.
+        #[arg(long)]
+        csv: PathBuf,
+        /// Token: a contract address, `native`, or `CODE:ISSUER`.
+        #[arg(long)]
+        token: String,
+        /// The sender may cancel every stream.
+        #[arg(long)]
+        cancelable: bool,
+        /// The recipients may transfer their streams.
         #[arg(long)]
         transferable: bool,
     },
@@ -293,6 +315,12 @@ pub enum TierCommand {
         #[arg(long, default_value_t = 0)]
         grace: u64,
     },
+    /// Retire one of the key's tiers: no new subscriptions; existing ones run to their end.
+    Retire {
+        /// Tier level.
+        #[arg(long)]
+        level: u32,
+    },
 }
 
 /// `subscribe`.
@@ -310,6 +338,34 @@ pub struct SubscribeArgs {
     /// Highest acceptable price per period, base units (default: the tier's current price).
     #[arg(long)]
     pub max_price: Option<i128>,
+}
+
+/// `allowance`.
+#[derive(Args, Debug)]
+pub struct AllowanceArgs {
+    /// Token: a contract address, `native`, or `CODE:ISSUER`.
+    #[arg(long)]
+    pub token: String,
+    /// The most the access contract may pull in all, base units.
+    #[arg(long)]
+    pub amount: i128,
+    /// Ledgers the allowance lasts from now (default: 30 days of 5-second ledgers).
+    #[arg(long, default_value_t = 518_400)]
+    pub ledgers: u32,
+}
+
+/// `renew`.
+#[derive(Args, Debug)]
+pub struct RenewArgs {
+    /// The fan (G…).
+    #[arg(long)]
+    pub fan: String,
+    /// The creator (G…).
+    #[arg(long)]
+    pub creator: String,
+    /// Whole periods to pay for.
+    #[arg(long, default_value_t = 1)]
+    pub periods: u32,
 }
 
 /// `access …`.
@@ -358,6 +414,37 @@ pub enum InsuranceCommand {
         /// Proposal id.
         #[arg(long)]
         id: u64,
+    },
+    /// Veto a pending or queued proposal (the key is a council member).
+    Cancel {
+        /// Proposal id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Mark a proposal whose approval lifetime or execution window has passed as expired.
+    Expire {
+        /// Proposal id.
+        #[arg(long)]
+        id: u64,
+    },
+    /// Propose adding an asset to the allowlist, or removing it with --remove (the key is a
+    /// council member).
+    ProposeAsset {
+        /// Asset: a contract address, `native`, or `CODE:ISSUER`.
+        #[arg(long)]
+        asset: String,
+        /// Remove the asset instead of adding it.
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Propose replacing council member --old by --new (the key is another member).
+    ProposeCouncil {
+        /// The member to replace.
+        #[arg(long)]
+        old: String,
+        /// The replacement, not yet a member.
+        #[arg(long)]
+        new: String,
     },
     /// Show the council, balances, and a proposal.
     Show {

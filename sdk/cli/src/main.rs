@@ -61,7 +61,12 @@ async fn run(cli: Cli) -> Result<Report, CliError> {
             period,
             grace,
         }) => protocol::set_tier(&ctx, level, &token, price, period, grace).await,
+        Command::Tier(args::TierCommand::Retire { level }) => {
+            protocol::retire_tier(&ctx, level).await
+        }
         Command::Subscribe(a) => protocol::subscribe(&ctx, a).await,
+        Command::Allowance(a) => protocol::allowance(&ctx, a).await,
+        Command::Renew(a) => protocol::renew(&ctx, a).await,
         Command::Access(args::AccessCommand::Check {
             fan,
             creator,

@@ -1,14 +1,16 @@
-//! `tier set`, `subscribe`, `access check` and `insurance propose|approve|execute|show`.
+//! `tier set|retire`, `subscribe`, `allowance`, `renew`, `access check` and
+//! `insurance propose|approve|execute|cancel|expire|propose-asset|propose-council|show`.
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tributary_sdk::{
     generated::{access::AccessContract, insurance::InsuranceContract},
     insurance::proposal_hash,
+    token::TokenContract,
 };
 
 use crate::{
-    args::{InsuranceCommand, SubscribeArgs},
+    args::{AllowanceArgs, InsuranceCommand, RenewArgs, SubscribeArgs},
     context::{address, contract, CliError, Context, Report},
 };
 
@@ -34,6 +36,63 @@ pub async fn set_tier(
     Ok(Report::new(
         json!({ "creator": key.public_strkey(), "level": level, "version": done.value, "tx": done.hash }),
     ))
+}
+
+pub async fn retire_tier(ctx: &Context, level: u32) -> Result<Report, CliError> {
+    let access = AccessContract::new(contract(&ctx.deployment()?.access)?);
+    let key = ctx.key()?;
+    let done = ctx
+        .client
+        .invoke(key, &access.retire_tier(&key.address(), level), &[])
+        .await?;
+    Ok(Report::new(
+        json!({ "creator": key.public_strkey(), "level": level, "retired": true, "tx": done.hash }),
+    ))
+}
+
+/// The fan (the key) lets the access contract pull up to `amount` for renewals.
+pub async fn allowance(ctx: &Context, a: AllowanceArgs) -> Result<Report, CliError> {
+    let spender = contract(&ctx.deployment()?.access)?;
+    let token = TokenContract::new(ctx.token(&a.token)?);
+    let key = ctx.key()?;
+    let latest = ctx
+        .client
+        .rpc()
+        .get_latest_ledger()
+        .await
+        .map_err(|e| CliError::Sdk(tributary_sdk::Error::Rpc(e.to_string())))?;
+    let until = latest.sequence.saturating_add(a.ledgers);
+    let done = ctx
+        .client
+        .invoke(
+            key,
+            &token.approve(&key.address(), &spender, a.amount, until),
+            &[],
+        )
+        .await?;
+    Ok(Report::new(json!({
+        "fan": key.public_strkey(), "spender": spender.to_string(), "token": token.address.to_string(),
+        "amount": a.amount.to_string(), "expiration_ledger": until, "tx": done.hash,
+    })))
+}
+
+/// A keeper (the key pays the fee) renews a fan's subscription; `charged` is false when the
+/// contract could not charge (its `renewal_failed` event says why).
+pub async fn renew(ctx: &Context, a: RenewArgs) -> Result<Report, CliError> {
+    let access = AccessContract::new(contract(&ctx.deployment()?.access)?);
+    let (fan, creator) = (address(&a.fan)?, address(&a.creator)?);
+    let done = ctx
+        .client
+        .invoke(ctx.key()?, &access.renew(&fan, &creator, a.periods), &[])
+        .await?;
+    let sub = ctx
+        .client
+        .read(&ctx.reader(), &access.subscription(&fan, &creator))
+        .await?;
+    Ok(Report::new(json!({
+        "fan": a.fan, "creator": a.creator, "charged": done.value,
+        "expires_at": sub.map(|s| s.expires_at), "tx": done.hash,
+    })))
 }
 
 pub async fn subscribe(ctx: &Context, a: SubscribeArgs) -> Result<Report, CliError> {
@@ -130,6 +189,40 @@ pub async fn insurance(ctx: &Context, c: InsuranceCommand) -> Result<Report, Cli
             Ok(Report::new(
                 json!({ "id": id, "executed": true, "tx": done.hash }),
             ))
+        }
+        InsuranceCommand::Cancel { id } => {
+            let key = ctx.key()?;
+            let done = ctx
+                .client
+                .invoke(key, &ins.cancel(&key.address(), id), &[])
+                .await?;
+            Ok(Report::new(
+                json!({ "id": id, "status": "Canceled", "tx": done.hash }),
+            ))
+        }
+        InsuranceCommand::Expire { id } => {
+            let done = ctx.client.invoke(ctx.key()?, &ins.expire(id), &[]).await?;
+            Ok(Report::new(
+                json!({ "id": id, "status": "Expired", "tx": done.hash }),
+            ))
+        }
+        InsuranceCommand::ProposeAsset { asset, remove } => {
+            let asset = ctx.token(&asset)?;
+            let key = ctx.key()?;
+            let call = ins.propose_asset_change(&key.address(), &asset, !remove);
+            let done = ctx.client.invoke(key, &call, &[]).await?;
+            Ok(Report::new(json!({
+                "id": done.value, "asset": asset.to_string(), "insured": !remove, "tx": done.hash,
+            })))
+        }
+        InsuranceCommand::ProposeCouncil { old, new } => {
+            let (old, new) = (address(&old)?, address(&new)?);
+            let key = ctx.key()?;
+            let call = ins.propose_council_change(&key.address(), &old, &new);
+            let done = ctx.client.invoke(key, &call, &[]).await?;
+            Ok(Report::new(json!({
+                "id": done.value, "old": old.to_string(), "new": new.to_string(), "tx": done.hash,
+            })))
         }
         InsuranceCommand::Show { id } => {
             let reader = ctx.reader();

@@ -1,7 +1,13 @@
 //! `stream create|withdraw|cancel|show`.
 
+use std::path::Path;
+
 use serde_json::json;
-use tributary_sdk::{generated::stream::StreamContract, ids::random_salt};
+use tributary_sdk::{
+    generated::stream::{StreamContract, StreamParams},
+    ids::random_salt,
+    xdr::ScAddress,
+};
 
 use crate::{
     args::StreamCommand,
@@ -40,6 +46,24 @@ pub async fn run(ctx: &Context, c: StreamCommand) -> Result<Report, CliError> {
             let done = ctx.client.invoke(key, &call, &[]).await?;
             Ok(Report::new(
                 json!({ "id": done.value, "tx": done.hash, "ledger": done.ledger }),
+            ))
+        }
+        StreamCommand::CreateBatch {
+            csv,
+            token,
+            cancelable,
+            transferable,
+        } => {
+            let token = ctx.token(&token)?;
+            let now = ctx.time_or_now(None).await?;
+            let params = batch_rows(&csv, &token, now, cancelable, transferable)?;
+            let key = ctx.key()?;
+            let done = ctx
+                .client
+                .invoke(key, &streams.create_streams(&key.address(), &params), &[])
+                .await?;
+            Ok(Report::new(
+                json!({ "ids": done.value, "tx": done.hash, "ledger": done.ledger }),
             ))
         }
         StreamCommand::Withdraw { id, to, amount } => {
@@ -118,4 +142,62 @@ pub async fn run(ctx: &Context, c: StreamCommand) -> Result<Report, CliError> {
             })))
         }
     }
+}
+
+/// The streams of a `create-batch` CSV: rows `recipient,deposit,start,cliff,end`, an optional
+/// `recipient,…` header, an empty start meaning `now` and an empty cliff the start.
+fn batch_rows(
+    path: &Path,
+    token: &ScAddress,
+    now: u64,
+    cancelable: bool,
+    transferable: bool,
+) -> Result<Vec<StreamParams>, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    let mut params = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let row = |m: String| CliError::Input(format!("{}:{}: {m}", path.display(), n + 1));
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        if line.trim().is_empty() || (n == 0 && fields[0] == "recipient") {
+            continue;
+        }
+        let [recipient, deposit, start, cliff, end] = fields[..] else {
+            return Err(row(format!(
+                "expected 5 fields (recipient,deposit,start,cliff,end), found {}",
+                fields.len()
+            )));
+        };
+        let number = |name: &str, v: &str| {
+            v.parse::<u64>()
+                .map_err(|_| row(format!("{name} {v:?} is not a Unix time")))
+        };
+        let start = if start.is_empty() {
+            now
+        } else {
+            number("start", start)?
+        };
+        let cliff = if cliff.is_empty() {
+            start
+        } else {
+            number("cliff", cliff)?
+        };
+        params.push(StreamParams {
+            cancelable,
+            cliff,
+            deposit: deposit
+                .parse()
+                .map_err(|_| row(format!("deposit {deposit:?} is not an integer")))?,
+            end: number("end", end)?,
+            recipient: address(recipient).map_err(|e| row(e.to_string()))?,
+            salt: random_salt(),
+            start,
+            token: token.clone(),
+            transferable,
+        });
+    }
+    if params.is_empty() {
+        return Err(CliError::Input(format!("{}: no streams", path.display())));
+    }
+    Ok(params)
 }
