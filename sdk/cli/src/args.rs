@@ -245,6 +245,9 @@ pub enum CampaignCommand {
         /// File with the claim key's secret seed, for claim-key entries.
         #[arg(long)]
         claim_key_file: Option<PathBuf>,
+        /// Claim every entry in one transaction (`claim_many`): all or nothing.
+        #[arg(long)]
+        one_transaction: bool,
     },
     /// Void an unclaimed entry (e.g. a lost or leaked claim link) and refund its amount to
     /// the funder (the key).

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tributary_sdk::{
     claim_key, claim_link,
-    generated::claims::{Claimant, ClaimsContract},
+    generated::claims::{ClaimRequest, Claimant, ClaimsContract},
     ids::random_salt,
     merkle::{parse_claimant, CampaignTree},
     Call,
@@ -270,6 +270,7 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
             links,
             to,
             claim_key_file,
+            one_transaction,
         } => {
             let t = read_tree(&tree)?;
             let key = ctx.key()?;
@@ -300,6 +301,7 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
             };
             let progress = bar(jobs.len() as u64, ctx.json || jobs.len() < 2, "claiming");
             let mut paid = Vec::new();
+            let mut requests = Vec::new();
             for (id, index, link_key) in jobs {
                 let (claimant, amount, proof) = entry(&t, index)?;
                 let (payee, signature) = match &claimant {
@@ -320,12 +322,38 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> Result<Report, CliError> 
                         (payee, Some(sig))
                     }
                 };
+                if one_transaction {
+                    requests.push(ClaimRequest {
+                        amount,
+                        claimant,
+                        id,
+                        index,
+                        proof,
+                        signature,
+                        to: payee,
+                    });
+                    continue;
+                }
                 let call = claims.claim(id, index, &claimant, amount, &proof, &payee, &signature);
                 let done = ctx.client.invoke(key, &call, &[]).await?;
                 paid.push(json!({ "id": id, "index": index, "to": payee.to_string(), "net": done.value.to_string(), "tx": done.hash }));
                 progress.inc(1);
             }
             progress.finish_and_clear();
+            if one_transaction {
+                // All or nothing, in one transaction (`claim_many`); the total net comes back.
+                let done = ctx
+                    .client
+                    .invoke(key, &claims.claim_many(&requests), &[])
+                    .await?;
+                let entries: Vec<_> = requests
+                    .iter()
+                    .map(|r| json!({ "id": r.id, "index": r.index, "to": r.to.to_string() }))
+                    .collect();
+                return Ok(Report::new(
+                    json!({ "claims": entries, "net": done.value.to_string(), "tx": done.hash }),
+                ));
+            }
             Ok(Report::new(json!({ "claims": paid })))
         }
         CampaignCommand::Approve { id } => set_status(ctx, claims.approve(id), id, "active").await,

@@ -165,3 +165,65 @@ async fn streams_are_created_in_one_batch_from_csv() {
     );
     assert_eq!(net.transactions(), before, "nothing was sent");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_of_claims_lands_in_one_transaction_or_not_at_all() {
+    let net = Net::start("claim many").await;
+    deploy(&net).await;
+    net.account("funder").await;
+    let holder = net.account("holder").await.public_strkey();
+    let csv = net.dir.path().join("three.csv");
+    std::fs::write(
+        &csv,
+        format!("0,{holder},1000\n1,{holder},2000\n2,{holder},3000\n"),
+    )
+    .unwrap();
+    let tree = net.dir.path().join("three.json");
+    net.build("funder", &csv, &tree).await;
+    let (t, expiry) = (tree.to_str().unwrap(), (net.now() + 86_400).to_string());
+    let create = [
+        "campaign", "create", "--tree", t, "--token", "native", "--expiry", &expiry,
+    ];
+    let id = net.ok("funder", &create).await["id"].to_string();
+
+    // Entry 1 alone first, then a batch that repeats it: refused whole, nothing paid.
+    let one = [
+        "campaign", "claim", "--tree", t, "--id", &id, "--index", "1",
+    ];
+    net.ok("holder", &one).await;
+    let all = [
+        "campaign",
+        "claim",
+        "--tree",
+        t,
+        "--id",
+        &id,
+        "--index",
+        "0",
+        "--index",
+        "1",
+        "--index",
+        "2",
+        "--one-transaction",
+    ];
+    let (ok, _, err) = net.run("holder", &all).await;
+    assert!(!ok && err.contains("AlreadySettled"), "{err}");
+    let rest = [
+        "campaign",
+        "claim",
+        "--tree",
+        t,
+        "--id",
+        &id,
+        "--index",
+        "0",
+        "--index",
+        "2",
+        "--one-transaction",
+    ];
+    let done = net.ok("holder", &rest).await;
+    assert_eq!(done["claims"].as_array().unwrap().len(), 2, "{done}");
+    // 1,000 and 3,000 gross, each skimmed 1% on its own position.
+    assert_eq!(done["net"], (990 + 2_970).to_string(), "{done}");
+    assert!(done["tx"].is_string());
+}
