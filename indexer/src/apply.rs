@@ -36,10 +36,7 @@ pub struct EventMeta {
     pub closed_at: u64,
 }
 
-/// Stream status codes in [`store::STREAMS_CLOSED`] (the contract's `StreamStatus`).
-pub const CANCELED: u8 = 3;
-/// See [`CANCELED`].
-pub const DEPLETED: u8 = 4;
+pub use crate::records::{CANCELED, DEPLETED};
 
 /// Every projection table, opened once per write transaction.
 pub struct Tables<'t> {

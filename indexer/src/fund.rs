@@ -95,7 +95,7 @@ pub fn balances(
     }
     Ok(FundBalances {
         ledger: u32::try_from(answer.latest_ledger).unwrap_or_default(),
-        checked_at: crate::ingest::wall_clock(),
+        checked_at: crate::progress::wall_clock(),
         balances,
     })
 }

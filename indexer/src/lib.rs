@@ -23,6 +23,7 @@ pub mod http_server;
 pub mod ingest;
 pub mod metrics;
 pub mod ops;
+pub mod progress;
 pub mod query;
 pub mod records;
 pub mod scval_json;

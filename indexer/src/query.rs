@@ -11,19 +11,16 @@ use serde_json::{json, Value};
 use stellar_xdr::ScAddress;
 use tributary_sdk::{
     access::has_access,
-    generated::{
-        access::Subscription,
-        stream::{Stream, StreamStatus},
-    },
+    generated::{access::Subscription, stream::StreamStatus},
     stream_math,
 };
 
 use crate::{
-    apply::{CANCELED, DEPLETED},
     records::{
         AssetRecord, CampaignRecord, ClaimRecord, ProposalRecord, StreamRecord, SubscriptionRecord,
         TierRecord,
     },
+    records::{CANCELED, DEPLETED},
     scval_json,
     store::{self, get_record, parse, Store, StoreError},
 };
@@ -231,29 +228,24 @@ fn sc(a: &str, table: &'static str) -> Result<ScAddress, StoreError> {
     })
 }
 
-/// The stream's values at `now`, by the SDK's `stream_math`.
+/// The stream's values at `now`, by the contract's own vesting rules
+/// (`tributary_rules::vesting`, through the SDK's `stream_math`).
 pub fn stream_view(r: StreamRecord, now: u64) -> StreamView {
-    // `stream_math` reads only amounts, times and flags: the parties don't need parsing.
-    let nobody = ScAddress::Contract(stellar_xdr::ContractId(stellar_xdr::Hash([0; 32])));
-    let s = Stream {
+    let p = stream_math::Position {
+        deposit: r.deposit,
+        withdrawn: r.withdrawn,
+        refunded: r.refunded,
+        start: r.start,
+        cliff: r.cliff,
+        end: r.end,
         cancelable: r.cancelable,
         canceled: r.canceled,
-        cliff: r.cliff,
-        deposit: r.deposit,
-        end: r.end,
-        recipient: nobody.clone(),
-        refunded: r.refunded,
-        sender: nobody.clone(),
-        start: r.start,
-        token: nobody,
-        transferable: r.transferable,
-        withdrawn: r.withdrawn,
     };
     StreamView {
-        status: stream_status_name(stream_math::status(&s, now)),
-        streamed: stream_math::streamed(&s, now),
-        withdrawable: stream_math::withdrawable(&s, now),
-        refundable: stream_math::refundable(&s, now),
+        status: stream_status_name(stream_math::stream_status(p.status(now))),
+        streamed: p.streamed(now),
+        withdrawable: p.withdrawable(now),
+        refundable: p.refundable(now),
         as_of: now,
         stream: r,
     }
@@ -296,7 +288,7 @@ impl Reader {
         let latest = store::meta_get(&meta, store::meta_key::LATEST_CLOSE_TIME)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        Ok(crate::ingest::wall_clock().max(latest))
+        Ok(crate::progress::wall_clock().max(latest))
     }
 
     fn stream_record(&self, id: u64) -> Result<Option<StreamRecord>, QueryError> {

@@ -238,3 +238,9 @@ pub struct DeadLetter {
     /// Why it could not be applied.
     pub error: String,
 }
+
+/// Stream status codes in [`crate::store::STREAMS_CLOSED`] (the contract's `StreamStatus`),
+/// written by the projections and read by the queries.
+pub const CANCELED: u8 = 3;
+/// See [`CANCELED`].
+pub const DEPLETED: u8 = 4;

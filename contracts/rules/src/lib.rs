@@ -5,7 +5,8 @@
 //! - [`skim`]: the 1% skim on a position's cumulative gross payout;
 //! - [`merkle`]: the claims campaigns' Merkle leaf, node and proof rules;
 //! - [`ids`]: the domain strings of position ids;
-//! - [`council`]: the insurance council's size and timing.
+//! - [`council`]: the insurance council's size and timing;
+//! - [`vesting`]: a stream's streamed, withdrawable and refundable amounts and status.
 #![no_std]
 
 pub mod council;
@@ -13,3 +14,4 @@ pub mod ids;
 pub mod math;
 pub mod merkle;
 pub mod skim;
+pub mod vesting;

@@ -9,9 +9,9 @@ use tributary_common::{
     host::{self, now},
     ids::{derive_id, STREAM_ID_DOMAIN},
     insurance::is_insured,
-    math::mul_div_floor,
     skim::pay_with_skim,
     vec::index_of,
+    vesting::{Position, Status},
 };
 
 use crate::{
@@ -20,56 +20,50 @@ use crate::{
     storage::{self, Stream, StreamParams, StreamStatus},
 };
 
+/// The stream's vesting inputs, for the shared rules (`tributary_rules::vesting`).
+fn position(s: &Stream) -> Position {
+    Position {
+        deposit: s.deposit,
+        withdrawn: s.withdrawn,
+        refunded: s.refunded,
+        start: s.start,
+        cliff: s.cliff,
+        end: s.end,
+        cancelable: s.cancelable,
+        canceled: s.canceled,
+    }
+}
+
 /// Amount vested at `now` (docs/PROTOCOL.md, "Math"), ignoring cancellation:
 /// `0` before the cliff, `deposit` at or after `end`, otherwise
 /// `floor(deposit * (now - start) / (end - start))`, rounded down, never overflowing.
 pub fn vested_at(s: &Stream, now: u64) -> i128 {
-    if now < s.cliff {
-        0
-    } else if now >= s.end {
-        s.deposit
-    } else {
-        // cliff >= start, so now >= start here.
-        mul_div_floor(s.deposit, now - s.start, s.end - s.start)
-    }
+    position(s).vested_at(now)
 }
 
 /// Amount streamed so far: frozen at the cancel for a canceled stream.
 pub fn streamed(e: &Env, s: &Stream) -> i128 {
-    if s.canceled {
-        s.deposit - s.refunded
-    } else {
-        vested_at(s, now(e))
-    }
+    position(s).streamed(now(e))
 }
 
 /// `streamed - withdrawn`, always `>= 0`.
 pub fn withdrawable(e: &Env, s: &Stream) -> i128 {
-    streamed(e, s) - s.withdrawn
+    position(s).withdrawable(now(e))
 }
 
 /// What a cancel would refund now: the unvested part of a cancelable stream, else `0`.
 pub fn refundable(e: &Env, s: &Stream) -> i128 {
-    if s.cancelable && !s.canceled {
-        s.deposit - streamed(e, s)
-    } else {
-        0
-    }
+    position(s).refundable(now(e))
 }
 
 /// The stream's status at the current ledger time (Sablier's lifecycle).
 pub fn status(e: &Env, s: &Stream) -> StreamStatus {
-    let streamed = streamed(e, s);
-    if s.withdrawn + s.refunded >= s.deposit {
-        StreamStatus::Depleted
-    } else if s.canceled {
-        StreamStatus::Canceled
-    } else if now(e) < s.start {
-        StreamStatus::Pending
-    } else if streamed >= s.deposit {
-        StreamStatus::Settled
-    } else {
-        StreamStatus::Streaming
+    match position(s).status(now(e)) {
+        Status::Pending => StreamStatus::Pending,
+        Status::Streaming => StreamStatus::Streaming,
+        Status::Settled => StreamStatus::Settled,
+        Status::Canceled => StreamStatus::Canceled,
+        Status::Depleted => StreamStatus::Depleted,
     }
 }
 

@@ -22,8 +22,8 @@ use serde_json::{json, Value};
 
 use self::params::{path_id, Params};
 use crate::{
-    ingest::{wall_clock, SharedProgress},
     metrics::Metrics,
+    progress::{wall_clock, SharedProgress},
     query::{address, bad, QueryError, Reader, StreamFilter},
     store::{Store, StoreError},
 };
