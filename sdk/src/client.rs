@@ -461,13 +461,7 @@ impl Client {
         let done = self
             .submit_with(source, call.host_function(), signers, options)
             .await?;
-        Ok(Invoked {
-            value: call.decode(&done.value)?,
-            hash: done.hash,
-            ledger: done.ledger,
-            fee_charged: done.fee_charged,
-            events: done.events,
-        })
+        typed(call, done)
     }
 
     /// Runs any host function (upload, deploy, invoke) from `source` with default options.
@@ -527,13 +521,7 @@ impl Client {
         let done = self
             .submit_sponsored(source, call.host_function(), signers, sponsor)
             .await?;
-        Ok(Invoked {
-            value: call.decode(&done.value)?,
-            hash: done.hash,
-            ledger: done.ledger,
-            fee_charged: done.fee_charged,
-            events: done.events,
-        })
+        typed(call, done)
     }
 
     /// Runs any host function from `source` with `sponsor` paying the fee (see
@@ -1012,6 +1000,17 @@ pub fn asset_contract(network_id: [u8; 32], asset: &Asset) -> ScAddress {
     });
     let bytes = stellar_xdr::WriteXdr::to_xdr(&preimage, Limits::none()).unwrap_or_default();
     ScAddress::Contract(stellar_xdr::ContractId(Hash(Sha256::digest(bytes).into())))
+}
+
+/// `done` with its return value decoded as `call`'s.
+fn typed<T>(call: &Call<T>, done: Invoked<ScVal>) -> Result<Invoked<T>, Error> {
+    Ok(Invoked {
+        value: call.decode(&done.value)?,
+        hash: done.hash,
+        ledger: done.ledger,
+        fee_charged: done.fee_charged,
+        events: done.events,
+    })
 }
 
 /// The inclusion fee plus `resource_fee`, as a transaction fee.
