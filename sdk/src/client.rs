@@ -367,26 +367,21 @@ impl Client {
                 stellar_xdr::ChangeTrustAsset::CreditAlphanum12(a.clone())
             }
         };
-        let account = source.account_id();
-        let lane = self.lane(&account);
-        let mut next = lane.lock().await;
-        let seq = match *next {
-            Some(seq) => seq,
-            None => self.sequence(&source.public_strkey()).await? + 1,
-        };
-        let mut tx = Self::transaction(
-            &account,
-            seq,
-            OperationBody::ChangeTrust(stellar_xdr::ChangeTrustOp {
-                line,
-                limit: limit.unwrap_or(i64::MAX),
-            }),
-        );
-        tx.fee = self.inclusion_fee().await?;
-        let sent = self.send(&self.sign(tx, &[source])?).await;
-        *next = if sent.is_ok() { Some(seq + 1) } else { None };
-        drop(next);
-        self.confirm(&sent?).await.map(|_| ())
+        let op = OperationBody::ChangeTrust(stellar_xdr::ChangeTrustOp {
+            line,
+            limit: limit.unwrap_or(i64::MAX),
+        });
+        let hash = self
+            .send_in_lane(source, |seq| {
+                let op = op.clone();
+                async move {
+                    let mut tx = Self::transaction(&source.account_id(), seq, op);
+                    tx.fee = self.inclusion_fee().await?;
+                    Ok((self.sign(tx, &[source])?, seq))
+                }
+            })
+            .await?;
+        self.confirm(&hash).await.map(|_| ())
     }
 
     /// The inclusion fee to bid now, by the fee policy (`getFeeStats`, read at most every 5 s).
@@ -572,24 +567,59 @@ impl Client {
             .checked_mul(ops + 1)
             .and_then(|f| f.checked_add(resource_fee))
             .ok_or_else(|| Error::InvalidInput("fee bump fee overflows".into()))?;
-        let mut envelope =
-            TransactionEnvelope::TxFeeBump(stellar_xdr::FeeBumpTransactionEnvelope {
-                tx: stellar_xdr::FeeBumpTransaction {
-                    fee_source: MuxedAccount::from(fee_source.account_id()),
-                    fee,
-                    inner_tx: stellar_xdr::FeeBumpTransactionInnerTx::Tx(inner),
-                    ext: stellar_xdr::FeeBumpTransactionExt::V0,
-                },
-                signatures: Default::default(),
-            });
-        let hash = envelope
-            .hash(self.network_id)
-            .map_err(|e| Error::InvalidInput(e.to_string()))?;
-        let signature = fee_source.decorated(&hash)?;
-        if let TransactionEnvelope::TxFeeBump(fb) = &mut envelope {
-            fb.signatures = vec![signature].try_into().unwrap_or_default();
+        let envelope = TransactionEnvelope::TxFeeBump(stellar_xdr::FeeBumpTransactionEnvelope {
+            tx: stellar_xdr::FeeBumpTransaction {
+                fee_source: MuxedAccount::from(fee_source.account_id()),
+                fee,
+                inner_tx: stellar_xdr::FeeBumpTransactionInnerTx::Tx(inner),
+                ext: stellar_xdr::FeeBumpTransactionExt::V0,
+            },
+            signatures: Default::default(),
+        });
+        self.signed(envelope, &[fee_source])
+    }
+
+    /// Sends what `build` makes from `source`'s next sequence number, in the account's lane:
+    /// the lane stays locked until the network has accepted the envelope, then holds the next
+    /// number (`build` returns the envelope and the last sequence number it used: a restore
+    /// before a call uses two). A `txBAD_SEQ` (another sender used the account) resyncs from
+    /// the ledger and builds again, up to 3 times; any other failure leaves the lane to resync.
+    async fn send_in_lane<F>(
+        &self,
+        source: &dyn Sign,
+        mut build: impl FnMut(i64) -> F,
+    ) -> Result<Hash, Error>
+    where
+        F: std::future::Future<Output = Result<(TransactionEnvelope, i64), Error>>,
+    {
+        let lane = self.lane(&source.account_id());
+        let mut rebuilds = 0;
+        loop {
+            let mut next = lane.lock().await;
+            let seq = match *next {
+                Some(seq) => seq,
+                None => self.sequence(&source.public_strkey()).await? + 1,
+            };
+            let (envelope, last) = build(seq).await?;
+            match self.send(&envelope).await {
+                Ok(hash) => {
+                    *next = Some(last + 1);
+                    return Ok(hash);
+                }
+                Err(Error::Rejected {
+                    code: TransactionResultCode::TxBadSeq,
+                }) if rebuilds < BAD_SEQ_REBUILDS => {
+                    tracing::warn!("{}: bad sequence {last}, resyncing", source.public_strkey());
+                    *next = None;
+                    rebuilds += 1;
+                }
+                Err(e) => {
+                    // Not known to be accepted: read the sequence from the ledger next time.
+                    *next = None;
+                    return Err(e);
+                }
+            }
         }
-        Ok(envelope)
     }
 
     async fn submit_via(
@@ -600,45 +630,21 @@ impl Client {
         options: &CallOptions,
         sponsor: Option<&dyn Sign>,
     ) -> Result<Invoked<ScVal>, Error> {
-        let account = source.account_id();
-        let lane = self.lane(&account);
-        let mut rebuilds = 0;
-        let hash = loop {
-            let mut next = lane.lock().await;
-            let seq = match *next {
-                Some(seq) => seq,
-                None => self.sequence(&source.public_strkey()).await? + 1,
-            };
-            let prepared = self
-                .prepare_from(source, seq, host_function.clone(), signers, options)
-                .await?;
-            let mut envelope = self.sign(prepared.transaction, &[source])?;
-            if let Some(sponsor) = sponsor {
-                envelope = self.fee_bump(envelope, sponsor).await?;
-            }
-            match self.send(&envelope).await {
-                Ok(hash) => {
-                    *next = Some(prepared.seq + 1);
-                    break hash;
+        let hash = self
+            .send_in_lane(source, |seq| {
+                let host_function = host_function.clone();
+                async move {
+                    let prepared = self
+                        .prepare_from(source, seq, host_function, signers, options)
+                        .await?;
+                    let mut envelope = self.sign(prepared.transaction, &[source])?;
+                    if let Some(sponsor) = sponsor {
+                        envelope = self.fee_bump(envelope, sponsor).await?;
+                    }
+                    Ok((envelope, prepared.seq))
                 }
-                Err(Error::Rejected {
-                    code: TransactionResultCode::TxBadSeq,
-                }) if rebuilds < BAD_SEQ_REBUILDS => {
-                    tracing::warn!(
-                        "{}: bad sequence {}, resyncing",
-                        source.public_strkey(),
-                        prepared.seq
-                    );
-                    *next = None;
-                    rebuilds += 1;
-                }
-                Err(e) => {
-                    // Not known to be accepted: read the sequence from the ledger next time.
-                    *next = None;
-                    return Err(e);
-                }
-            }
-        };
+            })
+            .await?;
         let confirmed = self.confirm(&hash).await?;
         let (value, events) = outcome(&confirmed);
         Ok(Invoked {
@@ -669,12 +675,7 @@ impl Client {
             .parse()
             .map_err(|_| Error::InvalidKey(format!("{source} is not a G… address")))?;
         let seq = self.sequence(source).await? + 1;
-        let op = |auth: Vec<SorobanAuthorizationEntry>| {
-            OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
-                host_function: host_function.clone(),
-                auth: auth.try_into().unwrap_or_default(),
-            })
-        };
+        let op = |auth| invoke_op(&host_function, auth);
         let sim = self
             .simulate_tx(&Self::transaction(&account, seq, op(vec![])))
             .await?;
@@ -698,12 +699,7 @@ impl Client {
         options: &CallOptions,
     ) -> Result<Prepared, Error> {
         let account = source.account_id();
-        let op = |auth: Vec<SorobanAuthorizationEntry>| {
-            OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
-                host_function: host_function.clone(),
-                auth: auth.try_into().unwrap_or_default(),
-            })
-        };
+        let op = |auth| invoke_op(&host_function, auth);
         let mut sim = self
             .simulate_tx(&Self::transaction(&account, seq, op(vec![])))
             .await?;
@@ -808,21 +804,34 @@ impl Client {
     /// # Errors
     /// A key's [`Error::Signing`]; [`Error::InvalidInput`] if the transaction can't be hashed.
     pub fn sign(&self, tx: Transaction, keys: &[&dyn Sign]) -> Result<TransactionEnvelope, Error> {
-        let mut envelope = TransactionEnvelope::Tx(TransactionV1Envelope {
-            tx,
-            signatures: Default::default(),
-        });
+        self.signed(
+            TransactionEnvelope::Tx(TransactionV1Envelope {
+                tx,
+                signatures: Default::default(),
+            }),
+            keys,
+        )
+    }
+
+    /// `envelope` (V1 or fee bump) with its signatures set to those of `keys` over its hash.
+    fn signed(
+        &self,
+        mut envelope: TransactionEnvelope,
+        keys: &[&dyn Sign],
+    ) -> Result<TransactionEnvelope, Error> {
         let hash = envelope
             .hash(self.network_id)
             .map_err(|e| Error::InvalidInput(e.to_string()))?;
-        let signatures = keys
+        let signatures: stellar_xdr::VecM<stellar_xdr::DecoratedSignature, 20> = keys
             .iter()
             .map(|k| k.decorated(&hash))
-            .collect::<Result<Vec<_>, Error>>()?;
-        if let TransactionEnvelope::Tx(v1) = &mut envelope {
-            v1.signatures = signatures
-                .try_into()
-                .map_err(|_| Error::InvalidInput("more than 20 signatures".into()))?;
+            .collect::<Result<Vec<_>, Error>>()?
+            .try_into()
+            .map_err(|_| Error::InvalidInput("more than 20 signatures".into()))?;
+        match &mut envelope {
+            TransactionEnvelope::Tx(v1) => v1.signatures = signatures,
+            TransactionEnvelope::TxFeeBump(fb) => fb.signatures = signatures,
+            TransactionEnvelope::TxV0(v0) => v0.signatures = signatures,
         }
         Ok(envelope)
     }
@@ -1000,6 +1009,14 @@ pub fn asset_contract(network_id: [u8; 32], asset: &Asset) -> ScAddress {
     });
     let bytes = stellar_xdr::WriteXdr::to_xdr(&preimage, Limits::none()).unwrap_or_default();
     ScAddress::Contract(stellar_xdr::ContractId(Hash(Sha256::digest(bytes).into())))
+}
+
+/// The operation invoking `host_function` with the authorization entries `auth`.
+fn invoke_op(host_function: &HostFunction, auth: Vec<SorobanAuthorizationEntry>) -> OperationBody {
+    OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+        host_function: host_function.clone(),
+        auth: auth.try_into().unwrap_or_default(),
+    })
 }
 
 /// `done` with its return value decoded as `call`'s.

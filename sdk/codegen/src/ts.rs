@@ -340,14 +340,18 @@ fn reserved(name: &str) -> bool {
     RESERVED.contains(&name)
 }
 
+/// The TypeScript type of a function's result: `null` when it returns nothing.
+fn output_type(f: &ScSpecFunctionV0) -> String {
+    f.outputs
+        .first()
+        .map_or_else(|| "null".to_string(), ts_type)
+}
+
 /// One `name: ({a, b}: {a: A, b: B}, options?: MethodOptions) => Promise<…>` member, the
 /// stellar-cli form.
 fn method_signature(f: &ScSpecFunctionV0) -> String {
     let name = f.name.to_utf8_string_lossy();
-    let out = f
-        .outputs
-        .first()
-        .map_or_else(|| "null".to_string(), ts_type);
+    let out = output_type(f);
     let ret = format!("Promise<AssembledTransaction<{out}>>");
     if f.inputs.is_empty() {
         return format!("{name}: (options?: MethodOptions) => {ret}");
@@ -417,10 +421,7 @@ fn client_code(
         if name == "__constructor" {
             continue;
         }
-        let out = f
-            .outputs
-            .first()
-            .map_or_else(|| "null".to_string(), ts_type);
+        let out = output_type(f);
         let _ = writeln!(s, "    {name}: this.txFromJSON<{out}>,");
     }
     s.push_str("  };\n}\n");

@@ -453,13 +453,7 @@ pub fn check_with_state(
             let Some(payer) = load_account(view, &bump.fee_source) else {
                 return Err(R::TxNoAccount);
             };
-            let mut used = vec![false; bump.signatures.len()];
-            if !has_enough_weight(&payer, &tx.hash, &bump.signatures, &mut used) {
-                return Err(R::TxBadAuth);
-            }
-            if used.iter().any(|u| !u) {
-                return Err(R::TxBadAuthExtra);
-            }
+            check_signatures(std::slice::from_ref(&payer), &tx.hash, &bump.signatures)?;
             payer
         }
     };
@@ -486,8 +480,6 @@ fn check_inner(
     if tx.tx.seq_num.0 != next {
         return Err(R::TxBadSeq);
     }
-    let signatures = tx.signatures();
-    let mut used = vec![false; signatures.len()];
     let mut signers = vec![source.clone()];
     for op in tx.tx.operations.iter() {
         let id = tx.op_source(op);
@@ -501,15 +493,27 @@ fn check_inner(
             signers.push(account);
         }
     }
-    for account in &signers {
-        if !has_enough_weight(account, tx.signed_hash(), signatures, &mut used) {
+    check_signatures(&signers, tx.signed_hash(), tx.signatures())?;
+    Ok(source)
+}
+
+/// `txBAD_AUTH` unless each of `accounts` reaches its threshold with `signatures` over `hash`,
+/// `txBAD_AUTH_EXTRA` if a signature serves none of them.
+fn check_signatures(
+    accounts: &[AccountEntry],
+    hash: &[u8; 32],
+    signatures: &[DecoratedSignature],
+) -> Result<(), R> {
+    let mut used = vec![false; signatures.len()];
+    for account in accounts {
+        if !has_enough_weight(account, hash, signatures, &mut used) {
             return Err(R::TxBadAuth);
         }
     }
     if used.iter().any(|u| !u) {
         return Err(R::TxBadAuthExtra);
     }
-    Ok(source)
+    Ok(())
 }
 
 fn check_bounds(cond: &Preconditions, ledger_seq: u32, close_time: u64) -> Result<(), R> {

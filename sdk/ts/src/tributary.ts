@@ -156,17 +156,19 @@ export class Tributary {
    * of other contracts with the same topics are never taken for ours.
    */
   decodeEvent(e: rpc.Api.EventResponse): TributaryEvent | undefined {
-    const id = e.contractId?.contractId();
-    const names = ["stream", "claims", "access", "insurance"] as const;
-    const name = names.find((n) => this.deployment[n] === id);
+    const name = this.contractOf(e.contractId?.contractId());
     if (!name) return undefined;
     const decoded = DECODERS[name](e.topic, e.value);
     return decoded && ({ contract: name, ...decoded } as TributaryEvent);
   }
 
+  /** Which of the deployment's contracts `id` is, if any. */
+  private contractOf(id: string | undefined): ContractName | undefined {
+    return (["stream", "claims", "access", "insurance"] as const).find((n) => this.deployment[n] === id);
+  }
+
   private contractName(tx: contract.AssembledTransaction<unknown>): ContractName {
-    const names = ["stream", "claims", "access", "insurance"] as const;
-    const name = names.find((n) => this.deployment[n] === tx.options.contractId);
+    const name = this.contractOf(tx.options.contractId);
     if (!name) throw new Error(`${tx.options.contractId} is not a contract of this deployment`);
     return name;
   }
