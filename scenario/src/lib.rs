@@ -445,17 +445,17 @@ pub async fn run(
     .await?;
     debug_assert!(matches!(e1.claimant, Claimant::Key(_)));
 
-    // Tiers, a subscription, and a keeper's renewal through the fan's allowance.
+    // Tiers and a subscription, with an allowance for the keeper's renewal (below).
     let access = s.access();
     c.invoke(
         &creator,
-        &access.set_tier(&creator.address(), 1, &s.xlm, 5 * XLM, 30 * DAY, 3 * DAY),
+        &access.set_tier(&creator.address(), 1, &s.xlm, 5 * XLM, 14 * DAY, 3 * DAY),
         &[],
     )
     .await?;
     c.invoke(
         &creator,
-        &access.set_tier(&creator.address(), 2, &s.xlm, 12 * XLM, 30 * DAY, 3 * DAY),
+        &access.set_tier(&creator.address(), 2, &s.xlm, 12 * XLM, 14 * DAY, 3 * DAY),
         &[],
     )
     .await?;
@@ -475,12 +475,6 @@ pub async fn run(
     c.invoke(
         &fan,
         &xlm.approve(&fan.address(), &access.address, 50 * XLM, latest + 100_000),
-        &[],
-    )
-    .await?;
-    c.invoke(
-        &keeper,
-        &access.renew(&fan.address(), &creator.address(), 1),
         &[],
     )
     .await?;
@@ -526,6 +520,14 @@ pub async fn run(
     }
     net.advance_time(TIMELOCK_SECONDS + 60).await?;
     c.invoke(&keeper, &insurance.execute(proposal), &[]).await?;
+
+    // The fan's 14-day period ended during the timelock: within its grace a keeper renews it.
+    c.invoke(
+        &keeper,
+        &access.renew(&fan.address(), &creator.address(), 1),
+        &[],
+    )
+    .await?;
 
     Ok(Outcome {
         alice: alice.public_strkey(),

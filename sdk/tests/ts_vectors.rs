@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 use stellar_xdr::ScAddress;
 use tributary_sdk::{
-    access::has_access,
+    access::{has_access, renewal_due, renewal_opens_at},
     claim_key::{claim_message, sign_claim},
     generated::{
         access::Subscription,
@@ -159,12 +159,12 @@ fn skims() -> Value {
 }
 
 fn access() -> Value {
-    let sub = |level: u32, expires_at: u64, grace: u64| Subscription {
+    let sub = |level: u32, expires_at: u64, grace: u64, period: u64| Subscription {
         expires_at,
         grace,
         level,
         paid: 5_000,
-        period: 2_592_000,
+        period,
         prepaid: 0,
         price: 5_000,
         token: contract(5),
@@ -174,13 +174,19 @@ fn access() -> Value {
     let mut out =
         vec![json!({ "subscription": null, "min_level": 0, "now": "0", "has_access": false })];
     let subs = [
-        sub(2, 1_700_000_000, 86_400),
-        sub(1, 1_700_000_000, 0),
-        sub(3, u64::MAX - 10, 100),
+        sub(2, 1_700_000_000, 86_400, 2_592_000),
+        sub(1, 1_700_000_000, 0, 60),
+        sub(3, u64::MAX - 10, 100, 2_592_000),
+        sub(1, 40, 0, 1_000),
     ];
     for su in &subs {
         for (min_level, now) in [
-            (1u32, 1_699_999_999u64),
+            (1u32, 0u64),
+            (1, 1_699_913_599),
+            (1, 1_699_913_600),
+            (1, 1_699_999_969),
+            (1, 1_699_999_970),
+            (1, 1_699_999_999u64),
             (2, 1_700_000_000),
             (3, 1_700_000_000),
             (1, 1_700_086_399),
@@ -198,6 +204,8 @@ fn access() -> Value {
                 },
                 "min_level": min_level, "now": now.to_string(),
                 "has_access": has_access(Some(su), min_level, now),
+                "renewal_opens_at": renewal_opens_at(su).to_string(),
+                "renewal_due": renewal_due(su, now),
             }));
         }
     }

@@ -5,12 +5,12 @@
 //! SDK show). Its `# Errors`, `# Events` and `# Authorization` sections are rustdoc-only
 //! (`cfg_attr(doc, ...)`), which keeps several KB of text out of the deployed WASM.
 
-use soroban_sdk::{contract, contractimpl, Address, Env};
+use soroban_sdk::{contract, contractimpl, Address, Env, Vec};
 use tributary_common::ttl::extend_instance;
 
 use crate::{
     errors::AccessError,
-    storage::{self, Subscription, Tier},
+    storage::{self, Renewal, Subscription, Tier},
     subscription,
 };
 
@@ -125,15 +125,18 @@ lapsed starts a new position."
 `TierNotFound` only if the invariant that tiers are never deleted broke. Nothing else: when it can't charge it emits `renewal_failed { reason }` and returns `false`.
 
 # Events
-`renewed` and `skim_paid`, or `renewal_failed` with `AllowanceTooLow`, `BalanceTooLow`,
-`TermsWorse`, `TierRetired` or `TokenNotInsured`.
+`renewed` and `skim_paid`, or `renewal_failed` with `NotDue`, `AllowanceTooLow`,
+`BalanceTooLow`, `TermsWorse`, `TierRetired` or `TokenNotInsured`.
 
 # Authorization
 None: any keeper may call. The fan authorized the payment by approving the allowance.
 
 # Notes
-It charges the tier's current price, and only if that is no more than the snapshot and the
-period, grace and token are no worse. The payment joins the prepaid value, so a renewal at a
+It charges only once the subscription is due, from `expires_at - min(period / 2, 1 day)` on
+(`tributary_rules::access::renewal_opens_at`); a renewal adds at least a period, so a second
+keeper racing the first gets `NotDue` and charges nothing. It charges the tier's current
+price, and only if that is no more than the snapshot and the period, grace and token are no
+worse. The payment joins the prepaid value, so a renewal at a
 lowered price never erases value paid before."
     )]
     pub fn renew(
@@ -144,6 +147,30 @@ lowered price never erases value paid before."
     ) -> Result<bool, AccessError> {
         extend_instance(&e);
         subscription::renew(&e, &fan, &creator, periods)
+    }
+
+    /// Renews each of `renewals` as `renew` would, in order, in one call: how a keeper batches.
+    /// Returns whether each charged.
+    #[cfg_attr(
+        doc,
+        doc = "
+# Errors
+As `renew`, for the first renewal that errs; then nothing in the batch happens. A renewal
+that can't charge is not an error: its slot is `false` and it emits `renewal_failed`.
+
+# Events
+Those of each `renew`, in order.
+
+# Authorization
+None, as `renew`.
+
+# Notes
+The batch is bounded by the network's per-transaction footprint: each renewal reads and writes
+the fan's subscription, allowance and balance and the creator's balance."
+    )]
+    pub fn renew_many(e: Env, renewals: Vec<Renewal>) -> Result<Vec<bool>, AccessError> {
+        extend_instance(&e);
+        subscription::renew_many(&e, &renewals)
     }
 
     /// Whether `fan` may see `creator`'s content at `min_level`: `level >= min_level` and

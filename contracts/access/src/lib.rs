@@ -18,5 +18,5 @@ mod subscription;
 pub use contract::{AccessContract, AccessContractClient};
 pub use errors::AccessError;
 pub use events::{RenewalFailed, Renewed, Subscribed, TierRetired, TierSet, Upgraded};
-pub use storage::{RenewalFailure, Subscription, Tier};
+pub use storage::{Renewal, RenewalFailure, Subscription, Tier};
 pub use tributary_common::skim::SkimPaid;

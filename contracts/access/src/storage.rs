@@ -64,6 +64,19 @@ pub struct Subscription {
     pub window_start: u64,
 }
 
+/// One renewal of a batch ([`crate::AccessContract::renew_many`]): renew `periods` periods of
+/// `fan`'s subscription to `creator`.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Renewal {
+    /// The subscriber.
+    pub fan: Address,
+    /// The creator subscribed to.
+    pub creator: Address,
+    /// Periods to add, at least 1.
+    pub periods: u32,
+}
+
 /// Why a renewal did not charge.
 #[contracttype]
 #[derive(Copy, Clone, Debug, Eq, PartialEq)]
@@ -79,6 +92,9 @@ pub enum RenewalFailure {
     TierRetired = 3,
     /// The insurance contract no longer lists the subscription's token.
     TokenNotInsured = 4,
+    /// Not due yet: the renewal window opens at `expires_at - min(period / 2, 1 day)`. Also
+    /// what a second keeper gets after another renewed the same period first.
+    NotDue = 5,
 }
 
 pub fn get_insurance(e: &Env) -> Address {

@@ -9,8 +9,9 @@
 //! turns the unused value into `floor(unused * new_period / new_price)` seconds at the new
 //! tier. One token per position: a live subscription only takes payments in its token.
 
-use soroban_sdk::{Address, Env};
+use soroban_sdk::{Address, Env, Vec};
 use tributary_common::{
+    access::{self as rules, renewal_due},
     host::{self, now},
     insurance::is_insured,
     math::mul_div_floor,
@@ -20,7 +21,7 @@ use tributary_common::{
 use crate::{
     errors::AccessError,
     events::{RenewalFailed, Renewed, Subscribed, TierRetired, TierSet, Upgraded},
-    storage::{self, RenewalFailure, Subscription, Tier},
+    storage::{self, Renewal, RenewalFailure, Subscription, Tier},
 };
 
 /// `floor(a * b / c)` for `a >= 0`, `b >= 0`, `c > 0`, or `InvalidPeriods` if it overflows.
@@ -228,6 +229,9 @@ fn renewal_failure(
     gross: i128,
     insurance: &Address,
 ) -> Option<RenewalFailure> {
+    if !renewal_due(now(e), sub.expires_at, sub.period) {
+        return Some(RenewalFailure::NotDue);
+    }
     if tier.retired {
         return Some(RenewalFailure::TierRetired);
     }
@@ -305,10 +309,19 @@ pub fn renew(e: &Env, fan: &Address, creator: &Address, periods: u32) -> Result<
     Ok(true)
 }
 
+/// Each of `renewals` through [`renew`], in order; the first error undoes the whole batch.
+pub fn renew_many(e: &Env, renewals: &Vec<Renewal>) -> Result<Vec<bool>, AccessError> {
+    let mut charged = Vec::new(e);
+    for r in renewals.iter() {
+        charged.push_back(renew(e, &r.fan, &r.creator, r.periods)?);
+    }
+    Ok(charged)
+}
+
 /// `level >= min_level && now < expires_at + grace`; `false` without a subscription.
 pub fn has_access(e: &Env, fan: &Address, creator: &Address, min_level: u32) -> bool {
     match storage::get_sub(e, fan, creator) {
-        Some(s) => s.level >= min_level && now(e) < s.expires_at.saturating_add(s.grace),
+        Some(s) => rules::has_access(s.level, s.expires_at, s.grace, min_level, now(e)),
         None => false,
     }
 }

@@ -14,7 +14,11 @@
 //!   least the value before plus the payment (less one base unit of rounding).
 
 use arbitrary::Arbitrary;
-use soroban_sdk::{testutils::Address as _, Address};
+use soroban_sdk::{
+    testutils::{Address as _, Events as _},
+    Address, Event as _,
+};
+use tributary_access::{RenewalFailed, RenewalFailure};
 use tributary_fixture::{Fixture, UNIT};
 
 use crate::{check, check_eq, within, Violation};
@@ -277,9 +281,13 @@ impl Model {
 
     fn renew(&mut self, now: u64, ledger: u32, periods: u32) -> Option<bool> {
         let s = self.sub?;
+        // Due within a day (half a period if shorter) of the paid-up end, or after it: the fan
+        // is never charged ahead for a period it has already paid.
+        let due = now + (s.terms.period / 2).min(DAY) >= s.expires_at;
         let ok = match self.tiers[s.level as usize] {
             Some((t, false))
-                if t.price <= s.terms.price
+                if due
+                    && t.price <= s.terms.price
                     && t.period >= s.terms.period
                     && t.grace >= s.terms.grace =>
             {
@@ -517,6 +525,7 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                         a.set_tier(&creator, &1, usdc, &PRICE, &PERIOD, &0);
                         s.f.usdc.admin.mint(&fan, &PRICE);
                         a.subscribe(&fan, &creator, &1, &1, &PRICE);
+                        s.f.jump(PERIOD - DAY);
                         let live_until = s.f.env.ledger().sequence() + 17_280;
                         s.f.usdc
                             .token
@@ -526,6 +535,17 @@ pub fn run(commands: &[Command]) -> Result<(), Violation> {
                             r,
                             Ok(Ok(false)),
                             "model: a renewal the fan's balance can't cover fails softly"
+                        );
+                        let failed = RenewalFailed {
+                            fan,
+                            creator,
+                            reason: RenewalFailure::BalanceTooLow,
+                        };
+                        let env = &s.f.env;
+                        check_eq!(
+                            env.events().all().filter_by_contract(&a.address),
+                            [failed.to_xdr(env, &a.address)],
+                            "model: the renewal reports BalanceTooLow"
                         );
                     }
                 }

@@ -13,6 +13,39 @@ use crate::{
     scval::{self, DecodeError, FromScVal, ToScVal},
 };
 
+/// One renewal of a batch ([`crate::AccessContract::renew_many`]): renew `periods` periods of
+/// `fan`'s subscription to `creator`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renewal {
+    /// The creator subscribed to.
+    pub creator: ScAddress,
+    /// The subscriber.
+    pub fan: ScAddress,
+    /// Periods to add, at least 1.
+    pub periods: u32,
+}
+
+impl ToScVal for Renewal {
+    fn to_sc_val(&self) -> ScVal {
+        scval::struct_of(vec![
+            ("creator", self.creator.to_sc_val()),
+            ("fan", self.fan.to_sc_val()),
+            ("periods", self.periods.to_sc_val()),
+        ])
+    }
+}
+
+impl FromScVal for Renewal {
+    fn from_sc_val(v: &ScVal) -> Result<Self, DecodeError> {
+        let f = scval::fields(v, "struct Renewal", &["creator", "fan", "periods"])?;
+        Ok(Self {
+            creator: FromScVal::from_sc_val(f[0]).map_err(|e| e.at("creator"))?,
+            fan: FromScVal::from_sc_val(f[1]).map_err(|e| e.at("fan"))?,
+            periods: FromScVal::from_sc_val(f[2]).map_err(|e| e.at("periods"))?,
+        })
+    }
+}
+
 /// Why a renewal did not charge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u32)]
@@ -27,6 +60,9 @@ pub enum RenewalFailure {
     TierRetired = 3,
     /// The insurance contract no longer lists the subscription's token.
     TokenNotInsured = 4,
+    /// Not due yet: the renewal window opens at `expires_at - min(period / 2, 1 day)`. Also
+    /// what a second keeper gets after another renewed the same period first.
+    NotDue = 5,
 }
 
 impl ToScVal for RenewalFailure {
@@ -43,6 +79,7 @@ impl FromScVal for RenewalFailure {
             ScVal::U32(2) => Ok(Self::TermsWorse),
             ScVal::U32(3) => Ok(Self::TierRetired),
             ScVal::U32(4) => Ok(Self::TokenNotInsured),
+            ScVal::U32(5) => Ok(Self::NotDue),
             _ => Err(DecodeError::new("enum RenewalFailure", v)),
         }
     }
@@ -271,15 +308,18 @@ impl AccessContract {
     /// `TierNotFound` only if the invariant that tiers are never deleted broke. Nothing else: when it can't charge it emits `renewal_failed { reason }` and returns `false`.
     ///
     /// # Events
-    /// `renewed` and `skim_paid`, or `renewal_failed` with `AllowanceTooLow`, `BalanceTooLow`,
-    /// `TermsWorse`, `TierRetired` or `TokenNotInsured`.
+    /// `renewed` and `skim_paid`, or `renewal_failed` with `NotDue`, `AllowanceTooLow`,
+    /// `BalanceTooLow`, `TermsWorse`, `TierRetired` or `TokenNotInsured`.
     ///
     /// # Authorization
     /// None: any keeper may call. The fan authorized the payment by approving the allowance.
     ///
     /// # Notes
-    /// It charges the tier's current price, and only if that is no more than the snapshot and the
-    /// period, grace and token are no worse. The payment joins the prepaid value, so a renewal at a
+    /// It charges only once the subscription is due, from `expires_at - min(period / 2, 1 day)` on
+    /// (`tributary_rules::access::renewal_opens_at`); a renewal adds at least a period, so a second
+    /// keeper racing the first gets `NotDue` and charges nothing. It charges the tier's current
+    /// price, and only if that is no more than the snapshot and the period, grace and token are no
+    /// worse. The payment joins the prepaid value, so a renewal at a
     /// lowered price never erases value paid before.
     pub fn renew(&self, fan: &ScAddress, creator: &ScAddress, periods: u32) -> Call<bool> {
         Call::new(
@@ -288,6 +328,29 @@ impl AccessContract {
                 vec![fan.to_sc_val(), creator.to_sc_val(), periods.to_sc_val()],
             ),
             <bool as FromScVal>::from_sc_val,
+        )
+    }
+
+    /// Renews each of `renewals` as `renew` would, in order, in one call: how a keeper batches.
+    /// Returns whether each charged.
+    ///
+    /// # Errors
+    /// As `renew`, for the first renewal that errs; then nothing in the batch happens. A renewal
+    /// that can't charge is not an error: its slot is `false` and it emits `renewal_failed`.
+    ///
+    /// # Events
+    /// Those of each `renew`, in order.
+    ///
+    /// # Authorization
+    /// None, as `renew`.
+    ///
+    /// # Notes
+    /// The batch is bounded by the network's per-transaction footprint: each renewal reads and writes
+    /// the fan's subscription, allowance and balance and the creator's balance.
+    pub fn renew_many(&self, renewals: &[Renewal]) -> Call<Vec<bool>> {
+        Call::new(
+            self.invoke("renew_many", vec![renewals.to_sc_val()]),
+            <Vec<bool> as FromScVal>::from_sc_val,
         )
     }
 

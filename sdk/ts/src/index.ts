@@ -6,7 +6,7 @@ export * as claims from "./generated/claims.js";
 export * as insurance from "./generated/insurance.js";
 export * as stream from "./generated/stream.js";
 
-export { hasAccess } from "./access.js";
+export { hasAccess, renewalDue, renewalOpensAt, RENEWAL_LEAD } from "./access.js";
 export { concat, fromHex, toHex } from "./bytes.js";
 export { CLAIM_DOMAIN, claimMessage, signClaim } from "./claim_key.js";
 export { TributaryError, WrongNetworkError, type ContractErrorName, type ContractName } from "./errors.js";

@@ -15,6 +15,8 @@ import {
   insurance,
   netOf,
   proposalHash,
+  renewalDue,
+  renewalOpensAt,
   refundable,
   signClaim,
   skimDue,
@@ -65,7 +67,7 @@ test("the skim and the net agree", () => {
   }
 });
 
-test("has_access agrees, the u64 saturation included", () => {
+test("has_access and the renewal window agree, the u64 saturation included", () => {
   for (const v of vectors.access) {
     const s = v.subscription;
     const sub: access.Subscription | undefined = s ? {
@@ -79,6 +81,10 @@ test("has_access agrees, the u64 saturation included", () => {
       window_start: BigInt(s.window_start),
     } : undefined;
     assert.equal(hasAccess(sub, v.min_level, BigInt(v.now)), v.has_access, JSON.stringify(v));
+    if (sub !== undefined) {
+      assert.equal(renewalOpensAt(sub).toString(), v.renewal_opens_at, JSON.stringify(v));
+      assert.equal(renewalDue(sub, BigInt(v.now)), v.renewal_due, JSON.stringify(v));
+    }
   }
 });
 

@@ -53,6 +53,19 @@ impl Setup<'_> {
             .subscribe(&self.fan, &self.creator, &level, &periods, &i128::MAX)
     }
 
+    /// Moves the clock to the first second the fan's subscription may be renewed: a day
+    /// before it expires (monthly tiers; docs/PROTOCOL.md, `renew`).
+    pub fn until_due(&self) {
+        let expires_at = self
+            .f
+            .access
+            .subscription(&self.fan, &self.creator)
+            .unwrap()
+            .expires_at;
+        let now = self.f.env.ledger().timestamp();
+        self.f.jump(expires_at - DAY - now);
+    }
+
     /// Approves this contract to pull `amount` from the fan until about `days` from now.
     pub fn allow(&self, amount: i128, days: u32) {
         let live_until = self.f.env.ledger().sequence() + days * 17_280;

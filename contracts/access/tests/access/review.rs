@@ -46,21 +46,23 @@ fn repro_1_upgrade_credits_the_value_actually_paid() {
 }
 
 /// Attack `review_dumped_price_renewal`: the fan prepays 12 periods (120) and keeps an
-/// allowance; the creator sets the price to 1 base unit; a keeper renews 1 period (charges 1);
-/// the creator restores the price; the fan upgrades to tier 2 (20 per 30 days). The fan's
-/// 120 units and 1 base unit buy 180 days of tier 2; before the fix 0 s were credited.
+/// allowance; the creator sets the price to 1 base unit; once due (a day before the end) a
+/// keeper renews 1 period (charges 1); the creator restores the price; the fan upgrades to
+/// tier 2 (20 per 30 days). The unused day of the 360 paid for (a third of a unit) and the
+/// 1 base unit buy 12 hours of tier 2; before the fix 0 s were credited.
 #[test]
 fn repro_2_renewal_at_a_dumped_price_keeps_prepaid_value() {
     let s = Setup::new();
     s.subscribe(1, 12);
-    s.allow(100 * PRICE, 100);
     s.tier(1, 1);
+    s.until_due();
+    s.allow(100 * PRICE, 30);
     assert!(s.f.access.renew(&s.fan, &s.creator, &1));
     s.tier(1, PRICE);
     let now = s.f.now();
     let expires_at = s.subscribe(2, 1);
-    // floor((120 UNIT + 1) × 30 days / 20 UNIT): the base unit is worth 0.013 s, rounded down.
-    assert_eq!(credited(expires_at, now, 1), 180 * DAY);
+    // floor((floor(120 UNIT / 360) + 1) × 30 days / 20 UNIT) = floor(43,200.0078) s.
+    assert_eq!(credited(expires_at, now, 1), DAY / 2);
     s.f.snapshot("review_dumped_price_renewal");
 }
 
@@ -121,6 +123,7 @@ fn repro_4_money_enters_only_in_insured_assets() {
         s.f.access.try_subscribe(&s.fan, &s.creator, &3, &1, &PRICE),
         Err(Ok(AccessError::TokenNotInsured))
     );
+    s.until_due();
     let fan_usdc = usdc.token.balance(&s.fan);
     assert_failed(&s, RenewalFailure::TokenNotInsured);
     assert_eq!(usdc.token.balance(&s.fan), fan_usdc, "no charge");

@@ -14,8 +14,10 @@ fn access_subscription_snapshot() {
     s.f.jump(10 * DAY);
     s.subscribe(2, 1);
     s.allow(10 * PRICE, 120);
+    s.until_due();
     assert!(a.renew(&s.fan, &s.creator, &1));
     s.tier(2, 3 * PRICE);
+    s.until_due();
     assert!(
         !a.renew(&s.fan, &s.creator, &1),
         "{:?}",

@@ -18,6 +18,25 @@ import type {
 import type { xdr } from "@stellar/stellar-sdk";
 
 /**
+ * One renewal of a batch ([`crate::AccessContract::renew_many`]): renew `periods` periods of
+ * `fan`'s subscription to `creator`.
+ */
+export interface Renewal {
+  /**
+   * The creator subscribed to.
+   */
+  creator: string;
+  /**
+   * The subscriber.
+   */
+  fan: string;
+  /**
+   * Periods to add, at least 1.
+   */
+  periods: u32;
+}
+
+/**
  * Why a renewal did not charge.
  */
 export enum RenewalFailure {
@@ -41,6 +60,11 @@ export enum RenewalFailure {
    * The insurance contract no longer lists the subscription's token.
    */
   TokenNotInsured = 4,
+  /**
+   * Not due yet: the renewal window opens at `expires_at - min(period / 2, 1 day)`. Also
+   * what a second keeper gets after another renewed the same period first.
+   */
+  NotDue = 5,
 }
 
 /**
@@ -375,13 +399,15 @@ export const spec = new ContractSpec([
   "AAAABQAAAAAAAAAAAAAAC1RpZXJSZXRpcmVkAAAAAAEAAAAMdGllcl9yZXRpcmVkAAAAAgAAAAAAAAAHY3JlYXRvcgAAAAATAAAAAQAAAAAAAAAFbGV2ZWwAAAAAAAAEAAAAAQAAAAE=",
   "AAAABQAAAAAAAAAAAAAADVJlbmV3YWxGYWlsZWQAAAAAAAABAAAADnJlbmV3YWxfZmFpbGVkAAAAAAADAAAAAAAAAANmYW4AAAAAEwAAAAEAAAAAAAAAB2NyZWF0b3IAAAAAEwAAAAEAAAAAAAAABnJlYXNvbgAAAAAH0AAAAA5SZW5ld2FsRmFpbHVyZQAAAAAAAAAAAAE=",
   "AAAAAQAAAAAAAAAAAAAABFRpZXIAAAAGAAAAAAAAAAVncmFjZQAAAAAAAAYAAAAAAAAABnBlcmlvZAAAAAAABgAAAAAAAAAFcHJpY2UAAAAAAAALAAAAAAAAAAdyZXRpcmVkAAAAAAEAAAAAAAAABXRva2VuAAAAAAAAEwAAAAAAAAAHdmVyc2lvbgAAAAAE",
+  "AAAAAQAAAAAAAAAAAAAAB1JlbmV3YWwAAAAAAwAAAAAAAAAHY3JlYXRvcgAAAAATAAAAAAAAAANmYW4AAAAAEwAAAAAAAAAHcGVyaW9kcwAAAAAE",
   "AAAAAQAAAAAAAAAAAAAADFN1YnNjcmlwdGlvbgAAAAoAAAAAAAAACmV4cGlyZXNfYXQAAAAAAAYAAAAAAAAABWdyYWNlAAAAAAAABgAAAAAAAAAFbGV2ZWwAAAAAAAAEAAAAAAAAAARwYWlkAAAACwAAAAAAAAAGcGVyaW9kAAAAAAAGAAAAAAAAAAdwcmVwYWlkAAAAAAsAAAAAAAAABXByaWNlAAAAAAAACwAAAAAAAAAFdG9rZW4AAAAAAAATAAAAAAAAAAd2ZXJzaW9uAAAAAAQAAAAAAAAADHdpbmRvd19zdGFydAAAAAY=",
-  "AAAAAwAAAAAAAAAAAAAADlJlbmV3YWxGYWlsdXJlAAAAAAAFAAAAAAAAAA9BbGxvd2FuY2VUb29Mb3cAAAAAAAAAAAAAAAANQmFsYW5jZVRvb0xvdwAAAAAAAAEAAAAAAAAAClRlcm1zV29yc2UAAAAAAAIAAAAAAAAAC1RpZXJSZXRpcmVkAAAAAAMAAAAAAAAAD1Rva2VuTm90SW5zdXJlZAAAAAAE",
+  "AAAAAwAAAAAAAAAAAAAADlJlbmV3YWxGYWlsdXJlAAAAAAAGAAAAAAAAAA9BbGxvd2FuY2VUb29Mb3cAAAAAAAAAAAAAAAANQmFsYW5jZVRvb0xvdwAAAAAAAAEAAAAAAAAAClRlcm1zV29yc2UAAAAAAAIAAAAAAAAAC1RpZXJSZXRpcmVkAAAAAAMAAAAAAAAAD1Rva2VuTm90SW5zdXJlZAAAAAAEAAAAAAAAAAZOb3REdWUAAAAAAAU=",
   "AAAAAAAAAAAAAAAEdGllcgAAAAIAAAAAAAAAB2NyZWF0b3IAAAAAEwAAAAAAAAAFbGV2ZWwAAAAAAAAEAAAAAQAAA+gAAAfQAAAABFRpZXI=",
   "AAAAAAAAAAAAAAAFcmVuZXcAAAAAAAADAAAAAAAAAANmYW4AAAAAEwAAAAAAAAAHY3JlYXRvcgAAAAATAAAAAAAAAAdwZXJpb2RzAAAAAAQAAAABAAAD6QAAAAEAAAfQAAAAC0FjY2Vzc0Vycm9yAA==",
   "AAAAAAAAAAAAAAAIc2V0X3RpZXIAAAAGAAAAAAAAAAdjcmVhdG9yAAAAABMAAAAAAAAABWxldmVsAAAAAAAABAAAAAAAAAAFdG9rZW4AAAAAAAATAAAAAAAAAAVwcmljZQAAAAAAAAsAAAAAAAAABnBlcmlvZAAAAAAABgAAAAAAAAAFZ3JhY2UAAAAAAAAGAAAAAQAAA+kAAAAEAAAH0AAAAAtBY2Nlc3NFcnJvcgA=",
   "AAAAAAAAAAAAAAAJc3Vic2NyaWJlAAAAAAAABQAAAAAAAAADZmFuAAAAABMAAAAAAAAAB2NyZWF0b3IAAAAAEwAAAAAAAAAFbGV2ZWwAAAAAAAAEAAAAAAAAAAdwZXJpb2RzAAAAAAQAAAAAAAAACW1heF9wcmljZQAAAAAAAAsAAAABAAAD6QAAAAYAAAfQAAAAC0FjY2Vzc0Vycm9yAA==",
   "AAAAAAAAAAAAAAAKaGFzX2FjY2VzcwAAAAAAAwAAAAAAAAADZmFuAAAAABMAAAAAAAAAB2NyZWF0b3IAAAAAEwAAAAAAAAAJbWluX2xldmVsAAAAAAAABAAAAAEAAAAB",
+  "AAAAAAAAAAAAAAAKcmVuZXdfbWFueQAAAAAAAQAAAAAAAAAIcmVuZXdhbHMAAAPqAAAH0AAAAAdSZW5ld2FsAAAAAAEAAAPpAAAD6gAAAAEAAAfQAAAAC0FjY2Vzc0Vycm9yAA==",
   "AAAAAAAAAAAAAAALcmV0aXJlX3RpZXIAAAAAAgAAAAAAAAAHY3JlYXRvcgAAAAATAAAAAAAAAAVsZXZlbAAAAAAAAAQAAAABAAAD6QAAAAIAAAfQAAAAC0FjY2Vzc0Vycm9yAA==",
   "AAAAAAAAAAAAAAAMc3Vic2NyaXB0aW9uAAAAAgAAAAAAAAADZmFuAAAAABMAAAAAAAAAB2NyZWF0b3IAAAAAEwAAAAEAAAPoAAAH0AAAAAxTdWJzY3JpcHRpb24=",
   "AAAAAAAAAAAAAAANX19jb25zdHJ1Y3RvcgAAAAAAAAEAAAAAAAAACWluc3VyYW5jZQAAAAAAABMAAAAA",
@@ -409,18 +435,41 @@ export interface Client {
    * `TierNotFound` only if the invariant that tiers are never deleted broke. Nothing else: when it can't charge it emits `renewal_failed { reason }` and returns `false`.
    *
    * # Events
-   * `renewed` and `skim_paid`, or `renewal_failed` with `AllowanceTooLow`, `BalanceTooLow`,
-   * `TermsWorse`, `TierRetired` or `TokenNotInsured`.
+   * `renewed` and `skim_paid`, or `renewal_failed` with `NotDue`, `AllowanceTooLow`,
+   * `BalanceTooLow`, `TermsWorse`, `TierRetired` or `TokenNotInsured`.
    *
    * # Authorization
    * None: any keeper may call. The fan authorized the payment by approving the allowance.
    *
    * # Notes
-   * It charges the tier's current price, and only if that is no more than the snapshot and the
-   * period, grace and token are no worse. The payment joins the prepaid value, so a renewal at a
+   * It charges only once the subscription is due, from `expires_at - min(period / 2, 1 day)` on
+   * (`tributary_rules::access::renewal_opens_at`); a renewal adds at least a period, so a second
+   * keeper racing the first gets `NotDue` and charges nothing. It charges the tier's current
+   * price, and only if that is no more than the snapshot and the period, grace and token are no
+   * worse. The payment joins the prepaid value, so a renewal at a
    * lowered price never erases value paid before.
    */
   renew: ({fan, creator, periods}: {fan: string, creator: string, periods: u32}, options?: MethodOptions) => Promise<AssembledTransaction<Result<boolean>>>;
+
+  /**
+   * Renews each of `renewals` as `renew` would, in order, in one call: how a keeper batches.
+   * Returns whether each charged.
+   *
+   * # Errors
+   * As `renew`, for the first renewal that errs; then nothing in the batch happens. A renewal
+   * that can't charge is not an error: its slot is `false` and it emits `renewal_failed`.
+   *
+   * # Events
+   * Those of each `renew`, in order.
+   *
+   * # Authorization
+   * None, as `renew`.
+   *
+   * # Notes
+   * The batch is bounded by the network's per-transaction footprint: each renewal reads and writes
+   * the fan's subscription, allowance and balance and the creator's balance.
+   */
+  renew_many: ({renewals}: {renewals: Array<Renewal>}, options?: MethodOptions) => Promise<AssembledTransaction<Result<Array<boolean>>>>;
 
   /**
    * Stops new subscriptions to `creator`'s tier `level`; existing ones run to their end.
@@ -517,6 +566,7 @@ export class Client extends ContractClient {
   public readonly fromJSON = {
     has_access: this.txFromJSON<boolean>,
     renew: this.txFromJSON<Result<boolean>>,
+    renew_many: this.txFromJSON<Result<Array<boolean>>>,
     retire_tier: this.txFromJSON<Result<void>>,
     set_tier: this.txFromJSON<Result<u32>>,
     subscribe: this.txFromJSON<Result<u64>>,
