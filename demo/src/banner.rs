@@ -167,6 +167,22 @@ pub fn render(demo: &Demo, cli: &str) -> String {
         "Live feed (Server-Sent Events; resume with the Last-Event-ID header):\n  curl -N '{}/events/stream'\n",
         demo.indexer_url()
     ));
+    if let Some(k) = &demo.keeper {
+        out.push_str(&format!(
+            "\nKeeper: {} renews from the indexer's renewal queue ({}/subscriptions?due_before=<now>) \
+             in batches; the demo fan {} holds a {}-second tier.\n",
+            k.account,
+            demo.indexer_url(),
+            k.fan,
+            crate::keeper::PERIOD,
+        ));
+        if let Some(l) = k.last_renewal() {
+            out.push_str(&format!(
+                "  last renewal: {} -> {}, paid up to {} then, renewed at ledger time {} ({} s after its window opened)\n",
+                l.renewed.fan, l.renewed.creator, l.renewed.expires_at, l.at, l.renewed.lag,
+            ));
+        }
+    }
     out.push_str("\nDrive the protocol with the CLI:\n");
     for (what, cmd) in cli_commands(o, cli, &demo.net.rpc_url, &demo.files) {
         out.push_str(&format!("  # {what}\n  {cmd}\n"));

@@ -11,13 +11,16 @@
 //! 5. the indexer's answers checked against the chain ([`verify::verify`]), and every
 //!    query the banner prints ([`banner`]) answered;
 //! 6. a local webhook receiver ([`receiver`]) registered before the scenario, which must
-//!    verify at least one signed delivery, and the live feed answering.
+//!    verify at least one signed delivery, and the live feed answering;
+//! 7. a renewal keeper ([`keeper`]) working the indexer's renewal queue, with a 2-minute
+//!    subscription to renew; its first renewal is awaited and shown in the banner.
 //!
 //! Each run starts a fresh network: `data/` is rewritten (the old indexer database would
 //! name other contracts). The end-to-end test runs the same [`start`] headless.
 #![warn(missing_docs)]
 
 pub mod banner;
+pub mod keeper;
 pub mod receiver;
 pub mod verify;
 
@@ -155,6 +158,8 @@ pub struct Demo {
     pub summary: verify::Summary,
     /// The webhook receiver.
     pub receiver: receiver::Receiver,
+    /// The renewal keeper, once started.
+    pub keeper: Option<keeper::DemoKeeper>,
 }
 
 impl Demo {
@@ -163,8 +168,11 @@ impl Demo {
         format!("http://{}", self.indexer.addr)
     }
 
-    /// Stops the indexer (committing what it holds), then the network.
+    /// Stops the keeper, the indexer (committing what it holds), then the network.
     pub async fn stop(self) {
+        if let Some(k) = self.keeper {
+            k.stop().await;
+        }
         self.indexer.stop().await;
         if let Err(e) = self.localnet.shutdown().await {
             tracing::warn!("local network shutdown: {e}");
@@ -269,8 +277,15 @@ pub async fn start(cfg: &DemoConfig) -> Result<Demo, DemoError> {
                 files,
                 summary: verify::Summary::default(),
                 receiver,
+                keeper: None,
             };
-            match check(&mut demo, latest).await {
+            let checked = async {
+                check(&mut demo, latest).await?;
+                let url = demo.indexer_url();
+                demo.keeper = Some(keeper::start(&demo.setup, &demo.net, &url).await?);
+                Ok::<_, DemoError>(())
+            };
+            match checked.await {
                 Ok(()) => Ok(demo),
                 Err(e) => {
                     demo.stop().await;

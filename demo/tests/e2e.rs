@@ -100,7 +100,30 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
         assert!(started.elapsed() < Duration::from_secs(60), "{verified:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // The keeper renewed the demo fan's 2-minute subscription, and the banner says so.
+    let keeper = demo.keeper.as_ref().unwrap();
+    let last = keeper.last_renewal().unwrap();
+    assert_eq!(last.renewed.fan, keeper.fan);
+    assert_eq!(last.renewed.creator, o.creator);
+    let sub = json(&format!(
+        "{base}/subscriptions?fan={}&creator={}",
+        keeper.fan, o.creator
+    ))
+    .await;
+    let renewed_to = last.renewed.expires_at + tributary_demo::keeper::PERIOD;
+    assert!(
+        sub["items"][0]["expires_at"].as_u64().unwrap() >= renewed_to,
+        "{sub}"
+    );
+    assert!(
+        keeper
+            .metrics_text()
+            .contains("tributary_keeper_renewed_total"),
+        "{}",
+        keeper.metrics_text()
+    );
     let printed = banner::render(&demo, "tributary");
+    assert!(printed.contains("last renewal: "), "{printed}");
     assert!(
         printed.contains(&format!("curl -N '{base}/events/stream'")),
         "{printed}"
@@ -136,7 +159,11 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
         files,
         summary,
         receiver: _,
+        keeper,
     } = demo;
+    if let Some(k) = keeper {
+        k.stop().await;
+    }
     indexer.stop().await;
     let bob = signer("bob");
     let stream = outcome.streams[0];
@@ -181,7 +208,15 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
     wait_indexed(&url, latest, Duration::from_secs(60))
         .await
         .unwrap();
-    assert_eq!(verify(&setup, &outcome, &url).await.unwrap(), summary);
+    // The keeper's 2-minute tier came after the first check.
+    let with_keeper_tier = tributary_demo::verify::Summary {
+        tiers: summary.tiers + 1,
+        ..summary
+    };
+    assert_eq!(
+        verify(&setup, &outcome, &url).await.unwrap(),
+        with_keeper_tier
+    );
     resumed.stop().await;
     localnet.shutdown().await.unwrap();
 }

@@ -55,6 +55,7 @@ pub struct Tables<'t> {
     tiers: Table<'t, (&'static str, u32), &'static [u8]>,
     subs: Table<'t, (&'static str, &'static str), &'static [u8]>,
     subs_by_creator: Table<'t, (&'static str, &'static str), ()>,
+    subs_due: Table<'t, (u64, &'static str, &'static str), ()>,
     assets: Table<'t, &'static str, &'static [u8]>,
     proposals: Table<'t, u64, &'static [u8]>,
     /// The webhook outbox, written with the projections (see [`crate::webhooks`]).
@@ -85,6 +86,7 @@ impl<'t> Tables<'t> {
             tiers: txn.open_table(store::TIERS)?,
             subs: txn.open_table(store::SUBSCRIPTIONS)?,
             subs_by_creator: txn.open_table(store::SUBSCRIPTIONS_BY_CREATOR)?,
+            subs_due: txn.open_table(store::SUBSCRIPTIONS_DUE)?,
             assets: txn.open_table(store::INSURANCE_ASSETS)?,
             proposals: txn.open_table(store::PROPOSALS)?,
             outbox: txn.open_table(store::OUTBOX)?,
@@ -369,6 +371,7 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
                 get_record(&t.subs, "subscriptions", (fan.as_str(), creator.as_str()))?;
             // The skim basis carries over while the subscription is live.
             let carried = prev
+                .as_ref()
                 .filter(|p| p.is_live(m.closed_at))
                 .map_or(0, |p| p.paid);
             let r = SubscriptionRecord {
@@ -383,18 +386,16 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
                 expires_at: x.expires_at,
                 paid: carried + x.amount,
             };
-            t.subs
-                .insert((fan.as_str(), creator.as_str()), to_bytes(&r).as_slice())?;
-            t.subs_by_creator
-                .insert((creator.as_str(), fan.as_str()), ())?;
+            put_subscription(t, &r, prev.as_ref())?;
             format!("subscription:{fan}:{creator}")
         }
         AccessEvent::Renewed(x) => {
             let (fan, creator) = (x.fan.to_string(), x.creator.to_string());
             let key = (fan.as_str(), creator.as_str());
-            let mut r: SubscriptionRecord = get(&t.subs, "subscriptions", key, || {
+            let prev: SubscriptionRecord = get(&t.subs, "subscriptions", key, || {
                 format!("subscription {fan} → {creator}")
             })?;
+            let mut r = prev.clone();
             let tier = tier(t, &creator, r.level)?;
             if !r.is_live(m.closed_at) {
                 r.paid = 0; // renewed after it lapsed: a new position
@@ -405,13 +406,30 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
             r.version = tier.version;
             r.expires_at = x.expires_at;
             r.paid += x.amount;
-            t.subs.insert(key, to_bytes(&r).as_slice())?;
+            put_subscription(t, &r, Some(&prev))?;
             format!("subscription:{fan}:{creator}")
         }
         AccessEvent::RenewalFailed(x) => format!("subscription:{}:{}", x.fan, x.creator),
         AccessEvent::Upgraded(x) => format!("subscription:{}:{}", x.fan, x.creator),
     };
     history(t, &entity, m)
+}
+
+/// Writes `r` with its creator index and its place in the renewal index (replacing `prev`'s).
+fn put_subscription(
+    t: &mut Tables,
+    r: &SubscriptionRecord,
+    prev: Option<&SubscriptionRecord>,
+) -> Result<(), ApplyError> {
+    let (fan, creator) = (r.fan.as_str(), r.creator.as_str());
+    if let Some(p) = prev {
+        t.subs_due.remove((p.renewal_opens_at(), fan, creator))?;
+    }
+    t.subs_due
+        .insert((r.renewal_opens_at(), fan, creator), ())?;
+    t.subs.insert((fan, creator), to_bytes(r).as_slice())?;
+    t.subs_by_creator.insert((creator, fan), ())?;
+    Ok(())
 }
 
 fn tier(t: &Tables, creator: &str, level: u32) -> Result<TierRecord, ApplyError> {

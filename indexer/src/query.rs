@@ -575,6 +575,59 @@ impl Reader {
         }
     }
 
+    /// Subscriptions whose renewal window opens within `[due_after, due_before]` (Unix
+    /// seconds), soonest first: what a keeper renews. The window opens at
+    /// `expires_at - min(period / 2, 1 day)` ([`SubscriptionRecord::renewal_opens_at`]), and
+    /// stays open after a lapse; a keeper bounds how far back it looks with `due_after`. The
+    /// cursor is the last item's `opens_at:fan:creator`.
+    ///
+    /// # Errors
+    /// [`QueryError::BadParam`] for a malformed cursor or `due_after > due_before`;
+    /// [`QueryError::Store`].
+    pub fn subscriptions_due(
+        &self,
+        due_after: u64,
+        due_before: u64,
+        page: &PageRequest,
+    ) -> Result<Page<SubscriptionRecord>, QueryError> {
+        if due_after > due_before {
+            return Err(bad(
+                "due_after",
+                format!("{due_after} is after due_before {due_before}"),
+            ));
+        }
+        let cursor = match page.cursor.as_deref() {
+            Some(cur) => {
+                let malformed = || bad("cursor", format!("{cur:?} is not opens_at:fan:creator"));
+                let mut parts = cur.splitn(3, ':');
+                let (Some(at), Some(fan), Some(creator)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(malformed());
+                };
+                Some((at.parse::<u64>().map_err(|_| malformed())?, fan, creator))
+            }
+            None => None,
+        };
+        let start = cursor.unwrap_or((due_after, "", ""));
+        let t = self.txn.open_table(store::SUBSCRIPTIONS_DUE)?;
+        let items = t
+            .range(start..=(due_before, "~", "~"))?
+            .map(|r| {
+                let (k, _) = r?;
+                let (_, fan, creator) = k.value();
+                self.subscription(fan, creator)?
+                    .ok_or_else(|| dangling("subscriptions", format!("{fan}:{creator}")))
+            })
+            .filter(|s| match (&cursor, s) {
+                (Some((_, f, c)), Ok(s)) => s.fan != *f || s.creator != *c,
+                _ => true,
+            });
+        paginate(items, page.limit, |s| {
+            format!("{}:{}:{}", s.renewal_opens_at(), s.fan, s.creator)
+        })
+    }
+
     /// Whether `fan` may see `creator`'s content at `min_level` at `now`: the contract's
     /// `has_access` rule on the projected subscription.
     ///

@@ -182,6 +182,12 @@ pub struct SubscriptionRecord {
 }
 
 impl SubscriptionRecord {
+    /// When a keeper's `renew` starts to charge: `expires_at - min(period / 2, 1 day)`, Unix
+    /// seconds (`tributary_rules::access::renewal_opens_at`).
+    pub fn renewal_opens_at(&self) -> u64 {
+        tributary_rules::access::renewal_opens_at(self.expires_at, self.period)
+    }
+
     /// Whether the subscription is live at `t` (Unix seconds): `t < expires_at + grace`. A
     /// payment to a live one continues its position; otherwise a new one starts
     /// (docs/PROTOCOL.md, access).

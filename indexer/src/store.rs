@@ -10,8 +10,9 @@ use redb::{
 use sha2::{Digest, Sha256};
 
 /// Bumped whenever a table's layout or a record's meaning changes; a database of another
-/// version is refused on open. 3: every record and raw event carries a CRC-32.
-pub const SCHEMA_VERSION: u32 = 3;
+/// version is refused on open. 3: every record and raw event carries a CRC-32. 4: the
+/// renewal index [`SUBSCRIPTIONS_DUE`].
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Ingestion state, by the keys of [`meta_key`].
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -73,6 +74,10 @@ pub const SUBSCRIPTIONS: TableDefinition<(&str, &str), &[u8]> =
 /// `(creator, fan)` of subscriptions.
 pub const SUBSCRIPTIONS_BY_CREATOR: TableDefinition<(&str, &str), ()> =
     TableDefinition::new("subscriptions_by_creator");
+/// `(renewal window opening, fan, creator)` of subscriptions: when a keeper's `renew` starts
+/// to charge, `expires_at - min(period / 2, 1 day)` (`tributary_rules::access`).
+pub const SUBSCRIPTIONS_DUE: TableDefinition<(u64, &str, &str), ()> =
+    TableDefinition::new("subscriptions_due");
 /// The insurance fund's flows by asset ([`crate::records::AssetRecord`]).
 pub const INSURANCE_ASSETS: TableDefinition<&str, &[u8]> = TableDefinition::new("insurance_assets");
 /// Insurance proposals by id ([`crate::records::ProposalRecord`]).
@@ -104,6 +109,7 @@ macro_rules! tables {
             TIERS,
             SUBSCRIPTIONS,
             SUBSCRIPTIONS_BY_CREATOR,
+            SUBSCRIPTIONS_DUE,
             INSURANCE_ASSETS,
             PROPOSALS,
             DEAD_LETTERS

@@ -28,13 +28,13 @@ use stellar_rpc_client::{
     SimulateTransactionResponse,
 };
 use stellar_xdr::{
-    AccountId, Asset, ContractEvent, ContractExecutable, ContractIdPreimage,
-    ContractIdPreimageFromAddress, CreateContractArgs, CreateContractArgsV2, Hash, HostFunction,
-    InvokeHostFunctionOp, Limits, Memo, MuxedAccount, Operation, OperationBody, Preconditions,
-    ReadXdr, RestoreFootprintOp, ScAddress, ScVal, SequenceNumber, SorobanAuthorizationEntry,
-    SorobanCredentials, SorobanTransactionData, TimeBounds, TimePoint, Transaction,
-    TransactionEnvelope, TransactionExt, TransactionMeta, TransactionResult, TransactionResultCode,
-    TransactionV1Envelope, Uint256, WriteXdr,
+    AccountId, Asset, ContractEvent, ContractEventType, ContractExecutable, ContractIdPreimage,
+    ContractIdPreimageFromAddress, CreateContractArgs, CreateContractArgsV2, DiagnosticEvent, Hash,
+    HostFunction, InvokeHostFunctionOp, Limits, Memo, MuxedAccount, Operation, OperationBody,
+    Preconditions, ReadXdr, RestoreFootprintOp, ScAddress, ScVal, SequenceNumber,
+    SorobanAuthorizationEntry, SorobanCredentials, SorobanTransactionData, TimeBounds, TimePoint,
+    Transaction, TransactionEnvelope, TransactionExt, TransactionMeta, TransactionResult,
+    TransactionResultCode, TransactionV1Envelope, Uint256, WriteXdr,
 };
 
 pub use crate::options::{CallOptions, FeePercentile, FeePolicy, MIN_INCLUSION_FEE};
@@ -407,6 +407,22 @@ impl Client {
     /// # Errors
     /// [`Error::Contract`] for the contract's own errors, [`Error::Simulation`], RPC errors.
     pub async fn read<T>(&self, source: &str, call: &Call<T>) -> Result<T, Error> {
+        Ok(self.simulate(source, call).await?.0)
+    }
+
+    /// Simulates `call` from `source` (which may be unfunded; no authorization is recorded
+    /// against it) and returns what it would return and the contract events it would emit,
+    /// in order, from the simulation's diagnostic events (`simulateTransaction` `events`,
+    /// those inside successful contract calls). Nothing is sent. State-changing calls
+    /// simulate too: how a keeper learns which renewals would charge.
+    ///
+    /// # Errors
+    /// As [`Client::read`]; [`Error::Rpc`] for an undecodable event.
+    pub async fn simulate<T>(
+        &self,
+        source: &str,
+        call: &Call<T>,
+    ) -> Result<(T, Vec<ContractEvent>), Error> {
         let id: AccountId = source
             .parse()
             .map_err(|_| Error::InvalidKey(format!("{source} is not a G… address")))?;
@@ -416,6 +432,15 @@ impl Client {
         });
         let tx = Self::transaction(&id, 0, body);
         let sim = self.simulate_tx(&tx).await?;
+        let mut events = Vec::new();
+        for x in &sim.events {
+            let d = DiagnosticEvent::from_xdr_base64(x, Limits::none()).map_err(|e| {
+                Error::Rpc(format!("simulateTransaction: an undecodable event: {e}"))
+            })?;
+            if d.in_successful_contract_call && d.event.type_ == ContractEventType::Contract {
+                events.push(d.event);
+            }
+        }
         let value = sim
             .results()
             .map_err(|e| Error::Rpc(e.to_string()))?
@@ -423,7 +448,7 @@ impl Client {
             .next()
             .map(|r| r.xdr)
             .unwrap_or(ScVal::Void);
-        Ok(call.decode(&value)?)
+        Ok((call.decode(&value)?, events))
     }
 
     /// Invokes `call` from `source`, with `signers` authorizing the addresses the call needs
@@ -757,6 +782,9 @@ impl Client {
         data.resource_fee = self.fees.resource(data.resource_fee);
         let mut tx = Self::transaction(account, seq, op(signed));
         tx.fee = fee_with(self.inclusion_fee().await?, data.resource_fee)?;
+        if let Some(cap) = options.max_fee.filter(|cap| tx.fee > *cap) {
+            return Err(Error::FeeAboveCap { fee: tx.fee, cap });
+        }
         tx.ext = TransactionExt::V1(data);
         tx.memo = options.memo.clone();
         if let Some(valid_for) = options.valid_for {

@@ -80,6 +80,15 @@ pub enum Error {
     /// Input refused before anything was sent.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// The assembled transaction's fee is above [`crate::CallOptions::max_fee`]; nothing
+    /// was sent.
+    #[error("fee {fee} stroops is above the cap of {cap}; nothing was sent")]
+    FeeAboveCap {
+        /// The fee the transaction would bid (inclusion plus resources), stroops.
+        fee: u32,
+        /// The cap, stroops.
+        cap: u32,
+    },
 }
 
 /// The contract error named in a host error message, e.g. `Error(Contract, #101)`.

@@ -24,6 +24,8 @@ pub mod events;
 pub mod generated;
 pub mod ids;
 pub mod insurance;
+#[cfg(feature = "keeper")]
+pub mod keeper;
 pub mod merkle;
 pub mod options;
 pub mod scval;

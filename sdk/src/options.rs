@@ -15,6 +15,10 @@ pub struct CallOptions {
     /// later) plus this. `None`: no time bounds. Default: 300 s, so a transaction that did not
     /// land is void after it and can be rebuilt safely.
     pub valid_for: Option<Duration>,
+    /// The most this transaction may bid in all (inclusion fee plus resource fee), stroops;
+    /// above it nothing is sent and the call fails with [`crate::Error::FeeAboveCap`]. `None`
+    /// (default): only the fee policy's inclusion-fee cap applies.
+    pub max_fee: Option<u32>,
 }
 
 impl Default for CallOptions {
@@ -22,6 +26,7 @@ impl Default for CallOptions {
         Self {
             memo: Memo::None,
             valid_for: Some(Duration::from_secs(300)),
+            max_fee: None,
         }
     }
 }

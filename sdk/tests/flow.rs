@@ -135,8 +135,21 @@ async fn a_prepared_transaction_is_signed_apart_then_sent() {
     let options = CallOptions {
         memo: Memo::Text("payroll 2026-11".as_bytes().to_vec().try_into().unwrap()),
         valid_for: Some(Duration::from_secs(120)),
+        max_fee: None,
     };
     let upload = HostFunction::UploadContractWasm(wasm().try_into().unwrap());
+    // A fee cap below what the upload needs: refused before anything is signed or sent.
+    let capped = CallOptions {
+        max_fee: Some(100),
+        ..options.clone()
+    };
+    match client
+        .prepare(&key.public_strkey(), upload.clone(), &[], &capped)
+        .await
+    {
+        Err(tributary_sdk::Error::FeeAboveCap { fee, cap: 100 }) => assert!(fee > 100),
+        other => panic!("expected FeeAboveCap, got {other:?}"),
+    }
     let prepared = client
         .prepare(&key.public_strkey(), upload, &[], &options)
         .await

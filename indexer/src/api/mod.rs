@@ -415,10 +415,38 @@ async fn tiers(
     json(&reader(&s)?.tiers(&creator, &p.page()?)?)
 }
 
+/// `/subscriptions`: by fan and/or creator, or, with `due_before`, the renewal queue.
 async fn subscriptions(State(s): State<AppState>, Query(q): Q) -> Result<Response> {
-    let p = Params::new(q, &["fan", "creator", "limit", "cursor"])?;
+    let p = Params::new(
+        q,
+        &[
+            "fan",
+            "creator",
+            "due_before",
+            "due_after",
+            "limit",
+            "cursor",
+        ],
+    )?;
     let (fan, creator) = (p.address("fan")?, p.address("creator")?);
-    json(&reader(&s)?.subscriptions(fan.as_deref(), creator.as_deref(), &p.page()?)?)
+    let (due_before, due_after) = (
+        p.number::<u64>("due_before")?,
+        p.number::<u64>("due_after")?,
+    );
+    match due_before {
+        Some(before) => {
+            if let Some(other) = ["fan", "creator"]
+                .into_iter()
+                .find(|k| p.string(k).is_some())
+            {
+                return Err(bad(other, "can't be combined with due_before").into());
+            }
+            let after = due_after.unwrap_or(0);
+            json(&reader(&s)?.subscriptions_due(after, before, &p.page()?)?)
+        }
+        None if due_after.is_some() => Err(bad("due_after", "needs due_before").into()),
+        None => json(&reader(&s)?.subscriptions(fan.as_deref(), creator.as_deref(), &p.page()?)?),
+    }
 }
 
 async fn access(

@@ -134,6 +134,8 @@ pub fn document() -> Value {
     let mut subs = vec![
         addr("fan", "query", "Fan"),
         addr("creator", "query", "Creator"),
+        param("due_before", "query", "The renewal queue instead: subscriptions whose renewal window (from expires_at - min(period / 2, 1 day)) opens at or before this time, Unix seconds, soonest first. Not combined with fan or creator.", json!({ "type": "integer" })),
+        param("due_after", "query", "With due_before: only windows opening at or after this time (default 0), Unix seconds.", json!({ "type": "integer" })),
     ];
     subs.extend(page_params());
     let mut proposals = vec![at()];
@@ -157,7 +159,7 @@ pub fn document() -> Value {
             "/campaigns/{id}/history": history("campaign"),
             "/claims": op("Claims paid to a recipient.", claims, "Claim", true),
             "/creators/{addr}/tiers": op("A creator's tiers by level.", tiers, "Tier", true),
-            "/subscriptions": op("Subscriptions by fan and/or creator.", subs, "Subscription", true),
+            "/subscriptions": op("Subscriptions by fan and/or creator; or, with due_before, the renewal queue a keeper works through (cursor `opens_at:fan:creator`).", subs, "Subscription", true),
             "/access/{fan}/{creator}": op(
                 "has_access at `at`: level >= min_level and now < expires_at + grace.",
                 vec![addr("fan", "path", "Fan"), addr("creator", "path", "Creator"), param("min_level", "query", "Level required (default 0).", json!({ "type": "integer" })), at()],

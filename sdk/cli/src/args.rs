@@ -64,6 +64,9 @@ pub enum Command {
     Allowance(AllowanceArgs),
     /// Renew a fan's subscription through the fan's allowance (any key may: a keeper).
     Renew(RenewArgs),
+    /// Run a renewal keeper: renew subscriptions from the indexer's renewal queue as their
+    /// windows open, in batches (the key pays the fees).
+    Keeper(KeeperArgs),
     /// Access checks.
     #[command(subcommand)]
     Access(AccessCommand),
@@ -369,6 +372,40 @@ pub struct RenewArgs {
     /// Whole periods to pay for.
     #[arg(long, default_value_t = 1)]
     pub periods: u32,
+}
+
+/// `keeper`.
+#[derive(Args, Debug)]
+pub struct KeeperArgs {
+    /// The indexer whose renewal queue (`/subscriptions?due_before=`) is worked.
+    #[arg(
+        long,
+        env = "TRIBUTARY_INDEXER_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub indexer: String,
+    /// Renewals per transaction.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub batch: u32,
+    /// The most one transaction may bid, inclusion plus resource fee, stroops; a batch above
+    /// it is not sent (and counted as an error).
+    #[arg(long)]
+    pub max_fee: Option<u32>,
+    /// Seconds between passes.
+    #[arg(long, default_value_t = 5)]
+    pub interval: u64,
+    /// How far back, seconds, a renewal window may have opened and still be worked.
+    #[arg(long, default_value_t = 7 * 86_400)]
+    pub lookback: u64,
+    /// One pass, print its report, exit.
+    #[arg(long)]
+    pub once: bool,
+    /// One pass that lists what would be renewed or fail; nothing is sent.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Serve Prometheus metrics at `http://<addr>/metrics` while running.
+    #[arg(long)]
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// `access …`.

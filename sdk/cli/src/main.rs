@@ -6,6 +6,7 @@ mod args;
 mod campaign;
 mod context;
 mod deploy;
+mod keeper;
 mod protocol;
 mod stream;
 
@@ -67,6 +68,7 @@ async fn run(cli: Cli) -> Result<Report, CliError> {
         Command::Subscribe(a) => protocol::subscribe(&ctx, a).await,
         Command::Allowance(a) => protocol::allowance(&ctx, a).await,
         Command::Renew(a) => protocol::renew(&ctx, a).await,
+        Command::Keeper(a) => keeper::run(&ctx, a).await,
         Command::Access(args::AccessCommand::Check {
             fan,
             creator,
