@@ -14,6 +14,7 @@ use stellar_xdr::ScAddress;
 use tributary_sdk::{
     access::{has_access, renewal_due, renewal_opens_at},
     claim_key::{claim_message, sign_claim},
+    claim_link::{ClaimLink, LinkError},
     generated::{
         access::Subscription,
         insurance::{Action, AssetChange, Bailout, CouncilChange},
@@ -242,12 +243,44 @@ fn claims() -> Value {
     .map(|(id, index, seed)| {
         let key = Signer::from_bytes([*seed; 32]);
         let (claims, to) = (contract(6), account(seed + 1));
+        let link = ClaimLink {
+            secret: [*seed; 32],
+            contract: claims.clone(),
+            id: *id,
+            index: *index,
+        };
         json!({
             "claims": s(&claims), "id": id.to_string(), "index": index, "to": s(&to),
             "seed": hex::encode([*seed; 32]),
+            "link": link.to_url("https://claim.example/c"),
             "message": hex::encode(claim_message(&claims, *id, *index, &to)),
             "signature": hex::encode(sign_claim(&key, &claims, *id, *index, &to)),
         })
+    })
+    .collect()
+}
+
+/// Links the Rust parser refuses, with the field it names (`#` for no fragment).
+fn bad_links() -> Value {
+    let c = s(&contract(6));
+    let k = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE";
+    [
+        "https://claim.example/c".to_string(),
+        format!("#c={c}&id=1&i=0"),
+        format!("#k=AQEB&c={c}&id=1&i=0"),
+        format!("#k={k}&c={}&id=1&i=0", s(&account(3))),
+        format!("#k={k}&c={c}&id=18446744073709551616&i=0"),
+        format!("#k={k}&c={c}&id=1&i=4294967296"),
+        format!("#k={k}&c={c}&id=1"),
+    ]
+    .iter()
+    .map(|link| {
+        let field = match ClaimLink::parse(link).unwrap_err() {
+            LinkError::NoFragment => "#",
+            LinkError::Field { field, .. } => field,
+            other => panic!("{other}"),
+        };
+        json!({ "link": link, "field": field })
     })
     .collect()
 }
@@ -299,7 +332,7 @@ fn the_typescript_vectors_are_current() {
     let vectors = json!({
         "comment": "Computed by the Rust SDK (sdk/tests/ts_vectors.rs); checked by sdk/ts/test/vectors.test.ts. Integers are decimal strings, bytes hex.",
         "ids": ids(), "stream": streams(), "skim": skims(), "access": access(),
-        "campaign": campaign(), "claims": claims(), "proposals": proposals(),
+        "campaign": campaign(), "claims": claims(), "bad_links": bad_links(), "proposals": proposals(),
     });
     let text = serde_json::to_string_pretty(&vectors).unwrap() + "\n";
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ts/test/vectors.json");

@@ -57,7 +57,7 @@ async fn the_typescript_helpers_agree_with_the_rust_vectors_refuse_bad_input_and
     ];
     let out = node_test(&files, vec![]).await;
     assert!(
-        out.contains("# fail 0") && out.contains("# pass 11"),
+        out.contains("# fail 0") && out.contains("# pass 12"),
         "{out}"
     );
 }

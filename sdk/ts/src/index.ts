@@ -9,6 +9,7 @@ export * as stream from "./generated/stream.js";
 export { hasAccess, renewalDue, renewalOpensAt, RENEWAL_LEAD } from "./access.js";
 export { concat, fromHex, toHex } from "./bytes.js";
 export { CLAIM_DOMAIN, claimMessage, signClaim } from "./claim_key.js";
+export { ClaimLinkError, claimLinkKey, claimLinkUrl, parseClaimLink, signClaimLink, type ClaimLink } from "./claim_link.js";
 export { TributaryError, WrongNetworkError, type ContractErrorName, type ContractName } from "./errors.js";
 export { CAMPAIGN_ID_DOMAIN, campaignId, deriveId, randomSalt, STREAM_ID_DOMAIN, streamId } from "./ids.js";
 export { proposalHash, TIMELOCK_SECONDS } from "./insurance.js";

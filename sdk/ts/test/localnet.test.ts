@@ -9,11 +9,14 @@ import { Keypair } from "@stellar/stellar-sdk";
 import {
   CampaignTree,
   campaignId,
+  claimLinkUrl,
   hasAccess,
   netOf,
+  parseClaimLink,
   proposalHash,
   randomSalt,
   signClaim,
+  signClaimLink,
   skimDue,
   streamed,
   TIMELOCK_SECONDS,
@@ -98,7 +101,7 @@ test("a stream: create, withdraw with the 1% skim on balances, cancel", async ()
   await assert.rejects(a.send(a.stream.cancel({ id })), (e: unknown) => e instanceof TributaryError && e.errorName === "StreamCanceled");
 });
 
-test("a campaign claimed by address and by claim key, with a proof built in TypeScript", async () => {
+test("a campaign claimed by address and by a claim link, with a proof built in TypeScript", async () => {
   const a = await connect(alice);
   const b = a.as(signer(bob));
   const key = Keypair.random();
@@ -128,10 +131,15 @@ test("a campaign claimed by address and by claim key, with a proof built in Type
   );
   assert.equal(byAddress, netOf(0n, 300_000_000n));
 
-  // The key's holder has no account: bob submits, carol is paid, the key's signature consents.
-  // A signature pays only the address it names.
+  // The key's holder has no account, only the claim link the funder sent (as `tributary
+  // campaign keys` writes it): the page parses it, signs for carol, and bob submits. The
+  // key's signature consents, and pays only the address it names.
+  const url = claimLinkUrl("https://claim.example/c", { secret: key.rawSecretKey(), contract: deployment.claims, id, index: 1 });
+  const link = parseClaimLink(url);
+  assert.deepEqual([link.contract, link.id, link.index], [deployment.claims, id, 1]);
   const carolBefore = await balance(a, carol.publicKey());
-  const signature = signClaim(key, deployment.claims, id, 1, carol.publicKey());
+  const signature = signClaimLink(link, carol.publicKey());
+  assert.deepEqual(signature, signClaim(key, deployment.claims, id, 1, carol.publicKey()));
   await assert.rejects(
     b.send(b.claims.claim({ id, index: 1, claimant: tree.entries[1].claimant, amount: 200_000_000n, proof: tree.proof(1), to: bob.publicKey(), signature })),
   );

@@ -9,16 +9,20 @@ import {
   access,
   campaignId,
   CampaignTree,
+  claimLinkUrl,
+  ClaimLinkError,
   claimMessage,
   fromHex,
   hasAccess,
   insurance,
   netOf,
+  parseClaimLink,
   proposalHash,
   renewalDue,
   renewalOpensAt,
   refundable,
   signClaim,
+  signClaimLink,
   skimDue,
   status,
   stream,
@@ -107,6 +111,21 @@ test("claim-key messages and signatures agree", () => {
     assert.equal(toHex(claimMessage(v.claims, id, v.index, v.to)), v.message);
     const key = Keypair.fromRawEd25519Seed(fromHex(v.seed) as Buffer);
     assert.equal(toHex(signClaim(key, v.claims, id, v.index, v.to)), v.signature);
+  }
+});
+
+test("claim links parse, print and sign as the Rust SDK's, and bad ones name the same field", () => {
+  for (const v of vectors.claims) {
+    const link = parseClaimLink(v.link);
+    assert.deepEqual(
+      { secret: toHex(link.secret), contract: link.contract, id: link.id, index: link.index },
+      { secret: v.seed, contract: v.claims, id: BigInt(v.id), index: v.index },
+    );
+    assert.equal(claimLinkUrl("https://claim.example/c", link), v.link);
+    assert.equal(toHex(signClaimLink(parseClaimLink(v.link.slice(v.link.indexOf("#"))), v.to)), v.signature);
+  }
+  for (const v of vectors.bad_links) {
+    assert.throws(() => parseClaimLink(v.link), (e: unknown) => e instanceof ClaimLinkError && e.field === v.field, v.link);
   }
 });
 
