@@ -15,7 +15,10 @@ use tributary_indexer::{
 const DAY: u64 = 86_400;
 
 fn account(i: u8) -> String {
-    stellar_strkey::ed25519::PublicKey([i; 32]).to_string()
+    stellar_strkey::ed25519::PublicKey([i; 32])
+        .to_string()
+        .as_str()
+        .into()
 }
 
 fn sub(fan: u8, creator: u8, expires_at: u64, period: u64) -> SubscriptionRecord {

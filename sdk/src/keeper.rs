@@ -12,7 +12,10 @@
 //!    sent once per paid-up period, so that its `renewal_failed` event reaches the indexer and
 //!    webhooks, and counted by reason;
 //! 3. sends the batch as one transaction, refused before sending if its fee is above
-//!    [`KeeperConfig::max_fee`], and reads the real outcomes from the applied events.
+//!    [`KeeperConfig::max_fee`], and reads the real outcomes from the applied events. Up to 16
+//!    batches are in flight at once, numbered in order from the keeper's account, so they can
+//!    land in one ledger; a batch over the network's limits is split in halves and the batch
+//!    size halved for later passes.
 //!
 //! Idempotent and crash-safe without local state: the contract charges a period once (a
 //! renewal leaves the subscription not due), so a second keeper, a retry or a restart
@@ -28,12 +31,13 @@ use std::{
     time::Duration,
 };
 
+use futures_util::{stream, StreamExt};
 use prometheus::{
     Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
     TextEncoder,
 };
 use serde::{Deserialize, Serialize};
-use stellar_xdr::{ContractEvent, ContractEventBody, ScAddress};
+use stellar_xdr::{ContractEvent, ContractEventBody, ScAddress, TransactionResultCode};
 
 use tributary_rules::access::renewal_opens_at;
 
@@ -109,6 +113,20 @@ pub struct PassReport {
     /// Fees charged for them, stroops.
     pub fees: i64,
 }
+
+impl PassReport {
+    /// Adds a batch's outcomes to the pass's.
+    fn merge(&mut self, part: PassReport) {
+        self.renewed.extend(part.renewed);
+        self.failed.extend(part.failed);
+        self.already_renewed += part.already_renewed;
+        self.transactions += part.transactions;
+        self.fees += part.fees;
+    }
+}
+
+/// Batches simulated or sent at once.
+const IN_FLIGHT: usize = 16;
 
 /// Why a pass stopped.
 #[derive(Debug, thiserror::Error)]
@@ -271,21 +289,35 @@ impl Keeper {
             }
         }
         report.due = open.len();
-        let mut rest: &[Queued] = &open;
-        while !rest.is_empty() {
-            let size = self.batch.load(Ordering::Relaxed).min(rest.len());
-            match self.renew_batch(now, &rest[..size], &mut report).await {
-                Ok(()) => rest = &rest[size..],
-                // Too big for one transaction: halve the batch for this and later passes.
-                Err(KeeperError::Sdk(e)) if size > 1 && over_limits(&e) => {
-                    tracing::warn!(
-                        size,
-                        "a renewal batch exceeded the resource limits; halving"
-                    );
-                    self.batch.store(size / 2, Ordering::Relaxed);
+        // Batches go out together, up to IN_FLIGHT at a time: the SDK numbers one account's
+        // transactions in order, so they can land in the same ledger.
+        let mut pending: Vec<&[Queued]> = open.chunks(self.batch()).collect();
+        while !pending.is_empty() {
+            // The futures are made first: a lazy `map` in the stream keeps its closure's
+            // lifetime generic, and the pass would no longer be `Send` for `tokio::spawn`.
+            let batches: Vec<_> = pending.iter().map(|b| self.renew_batch(now, b)).collect();
+            let results: Vec<_> = stream::iter(batches).buffered(IN_FLIGHT).collect().await;
+            let (mut retry, mut error) = (Vec::new(), None);
+            for (b, r) in pending.iter().zip(results) {
+                match r {
+                    Ok(part) => report.merge(part),
+                    // Too big for one transaction: halve the batch for this and later passes.
+                    Err(KeeperError::Sdk(e)) if b.len() > 1 && over_limits(&e) => {
+                        let half = b.len() / 2;
+                        tracing::warn!(
+                            size = b.len(),
+                            "a renewal batch exceeded the resource limits; halving"
+                        );
+                        self.batch.fetch_min(half, Ordering::Relaxed);
+                        retry.extend(b.chunks(half));
+                    }
+                    Err(e) => error = error.or(Some(e)),
                 }
-                Err(e) => return Err(e),
             }
+            if let Some(e) = error {
+                return Err(e);
+            }
+            pending = retry;
         }
         Ok(report)
     }
@@ -349,12 +381,8 @@ impl Keeper {
 
     /// Simulates `batch`, sends what charges and the failures not sent yet for this paid-up
     /// period, and records the applied outcomes in `report` and the metrics.
-    async fn renew_batch(
-        &self,
-        now: u64,
-        batch: &[Queued],
-        report: &mut PassReport,
-    ) -> Result<(), KeeperError> {
+    async fn renew_batch(&self, now: u64, batch: &[Queued]) -> Result<PassReport, KeeperError> {
+        let mut report = PassReport::default();
         let renewals = batch
             .iter()
             .map(|q| {
@@ -396,7 +424,7 @@ impl Keeper {
                 .extend(send.iter().map(|(q, _)| renewed(q, now)));
             report.already_renewed += skipped;
             report.failed.extend(unsent);
-            return Ok(());
+            return Ok(report);
         }
         let options = CallOptions {
             max_fee: self.config.max_fee,
@@ -444,7 +472,7 @@ impl Keeper {
                 }
             }
         }
-        Ok(())
+        Ok(report)
     }
 
     /// Whether this process already sent `q`'s failure for its current paid-up period.
@@ -504,10 +532,18 @@ fn failed(q: &Queued, reason: RenewalFailure, sent: bool) -> Failed {
     }
 }
 
-/// Whether `e` is a transaction that failed for exceeding its resource limits (a batch too
-/// big: the simulation does not enforce the network's per-transaction limits).
+/// Whether `e` says a batch is too big for one transaction (the simulation does not enforce
+/// the network's per-transaction limits): the network refuses it on submission
+/// (`txSOROBAN_INVALID`: declared resources above its limits) or fails it when applied
+/// (`ResourceLimitExceeded`).
 fn over_limits(e: &Error) -> bool {
     matches!(e, Error::Failed { result, .. } if result.contains("ResourceLimitExceeded"))
+        || matches!(
+            e,
+            Error::Rejected {
+                code: TransactionResultCode::TxSorobanInvalid
+            }
+        )
         || matches!(e, Error::Simulation(m) if m.contains("limit"))
 }
 

@@ -20,6 +20,9 @@ pub enum CliError {
     /// A campaign CSV or tree problem.
     #[error(transparent)]
     Campaign(#[from] CampaignError),
+    /// A keeper pass stopped (the indexer, or the network).
+    #[error(transparent)]
+    Keeper(#[from] tributary_sdk::keeper::KeeperError),
 }
 
 /// What a command prints: text lines, or one JSON value with `--json`.

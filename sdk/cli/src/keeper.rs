@@ -24,10 +24,7 @@ pub async fn run(ctx: &Context, a: KeeperArgs) -> Result<Report, CliError> {
     let source: Arc<dyn tributary_sdk::Sign> = Arc::new(ctx.key()?.clone());
     let keeper = Arc::new(Keeper::new(ctx.client.clone(), source, config)?);
     if a.once || a.dry_run {
-        let report = keeper
-            .pass()
-            .await
-            .map_err(|e| CliError::Input(e.to_string()))?;
+        let report = keeper.pass().await?;
         return Ok(Report::new(
             serde_json::to_value(&report).unwrap_or_default(),
         ));

@@ -3,7 +3,8 @@
 //! - 200 subscriptions across 20 creators fall due and are all renewed in one pass, each fan
 //!   charged exactly one period's price and granted exactly one period;
 //! - two keepers at once renew each subscription exactly once;
-//! - a dry run lists and sends nothing; a fee cap below the batch's fee sends nothing;
+//! - a dry run lists and sends nothing; a fee cap below the batch's fee, an indexer that is
+//!   down or isn't one: a clear error, and nothing sent;
 //! - allowance too low, balance too low, price raised and tier retired each come back as the
 //!   contract's `renewal_failed` reason, sent on chain, with no charge.
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -335,6 +336,35 @@ async fn each_failure_comes_back_with_its_reason_and_charges_nothing() {
     let dry = w.keeper("keeper", &["--dry-run"]).await.1;
     assert_eq!(reasons(&dry), expected(false), "{dry}");
     assert_eq!(counts(&dry).0, 1, "{dry}");
+
+    // An indexer that is down, or that isn't an indexer: a clear error, nothing sent.
+    let down = w
+        .net
+        .run(
+            "keeper",
+            &["keeper", "--once", "--indexer", "http://127.0.0.1:9"],
+        )
+        .await;
+    assert!(
+        !down.0
+            && down
+                .2
+                .contains("indexer http://127.0.0.1:9/subscriptions?due_before="),
+        "{}",
+        down.2
+    );
+    let rpc_base = w
+        .net
+        .localnet
+        .rpc_url()
+        .trim_end_matches("/rpc")
+        .to_string();
+    let wrong = w
+        .net
+        .run("keeper", &["keeper", "--once", "--indexer", &rpc_base])
+        .await;
+    assert!(!wrong.0 && wrong.2.contains("HTTP 404"), "{}", wrong.2);
+    assert_eq!(w.positions(&subs).await, before, "nothing sent");
 
     // A cap below the batch's fee: refused before sending.
     let (ok, _, err) = w.keeper("keeper", &["--once", "--max-fee", "100"]).await;
