@@ -6,7 +6,9 @@
 //! - a dry run lists and sends nothing; a fee cap below the batch's fee, an indexer that is
 //!   down or isn't one: a clear error, and nothing sent;
 //! - allowance too low, balance too low, price raised and tier retired each come back as the
-//!   contract's `renewal_failed` reason, sent on chain, with no charge.
+//!   contract's `renewal_failed` reason, sent on chain, with no charge;
+//! - a running keeper whose indexer is down counts the failed passes, retries, and renews once
+//!   the indexer answers; its `/metrics` say so.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -34,7 +36,34 @@ struct World {
     indexer: tributary_indexer::service::Running,
 }
 
+/// An indexer for `d` on `net`, into the network's directory, on any free port.
+fn indexer_config(net: &Net, d: &Deployment) -> ServiceConfig {
+    ServiceConfig {
+        rpc_url: net.localnet.rpc_url(),
+        db: net.dir.path().join("indexer.redb"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ingest: IngestConfig {
+            contracts: d.contracts(),
+            start_ledger: Some(1),
+            page_size: 200,
+            batch_events: 1000,
+            poll: Duration::from_millis(100),
+            rpc_timeout: Duration::from_secs(5),
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(200),
+        },
+        http: Default::default(),
+        backup_dir: None,
+        webhooks: Default::default(),
+    }
+}
+
 impl World {
+    fn indexer_config(&self) -> ServiceConfig {
+        let d = Deployment::load(&self.net.dir.path().join("deployment.json")).unwrap();
+        indexer_config(&self.net, &d)
+    }
+
     async fn start(name: &str) -> World {
         let net = Net::start(name).await;
         deploy(&net).await;
@@ -42,26 +71,9 @@ impl World {
         let client = Client::connect(&net.localnet.rpc_url(), PASSPHRASE)
             .await
             .unwrap();
-        let indexer = tributary_indexer::service::start(ServiceConfig {
-            rpc_url: net.localnet.rpc_url(),
-            db: net.dir.path().join("indexer.redb"),
-            listen: "127.0.0.1:0".parse().unwrap(),
-            ingest: IngestConfig {
-                contracts: d.contracts(),
-                start_ledger: Some(1),
-                page_size: 200,
-                batch_events: 1000,
-                poll: Duration::from_millis(100),
-                rpc_timeout: Duration::from_secs(5),
-                initial_backoff: Duration::from_millis(20),
-                max_backoff: Duration::from_millis(200),
-            },
-            http: Default::default(),
-            backup_dir: None,
-            webhooks: Default::default(),
-        })
-        .await
-        .unwrap();
+        let indexer = tributary_indexer::service::start(indexer_config(&net, &d))
+            .await
+            .unwrap();
         World {
             access: AccessContract::new(d.access.parse().unwrap()),
             xlm: d.assets[0].parse().unwrap(),
@@ -381,5 +393,118 @@ async fn each_failure_comes_back_with_its_reason_and_charges_nothing() {
         after[1..],
         before[1..],
         "no failed renewal charged or granted anything"
+    );
+}
+
+/// A free local port (bound, then released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `GET url`'s body, if it answers 200.
+async fn fetch(url: String) -> Option<String> {
+    tokio::task::spawn_blocking(move || {
+        ureq::get(&url)
+            .call()
+            .ok()?
+            .body_mut()
+            .read_to_string()
+            .ok()
+    })
+    .await
+    .unwrap()
+}
+
+/// A metric's value in a Prometheus text exposition (0 if absent).
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_keeper_retries_until_its_indexer_answers_and_serves_metrics() {
+    let w = World::start("keeper-loop").await;
+    let creator = w.net.account("creator").await;
+    let fan = w.net.account("fan").await;
+    w.net.account("keeper").await;
+    w.tier(&creator, XLM).await;
+    w.subscribe(&fan, &creator.address(), 10 * XLM).await;
+    w.net.advance(PERIOD - 600);
+
+    // The keeper starts before its indexer is up.
+    let (port, metrics_port) = (free_port(), free_port());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tributary"))
+        .args(["--rpc-url", &w.net.localnet.rpc_url(), "--deployment"])
+        .arg(w.net.dir.path().join("deployment.json"))
+        .arg("--key-file")
+        .arg(w.net.key_file("keeper"))
+        .args([
+            "keeper",
+            "--interval",
+            "1",
+            "--indexer",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .args(["--metrics-listen", &format!("127.0.0.1:{metrics_port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{metrics_port}/metrics");
+    let mut errors = 0.0;
+    for _ in 0..100 {
+        errors = fetch(url.clone())
+            .await
+            .map_or(0.0, |m| metric(&m, "tributary_keeper_errors_total"));
+        if errors >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(errors >= 1.0, "the failed passes are counted");
+
+    // The indexer comes up at that address: the next pass (after a backoff of at most 16 s)
+    // renews the fan.
+    let mut cfg = w.indexer_config();
+    cfg.db = w.net.dir.path().join("second.redb");
+    cfg.listen = format!("127.0.0.1:{port}").parse().unwrap();
+    let second = tributary_indexer::service::start(cfg).await.unwrap();
+    let mut text = String::new();
+    for _ in 0..300 {
+        text = fetch(url.clone()).await.unwrap_or_default();
+        if metric(&text, "tributary_keeper_renewed_total") >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    second.stop().await;
+    assert_eq!(
+        metric(&text, "tributary_keeper_renewed_total"),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        metric(&text, "tributary_keeper_transactions_total"),
+        1.0,
+        "{text}"
+    );
+    assert!(
+        metric(&text, "tributary_keeper_fees_stroops_total") > 0.0,
+        "{text}"
+    );
+    assert!(
+        metric(&text, "tributary_keeper_last_renewal_timestamp_seconds") > 0.0,
+        "{text}"
+    );
+    assert!(
+        text.contains("tributary_keeper_lag_seconds_count 1"),
+        "{text}"
     );
 }
