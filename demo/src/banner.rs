@@ -183,6 +183,11 @@ pub fn render(demo: &Demo, cli: &str) -> String {
             ));
         }
     }
+    out.push_str(&format!(
+        "\nThe creator's revenue forecast (streams exact, subscriptions by Monte Carlo):\n  curl -s '{0}/creators/{1}/forecast?horizons=30,60,90'\n  fan chart: {0}/creators/{1}/forecast.svg\n",
+        demo.indexer_url(),
+        o.creator,
+    ));
     out.push_str("\nDrive the protocol with the CLI:\n");
     for (what, cmd) in cli_commands(o, cli, &demo.net.rpc_url, &demo.files) {
         out.push_str(&format!("  # {what}\n  {cmd}\n"));

@@ -1,6 +1,7 @@
 //! The demo's renewal keeper (`tributary_sdk::keeper`), running beside the indexer. So that
 //! it has work, the scenario's creator offers a 2-minute tier (level 3) and a demo fan
-//! subscribes with an allowance: the window opens a minute before each end and the keeper
+//! subscribes with an allowance (and streams 900 XLM to the creator over 90 days, for the
+//! creator's revenue forecast): the window opens a minute before each end and the keeper
 //! renews it, about every 2 minutes at 1-second ledgers. The first renewal is awaited before
 //! the banner, which shows it.
 
@@ -18,6 +19,11 @@ use tributary_sdk::{
 };
 
 use crate::DemoError;
+
+/// The demo stream to the creator: deposit (base units) and length (days).
+pub const STREAM_DEPOSIT: i128 = 900 * XLM;
+/// Its length, days.
+pub const STREAM_DAYS: u64 = 90;
 
 /// The demo tier's period and grace, seconds.
 pub const PERIOD: u64 = 120;
@@ -39,6 +45,8 @@ pub struct DemoKeeper {
     pub account: String,
     /// The demo fan (G…) whose 2-minute subscription it renews.
     pub fan: String,
+    /// The demo fan's 90-day stream to the creator.
+    pub stream_id: u64,
     keeper: Arc<Keeper>,
     last: Arc<Mutex<Option<LastRenewal>>>,
     stop: Option<oneshot::Sender<()>>,
@@ -92,6 +100,21 @@ pub async fn start(
         latest.sequence + 3_000_000,
     );
     c.invoke(&fan, &approve, &[]).await.map_err(sdk)?;
+    // And a 90-day stream to the creator: the exact part of the creator's revenue forecast.
+    let start = setup.ledger_time().await?;
+    let create = setup.stream().create_stream(
+        &fan.address(),
+        tributary_sdk::ids::random_salt(),
+        &creator.address(),
+        &setup.xlm,
+        STREAM_DEPOSIT,
+        start,
+        start,
+        start + STREAM_DAYS * 86_400,
+        true,
+        false,
+    );
+    let stream_id = c.invoke(&fan, &create, &[]).await.map_err(sdk)?.value;
 
     let config = KeeperConfig {
         indexer_url: indexer_url.to_string(),
@@ -131,6 +154,7 @@ pub async fn start(
     let demo = DemoKeeper {
         account: account.public_strkey(),
         fan: fan.public_strkey(),
+        stream_id,
         keeper,
         last,
         stop: Some(stop_tx),

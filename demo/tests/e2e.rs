@@ -105,6 +105,11 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
     let last = keeper.last_renewal().unwrap();
     assert_eq!(last.renewed.fan, keeper.fan);
     assert_eq!(last.renewed.creator, o.creator);
+    // The renewal landed just before start() returned: let the indexer catch up.
+    let latest = demo.localnet.shared().lock().header().ledger_seq;
+    tributary_demo::wait_indexed(&base, latest, Duration::from_secs(60))
+        .await
+        .unwrap();
     let sub = json(&format!(
         "{base}/subscriptions?fan={}&creator={}",
         keeper.fan, o.creator
@@ -122,8 +127,61 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
         "{}",
         keeper.metrics_text()
     );
+    // The creator's forecast is served; its stream part is the schedule's, exactly: what
+    // the demo stream vests between the forecast's origin and each horizon, less the 1% skim
+    // on the position's cumulative gross.
+    let stream = json(&format!("{base}/streams/{}", keeper.stream_id)).await;
+    let (start, end) = (
+        stream["start"].as_u64().unwrap(),
+        stream["end"].as_u64().unwrap(),
+    );
+    let deposit = tributary_demo::keeper::STREAM_DEPOSIT;
+    let vested = |t: u64| -> i128 {
+        let t = t.clamp(start, end);
+        deposit * i128::from(t - start) / i128::from(end - start)
+    };
+    let f = json(&format!(
+        "{base}/creators/{}/forecast?horizons=30,60,90&paths=1000&seed=7",
+        o.creator
+    ))
+    .await;
+    let now = f["now"].as_u64().unwrap();
+    let xlm = demo.setup.xlm.to_string();
+    for (i, days) in [30u64, 60, 90].iter().enumerate() {
+        let h = &f["horizons"][i];
+        assert_eq!(h["days"], *days, "{f}");
+        let t = h["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["token"] == xlm.as_str())
+            .unwrap_or_else(|| panic!("{f}"));
+        let (v0, v1) = (vested(now), vested(now + days * 86_400));
+        let net = (v1 - v0) - (v1 / 100 - v0 / 100);
+        assert_eq!(
+            t["streams"].as_f64().unwrap(),
+            net as f64,
+            "{days} days: {t}"
+        );
+        let mean = t["mean"].as_f64().unwrap();
+        assert!(
+            t["p2_5"].as_f64().unwrap() <= mean && mean <= t["p97_5"].as_f64().unwrap(),
+            "{t}"
+        );
+    }
+    let svg = http_get(&format!(
+        "{base}/creators/{}/forecast.svg?paths=1000",
+        o.creator
+    ))
+    .await
+    .unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("median"),
+        "{svg:.200}"
+    );
     let printed = banner::render(&demo, "tributary");
     assert!(printed.contains("last renewal: "), "{printed}");
+    assert!(printed.contains("/forecast.svg"), "{printed}");
     assert!(
         printed.contains(&format!("curl -N '{base}/events/stream'")),
         "{printed}"
@@ -208,9 +266,10 @@ async fn the_demo_indexer_matches_the_chain_and_conserves_balances() {
     wait_indexed(&url, latest, Duration::from_secs(60))
         .await
         .unwrap();
-    // The keeper's 2-minute tier came after the first check.
+    // The keeper's 2-minute tier and the stream to the creator came after the first check.
     let with_keeper_tier = tributary_demo::verify::Summary {
         tiers: summary.tiers + 1,
+        streams: summary.streams + 1,
         ..summary
     };
     assert_eq!(

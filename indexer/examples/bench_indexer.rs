@@ -198,6 +198,7 @@ async fn main() {
         backup_dir: std::env::temp_dir(),
         hooks: tributary_indexer::api::webhooks::Hooks::disabled(contracts.clone()),
         cors_origins: vec!["*".into()],
+        forecasts: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

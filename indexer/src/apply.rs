@@ -18,8 +18,8 @@ use tributary_sdk::{
 
 use crate::{
     records::{
-        AssetRecord, CampaignRecord, ClaimRecord, ProposalRecord, StreamRecord, SubscriptionRecord,
-        TierRecord,
+        AssetRecord, CampaignRecord, ClaimRecord, ProposalRecord, StreamRecord, SubEventRecord,
+        SubscriptionRecord, TierRecord,
     },
     store::{self, get_record, to_bytes, StoreError},
 };
@@ -56,6 +56,7 @@ pub struct Tables<'t> {
     subs: Table<'t, (&'static str, &'static str), &'static [u8]>,
     subs_by_creator: Table<'t, (&'static str, &'static str), ()>,
     subs_due: Table<'t, (u64, &'static str, &'static str), ()>,
+    sub_events: Table<'t, (&'static str, u64, &'static str), &'static [u8]>,
     assets: Table<'t, &'static str, &'static [u8]>,
     proposals: Table<'t, u64, &'static [u8]>,
     /// The webhook outbox, written with the projections (see [`crate::webhooks`]).
@@ -87,6 +88,7 @@ impl<'t> Tables<'t> {
             subs: txn.open_table(store::SUBSCRIPTIONS)?,
             subs_by_creator: txn.open_table(store::SUBSCRIPTIONS_BY_CREATOR)?,
             subs_due: txn.open_table(store::SUBSCRIPTIONS_DUE)?,
+            sub_events: txn.open_table(store::SUBSCRIPTION_EVENTS)?,
             assets: txn.open_table(store::INSURANCE_ASSETS)?,
             proposals: txn.open_table(store::PROPOSALS)?,
             outbox: txn.open_table(store::OUTBOX)?,
@@ -387,6 +389,21 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
                 paid: carried + x.amount,
             };
             put_subscription(t, &r, prev.as_ref())?;
+            let live = prev.as_ref().filter(|p| p.is_live(m.closed_at));
+            if let Some(p) = prev.as_ref().filter(|_| live.is_none()) {
+                let lapsed_at = p.expires_at.saturating_add(p.grace);
+                sub_event(
+                    t,
+                    &creator,
+                    lapsed_at,
+                    &format!("{}-lapse", m.id),
+                    &fan,
+                    p.level,
+                    "lapsed",
+                )?;
+            }
+            let kind = if live.is_some() { "renewed" } else { "new" };
+            sub_event(t, &creator, m.closed_at, &m.id, &fan, x.level, kind)?;
             format!("subscription:{fan}:{creator}")
         }
         AccessEvent::Renewed(x) => {
@@ -407,12 +424,59 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
             r.expires_at = x.expires_at;
             r.paid += x.amount;
             put_subscription(t, &r, Some(&prev))?;
+            // A renewal after the lapse starts a new position, as a payment would.
+            let kind = if prev.is_live(m.closed_at) {
+                "renewed"
+            } else {
+                let lapsed_at = prev.expires_at.saturating_add(prev.grace);
+                sub_event(
+                    t,
+                    &creator,
+                    lapsed_at,
+                    &format!("{}-lapse", m.id),
+                    &fan,
+                    prev.level,
+                    "lapsed",
+                )?;
+                "new"
+            };
+            sub_event(t, &creator, m.closed_at, &m.id, &fan, r.level, kind)?;
             format!("subscription:{fan}:{creator}")
         }
-        AccessEvent::RenewalFailed(x) => format!("subscription:{}:{}", x.fan, x.creator),
+        AccessEvent::RenewalFailed(x) => {
+            let (fan, creator) = (x.fan.to_string(), x.creator.to_string());
+            let level = get_record::<_, SubscriptionRecord>(
+                &t.subs,
+                "subscriptions",
+                (fan.as_str(), creator.as_str()),
+            )?
+            .map_or(0, |s| s.level);
+            sub_event(t, &creator, m.closed_at, &m.id, &fan, level, "failed")?;
+            format!("subscription:{fan}:{creator}")
+        }
         AccessEvent::Upgraded(x) => format!("subscription:{}:{}", x.fan, x.creator),
     };
     history(t, &entity, m)
+}
+
+/// Records one event of `creator`'s subscription history.
+fn sub_event(
+    t: &mut Tables,
+    creator: &str,
+    at: u64,
+    id: &str,
+    fan: &str,
+    level: u32,
+    kind: &str,
+) -> Result<(), ApplyError> {
+    let r = SubEventRecord {
+        fan: fan.to_string(),
+        level,
+        kind: kind.to_string(),
+    };
+    t.sub_events
+        .insert((creator, at, id), to_bytes(&r).as_slice())?;
+    Ok(())
 }
 
 /// Writes `r` with its creator index and its place in the renewal index (replacing `prev`'s).

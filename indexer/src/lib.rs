@@ -11,6 +11,8 @@
 //! - [`query`] and [`api`]: reads and the axum routes (`/openapi.json` describes them);
 //! - [`ops`]: backup, restore and verify; [`http_server`]: connection limits and timeouts;
 //!   [`service`]: everything started together;
+//! - [`creator_history`]: a creator's history for the revenue forecast
+//!   (`tributary-forecast`), served by `api::forecast`;
 //! - [`webhooks`]: endpoints, the transactional outbox, signed delivery with retries; the
 //!   live feed is `api::feed`.
 #![warn(missing_docs)]
@@ -18,6 +20,7 @@
 
 pub mod api;
 pub mod apply;
+pub mod creator_history;
 pub mod fund;
 pub mod http_server;
 pub mod ingest;

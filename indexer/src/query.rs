@@ -45,6 +45,9 @@ pub enum QueryError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A computation failed outside the database (a forecast's task or chart).
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 impl From<redb::StorageError> for QueryError {
@@ -276,6 +279,29 @@ impl Reader {
         Ok(Self {
             txn: store.db.begin_read()?,
         })
+    }
+
+    /// `creator`'s history for a forecast ([`crate::creator_history::read`]), at the close
+    /// time of the last applied ledger, with that ledger: what a forecast is cached by.
+    ///
+    /// # Errors
+    /// [`QueryError::Store`].
+    pub fn creator_history(
+        &self,
+        creator: &str,
+    ) -> Result<(u32, tributary_forecast::History), QueryError> {
+        let meta = self.txn.open_table(store::META)?;
+        let number = |key| -> Result<u64, QueryError> {
+            Ok(store::meta_get(&meta, key)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0))
+        };
+        let ledger = number(store::meta_key::APPLIED_LEDGER)? as u32;
+        let now = number(store::meta_key::APPLIED_CLOSE_TIME)?;
+        Ok((
+            ledger,
+            crate::creator_history::read(&self.txn, creator, now)?,
+        ))
     }
 
     /// `max(wall clock, the latest ledger close time seen)`: the contracts' clock is the

@@ -250,3 +250,16 @@ pub struct DeadLetter {
 pub const CANCELED: u8 = 3;
 /// See [`CANCELED`].
 pub const DEPLETED: u8 = 4;
+
+/// One event of a creator's subscription history (table `subscription_events`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubEventRecord {
+    /// The fan.
+    pub fan: String,
+    /// The tier's level.
+    pub level: u32,
+    /// `new` (a first payment, or one after a lapse), `renewed` (a renewal, or a payment
+    /// while live), `lapsed` (at the old `expires_at + grace`, recorded when the fan pays
+    /// again) or `failed` (`renewal_failed`).
+    pub kind: String,
+}

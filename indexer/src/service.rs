@@ -165,6 +165,7 @@ pub async fn start(cfg: ServiceConfig) -> anyhow::Result<Running> {
             contracts: cfg.ingest.contracts.clone(),
         },
         cors_origins: cfg.webhooks.cors_origins.clone(),
+        forecasts: Default::default(),
     });
     let dispatcher = tokio::spawn(crate::webhooks::deliver::run(
         store.clone(),

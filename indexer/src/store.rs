@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 /// Bumped whenever a table's layout or a record's meaning changes; a database of another
 /// version is refused on open. 3: every record and raw event carries a CRC-32. 4: the
-/// renewal index [`SUBSCRIPTIONS_DUE`].
+/// renewal index [`SUBSCRIPTIONS_DUE`] and the forecast's [`SUBSCRIPTION_EVENTS`].
 pub const SCHEMA_VERSION: u32 = 4;
 
 /// Ingestion state, by the keys of [`meta_key`].
@@ -78,6 +78,11 @@ pub const SUBSCRIPTIONS_BY_CREATOR: TableDefinition<(&str, &str), ()> =
 /// to charge, `expires_at - min(period / 2, 1 day)` (`tributary_rules::access`).
 pub const SUBSCRIPTIONS_DUE: TableDefinition<(u64, &str, &str), ()> =
     TableDefinition::new("subscriptions_due");
+/// `(creator, time, event id)` → [`crate::records::SubEventRecord`]: each subscription's new
+/// positions, renewals, lapses (a payment after one) and failed renewals, in time order per
+/// creator: the history a revenue forecast fits.
+pub const SUBSCRIPTION_EVENTS: TableDefinition<(&str, u64, &str), &[u8]> =
+    TableDefinition::new("subscription_events");
 /// The insurance fund's flows by asset ([`crate::records::AssetRecord`]).
 pub const INSURANCE_ASSETS: TableDefinition<&str, &[u8]> = TableDefinition::new("insurance_assets");
 /// Insurance proposals by id ([`crate::records::ProposalRecord`]).
@@ -110,6 +115,7 @@ macro_rules! tables {
             SUBSCRIPTIONS,
             SUBSCRIPTIONS_BY_CREATOR,
             SUBSCRIPTIONS_DUE,
+            SUBSCRIPTION_EVENTS,
             INSURANCE_ASSETS,
             PROPOSALS,
             DEAD_LETTERS

@@ -40,6 +40,7 @@ async fn serve(token: Option<&str>, allow_private: bool) -> (String, tempfile::T
         backup_dir: dir.path().to_path_buf(),
         hooks,
         cors_origins: vec!["https://wallet.example".into()],
+        forecasts: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

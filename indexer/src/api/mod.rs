@@ -4,6 +4,7 @@
 //! `{"error": "internal", …}` with 500. The routes are described by `/openapi.json`.
 
 pub mod feed;
+pub mod forecast;
 pub mod openapi;
 pub mod params;
 pub mod webhooks;
@@ -47,6 +48,8 @@ pub struct AppState {
     /// Origins allowed to read the read-only routes from a browser (`*` = any); the admin
     /// routes never answer CORS.
     pub cors_origins: Vec<String>,
+    /// Recent revenue forecasts.
+    pub forecasts: forecast::ForecastCache,
 }
 
 /// An error response.
@@ -90,6 +93,13 @@ impl IntoResponse for ApiError {
                     message: e.to_string(),
                 });
                 return res;
+            }
+            QueryError::Internal(e) => {
+                tracing::error!("internal: {e}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "error": "internal", "message": e }),
+                )
             }
             QueryError::Store(e) => {
                 tracing::error!("query failed: {e}");
@@ -152,6 +162,8 @@ pub fn router(state: AppState) -> Router {
         .route("/campaigns/{id}/history", get(campaign_history))
         .route("/claims", get(claims))
         .route("/creators/{addr}/tiers", get(tiers))
+        .route("/creators/{addr}/forecast", get(forecast::get))
+        .route("/creators/{addr}/forecast.svg", get(forecast::svg))
         .route("/subscriptions", get(subscriptions))
         .route("/access/{fan}/{creator}", get(access))
         .route("/insurance", get(insurance))

@@ -131,6 +131,27 @@ pub fn document() -> Value {
     campaign_claims.extend(page_params());
     let mut tiers = vec![addr("addr", "path", "Creator")];
     tiers.extend(page_params());
+    let forecast_params = vec![
+        addr("addr", "path", "Creator"),
+        param(
+            "horizons",
+            "query",
+            "Comma-separated days, ascending, each 1–365 (default 30,60,90).",
+            json!({ "type": "string" }),
+        ),
+        param(
+            "paths",
+            "query",
+            "Monte Carlo paths, 100–100,000 (default 10,000).",
+            json!({ "type": "integer" }),
+        ),
+        param(
+            "seed",
+            "query",
+            "The generator's seed (default 0).",
+            json!({ "type": "integer" }),
+        ),
+    ];
     let mut subs = vec![
         addr("fan", "query", "Fan"),
         addr("creator", "query", "Creator"),
@@ -159,6 +180,13 @@ pub fn document() -> Value {
             "/campaigns/{id}/history": history("campaign"),
             "/claims": op("Claims paid to a recipient.", claims, "Claim", true),
             "/creators/{addr}/tiers": op("A creator's tiers by level.", tiers, "Tier", true),
+            "/creators/{addr}/forecast": op(
+                "The creator's revenue forecast at the last applied ledger, per horizon and token, net of the skim, in base units (7 decimals): streams to the creator exactly from their schedules; subscriptions by a Monte Carlo of renewals (a Beta posterior per tier from the creator's renewals and lapses) and new subscribers (a Poisson process with a log-linear trend fitted to the last 56 days), with mean, p2_5, p50, p97_5, the mean split by source, and the fitted factors per tier. Deterministic for a seed; cached per (creator, applied ledger, parameters).",
+                forecast_params.clone(),
+                "Forecast",
+                false,
+            ),
+            "/creators/{addr}/forecast.svg": { "get": { "summary": "The same forecast's fan chart (SVG): the median of the cumulative revenue, its 50% and 95% bands, and the streams' exact part as its own area.", "parameters": forecast_params, "responses": { "200": { "description": "OK", "content": { "image/svg+xml": {} } }, "400": { "$ref": "#/components/responses/BadParam" } } } },
             "/subscriptions": op("Subscriptions by fan and/or creator; or, with due_before, the renewal queue a keeper works through (cursor `opens_at:fan:creator`).", subs, "Subscription", true),
             "/access/{fan}/{creator}": op(
                 "has_access at `at`: level >= min_level and now < expires_at + grace.",
@@ -207,6 +235,7 @@ pub fn document() -> Value {
                 "Campaign": object(&[("id", "integer"), ("funder", "address"), ("token", "address"), ("root", "string"), ("total", "amount"), ("count", "integer"), ("start", "time"), ("expiry", "time"), ("approver", "address"), ("status", "string"), ("remaining", "amount"), ("claimed", "amount"), ("claims", "integer"), ("revoked", "integer"), ("created_ledger", "integer")]),
                 "Claim": object(&[("campaign", "integer"), ("index", "integer"), ("status", "string"), ("claimant", "object"), ("to", "address"), ("amount", "amount"), ("net", "amount"), ("ledger", "integer")]),
                 "Tier": object(&[("creator", "address"), ("level", "integer"), ("token", "address"), ("price", "amount"), ("period", "integer"), ("grace", "integer"), ("version", "integer"), ("retired", "boolean")]),
+                "Forecast": object(&[("now", "time"), ("paths", "integer"), ("seed", "integer"), ("horizons", "array"), ("factors", "array"), ("subscribers", "integer"), ("streams", "integer")]),
                 "Subscription": object(&[("fan", "address"), ("creator", "address"), ("level", "integer"), ("token", "address"), ("price", "amount"), ("period", "integer"), ("grace", "integer"), ("version", "integer"), ("expires_at", "time"), ("paid", "amount")]),
                 "Access": object(&[("fan", "address"), ("creator", "address"), ("min_level", "integer"), ("has_access", "boolean"), ("subscription", "object"), ("as_of", "time")]),
                 "Insurance": object(&[("assets", "array"), ("epoch", "integer"), ("onchain", "object")]),

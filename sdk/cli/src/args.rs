@@ -67,6 +67,9 @@ pub enum Command {
     /// Run a renewal keeper: renew subscriptions from the indexer's renewal queue as their
     /// windows open, in batches (the key pays the fees).
     Keeper(KeeperArgs),
+    /// A creator's revenue forecast from the indexer: exact streams plus a Monte Carlo of
+    /// subscription renewals and new subscribers, per horizon and token.
+    Forecast(ForecastArgs),
     /// Access checks.
     #[command(subcommand)]
     Access(AccessCommand),
@@ -406,6 +409,33 @@ pub struct KeeperArgs {
     /// Serve Prometheus metrics at `http://<addr>/metrics` while running.
     #[arg(long)]
     pub metrics_listen: Option<std::net::SocketAddr>,
+}
+
+/// `forecast`.
+#[derive(Args, Debug)]
+pub struct ForecastArgs {
+    /// The creator (G…).
+    #[arg(long)]
+    pub creator: String,
+    /// The indexer serving `/creators/{address}/forecast`.
+    #[arg(
+        long,
+        env = "TRIBUTARY_INDEXER_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub indexer: String,
+    /// Horizons, comma-separated days.
+    #[arg(long, default_value = "30,60,90")]
+    pub horizons: String,
+    /// Monte Carlo paths.
+    #[arg(long, default_value_t = 10_000)]
+    pub paths: u32,
+    /// The generator's seed: the same seed and ledger give the same forecast.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Also write the fan chart (SVG) to this file.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
 }
 
 /// `access …`.

@@ -6,6 +6,7 @@ mod args;
 mod campaign;
 mod context;
 mod deploy;
+mod forecast;
 mod keeper;
 mod protocol;
 mod stream;
@@ -37,6 +38,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<Report, CliError> {
+    if let Command::Forecast(a) = &cli.command {
+        // The indexer answers; no RPC needed.
+        return forecast::run(a).await;
+    }
     if let Command::Campaign(args::CampaignCommand::Build { csv, out }) = &cli.command {
         // Offline: no RPC needed.
         return campaign::build(csv, out, cli.json);
@@ -69,6 +74,7 @@ async fn run(cli: Cli) -> Result<Report, CliError> {
         Command::Allowance(a) => protocol::allowance(&ctx, a).await,
         Command::Renew(a) => protocol::renew(&ctx, a).await,
         Command::Keeper(a) => keeper::run(&ctx, a).await,
+        Command::Forecast(a) => forecast::run(&a).await,
         Command::Access(args::AccessCommand::Check {
             fan,
             creator,

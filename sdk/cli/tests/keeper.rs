@@ -8,7 +8,8 @@
 //! - allowance too low, balance too low, price raised and tier retired each come back as the
 //!   contract's `renewal_failed` reason, sent on chain, with no charge;
 //! - a running keeper whose indexer is down counts the failed passes, retries, and renews once
-//!   the indexer answers; its `/metrics` say so.
+//!   the indexer answers; its `/metrics` say so;
+//! - `tributary forecast` prints a creator's revenue forecast and writes its chart.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -394,6 +395,50 @@ async fn each_failure_comes_back_with_its_reason_and_charges_nothing() {
         before[1..],
         "no failed renewal charged or granted anything"
     );
+
+    // The creator's revenue forecast, through the CLI, with its chart.
+    w.caught_up().await;
+    let creator = c[0].public_strkey();
+    let chart = w.net.dir.path().join("forecast.svg");
+    let url = w.indexer_url();
+    let f = w
+        .net
+        .ok(
+            "",
+            &[
+                "forecast",
+                "--creator",
+                &creator,
+                "--indexer",
+                &url,
+                "--paths",
+                "500",
+                "--svg",
+                chart.to_str().unwrap(),
+            ],
+        )
+        .await;
+    assert_eq!(f["horizons"].as_array().unwrap().len(), 3, "{f}");
+    assert_eq!(f["subscribers"], 2, "fan ok and fan stingy: {f}");
+    let xlm = w.xlm.to_string();
+    assert_eq!(f["horizons"][0]["tokens"][0]["token"], xlm.as_str(), "{f}");
+    assert!(std::fs::read_to_string(&chart).unwrap().starts_with("<svg"));
+    let (ok, _, err) = w
+        .net
+        .run(
+            "",
+            &[
+                "forecast",
+                "--creator",
+                &creator,
+                "--indexer",
+                &url,
+                "--horizons",
+                "90,30",
+            ],
+        )
+        .await;
+    assert!(!ok && err.contains("horizons"), "{err}");
 }
 
 /// A free local port (bound, then released).
