@@ -389,21 +389,7 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
                 paid: carried + x.amount,
             };
             put_subscription(t, &r, prev.as_ref())?;
-            let live = prev.as_ref().filter(|p| p.is_live(m.closed_at));
-            if let Some(p) = prev.as_ref().filter(|_| live.is_none()) {
-                let lapsed_at = p.expires_at.saturating_add(p.grace);
-                sub_event(
-                    t,
-                    &creator,
-                    lapsed_at,
-                    &format!("{}-lapse", m.id),
-                    &fan,
-                    p.level,
-                    "lapsed",
-                )?;
-            }
-            let kind = if live.is_some() { "renewed" } else { "new" };
-            sub_event(t, &creator, m.closed_at, &m.id, &fan, x.level, kind)?;
+            payment_event(t, m, &creator, &fan, prev.as_ref(), x.level)?;
             format!("subscription:{fan}:{creator}")
         }
         AccessEvent::Renewed(x) => {
@@ -424,23 +410,7 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
             r.expires_at = x.expires_at;
             r.paid += x.amount;
             put_subscription(t, &r, Some(&prev))?;
-            // A renewal after the lapse starts a new position, as a payment would.
-            let kind = if prev.is_live(m.closed_at) {
-                "renewed"
-            } else {
-                let lapsed_at = prev.expires_at.saturating_add(prev.grace);
-                sub_event(
-                    t,
-                    &creator,
-                    lapsed_at,
-                    &format!("{}-lapse", m.id),
-                    &fan,
-                    prev.level,
-                    "lapsed",
-                )?;
-                "new"
-            };
-            sub_event(t, &creator, m.closed_at, &m.id, &fan, r.level, kind)?;
+            payment_event(t, m, &creator, &fan, Some(&prev), r.level)?;
             format!("subscription:{fan}:{creator}")
         }
         AccessEvent::RenewalFailed(x) => {
@@ -457,6 +427,29 @@ fn access(t: &mut Tables, m: &EventMeta, e: &AccessEvent) -> Result<(), ApplyErr
         AccessEvent::Upgraded(x) => format!("subscription:{}:{}", x.fan, x.creator),
     };
     history(t, &entity, m)
+}
+
+/// Records a payment in `creator`'s subscription history: `renewed` while `prev` is live, else
+/// `new`, after the `lapsed` of `prev` at its `expires_at + grace`.
+fn payment_event(
+    t: &mut Tables,
+    m: &EventMeta,
+    creator: &str,
+    fan: &str,
+    prev: Option<&SubscriptionRecord>,
+    level: u32,
+) -> Result<(), ApplyError> {
+    let kind = match prev {
+        Some(p) if p.is_live(m.closed_at) => "renewed",
+        Some(p) => {
+            let lapsed_at = p.expires_at.saturating_add(p.grace);
+            let id = format!("{}-lapse", m.id);
+            sub_event(t, creator, lapsed_at, &id, fan, p.level, "lapsed")?;
+            "new"
+        }
+        None => "new",
+    };
+    sub_event(t, creator, m.closed_at, &m.id, fan, level, kind)
 }
 
 /// Records one event of `creator`'s subscription history.

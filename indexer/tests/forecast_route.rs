@@ -5,19 +5,10 @@
 
 mod support;
 
-use tributary_indexer::service;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_forecast_routes_answer_and_name_bad_parameters() {
     let dir = support::temp_dir("forecast");
-    let running = service::start(support::standalone(
-        "http://127.0.0.1:9/rpc",
-        dir.path().join("indexer.redb"),
-        1,
-        Default::default(),
-    ))
-    .await
-    .unwrap();
+    let running = support::start_idle(dir.path()).await;
     let base = format!("http://{}", running.addr);
     let creator = stellar_strkey::ed25519::PublicKey([7; 32]).to_string();
     let (status, body) = support::get(format!(

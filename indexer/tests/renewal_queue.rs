@@ -8,7 +8,6 @@ mod support;
 use tributary_indexer::{
     query::{PageRequest, QueryError, Reader},
     records::SubscriptionRecord,
-    service,
     store::{self, to_bytes, Store},
 };
 
@@ -137,14 +136,7 @@ fn the_queue_is_ordered_by_window_bounded_and_paged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_route_refuses_mixed_or_partial_filters() {
     let dir = support::temp_dir("queue-http");
-    let running = service::start(support::standalone(
-        "http://127.0.0.1:9/rpc",
-        dir.path().join("indexer.redb"),
-        1,
-        Default::default(),
-    ))
-    .await
-    .unwrap();
+    let running = support::start_idle(dir.path()).await;
     let base = format!("http://{}", running.addr);
     let fan = account(1);
     for (query, param) in [

@@ -50,6 +50,19 @@ pub fn standalone(
     }
 }
 
+/// An indexer with nothing to follow (its RPC address answers nothing) on `dir`'s database:
+/// for the API's own behaviour.
+pub async fn start_idle(dir: &std::path::Path) -> tributary_indexer::service::Running {
+    tributary_indexer::service::start(standalone(
+        "http://127.0.0.1:9/rpc",
+        dir.join("indexer.redb"),
+        1,
+        HttpLimits::default(),
+    ))
+    .await
+    .unwrap()
+}
+
 /// A running local network with the protocol deployed.
 pub struct Env {
     pub localnet: Localnet,

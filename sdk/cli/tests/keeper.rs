@@ -88,15 +88,15 @@ impl World {
         format!("http://{}", self.indexer.addr)
     }
 
+    /// The network's latest ledger.
+    async fn latest(&self) -> u32 {
+        let latest = self.client.rpc().get_latest_ledger().await.unwrap();
+        latest.sequence
+    }
+
     /// Waits until the indexer has applied the network's latest ledger.
     async fn caught_up(&self) {
-        let latest = self
-            .client
-            .rpc()
-            .get_latest_ledger()
-            .await
-            .unwrap()
-            .sequence;
+        let latest = self.latest().await;
         let url = format!("{}/health", self.indexer_url());
         for _ in 0..300 {
             let u = url.clone();
@@ -133,13 +133,7 @@ impl World {
             .access
             .subscribe(&fan.address(), creator, 1, 1, i128::MAX);
         self.client.invoke(fan, &call, &[]).await.unwrap();
-        let latest = self
-            .client
-            .rpc()
-            .get_latest_ledger()
-            .await
-            .unwrap()
-            .sequence;
+        let latest = self.latest().await;
         let approve = TokenContract::new(self.xlm.clone()).approve(
             &fan.address(),
             &self.access.address,
