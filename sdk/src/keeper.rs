@@ -289,6 +289,12 @@ impl Keeper {
             }
         }
         report.due = open.len();
+        // Failures sent for periods the queue no longer reaches are forgotten, so a
+        // long-running keeper's memory stays bounded.
+        let oldest = now.saturating_sub(self.config.lookback);
+        if let Ok(mut sent) = self.failures_sent.lock() {
+            sent.retain(|(_, _, expires_at)| *expires_at >= oldest);
+        }
         // Batches go out together, up to IN_FLIGHT at a time: the SDK numbers one account's
         // transactions in order, so they can land in the same ledger.
         let mut pending: Vec<&[Queued]> = open.chunks(self.batch()).collect();
