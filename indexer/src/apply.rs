@@ -609,3 +609,7 @@ fn update_proposal(
 ) -> Result<u64, ApplyError> {
     update(&mut t.proposals, "proposals", "proposal", id, f)
 }
+
+#[cfg(test)]
+#[path = "apply_tests.rs"]
+mod tests;
