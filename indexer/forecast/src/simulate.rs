@@ -364,16 +364,7 @@ impl Plan<'_> {
                     }
                 }
                 if left > 0 {
-                    if classes == g.most {
-                        add(classes, left);
-                    } else {
-                        let more = Geometric::new(lapse[g.tier].p).ok();
-                        for _ in 0..left {
-                            let extra = more.as_ref().map_or(u64::MAX, |d| d.sample(&mut rng));
-                            let r = u64::from(classes).saturating_add(extra);
-                            add(u32::try_from(r).unwrap_or(u32::MAX).min(g.most), 1);
-                        }
-                    }
+                    beyond(&mut rng, left, classes, g.most, lapse[g.tier].p, add);
                 }
             }
             for o in self.open {
@@ -408,17 +399,9 @@ impl Plan<'_> {
                     // each renewing a further Geometric(1 - p) times, at most `most` in all.
                     if reach > 0.0 {
                         let rest = Poisson::new(reach).map_or(0.0, |d| d.sample(&mut rng)) as u64;
-                        if classes == o.most {
-                            // All of them renew at every payment due before the checkpoints.
-                            add(classes, rest as f64);
-                            continue;
-                        }
-                        let more = Geometric::new(1.0 - renew).ok();
-                        for _ in 0..rest {
-                            let extra = more.as_ref().map_or(u64::MAX, |g| g.sample(&mut rng));
-                            let renewals = u64::from(classes).saturating_add(extra);
-                            add(u32::try_from(renewals).unwrap_or(u32::MAX).min(o.most), 1.0);
-                        }
+                        beyond(&mut rng, rest, classes, o.most, 1.0 - renew, |r, n| {
+                            add(r, n as f64);
+                        });
                     }
                 }
             }
@@ -431,6 +414,29 @@ impl Plan<'_> {
             }
         }
         out
+    }
+}
+
+/// `n` members who renewed `classes` times: when no more payments are due before the last
+/// checkpoint (`classes == most`) they are credited together; else each renews a further
+/// `Geometric(lapse)` times, at most `most` in all. Calls `add(renewals, members)`.
+fn beyond(
+    rng: &mut SmallRng,
+    n: u64,
+    classes: u32,
+    most: u32,
+    lapse: f64,
+    mut add: impl FnMut(u32, u64),
+) {
+    if classes == most {
+        add(most, n);
+        return;
+    }
+    let more = Geometric::new(lapse).ok();
+    for _ in 0..n {
+        let extra = more.as_ref().map_or(u64::MAX, |d| d.sample(rng));
+        let renewals = u64::from(classes).saturating_add(extra);
+        add(u32::try_from(renewals).unwrap_or(u32::MAX).min(most), 1);
     }
 }
 

@@ -46,6 +46,12 @@ impl ForecastCache {
     }
 }
 
+/// The forecast's parameter error as the API's 400 naming the parameter.
+fn bad_param(e: forecast::ForecastError) -> QueryError {
+    let forecast::ForecastError::BadParam { param, message } = e;
+    bad(param, message)
+}
+
 /// `horizons` (comma-separated days, default `30,60,90`), `paths` (default 10,000), `seed`
 /// (default 0).
 fn params(q: HashMap<String, String>) -> Result<forecast::Params> {
@@ -64,9 +70,7 @@ fn params(q: HashMap<String, String>) -> Result<forecast::Params> {
     if let Some(seed) = p.number::<u64>("seed")? {
         out.seed = seed;
     }
-    out.check().map_err(|e| match e {
-        forecast::ForecastError::BadParam { param, message } => bad(param, message),
-    })?;
+    out.check().map_err(bad_param)?;
     Ok(out)
 }
 
@@ -97,7 +101,7 @@ async fn compute(
     let f = tokio::task::spawn_blocking(move || forecast::forecast(&history, &params))
         .await
         .map_err(|e| QueryError::Internal(e.to_string()))?
-        .map_err(|forecast::ForecastError::BadParam { param, message }| bad(param, message))?;
+        .map_err(bad_param)?;
     let f = Arc::new(f);
     s.forecasts.put(key, f.clone());
     Ok(f)
